@@ -1,0 +1,363 @@
+"""Who and what the knowledge base is about, and what the sources say of them."""
+
+import unicodedata
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from nrfsite.fields import PartialDateField, partial_date_constraints, range_constraint
+from nrfsite.workflow import (
+    CONTENT_PERMISSIONS,
+    PUBLISHABLE_PERMISSIONS,
+    Publishable,
+    PublishableQuerySet,
+    Reviewable,
+)
+from sources.citations import validate_markers
+from sources.models import Citation
+
+
+class Certainty(models.TextChoices):
+    """How sure the sources are of a fact; shared by statements and events."""
+
+    CONFIRMED = "confirmed", "confirmed"
+    REPORTED = "reported", "reported"
+    CLAIMED = "claimed", "claimed"
+    ALLEGED = "alleged", "alleged"
+    DISPUTED = "disputed", "disputed"
+    UNCONFIRMED = "unconfirmed", "unconfirmed"
+
+
+class EntityKind(models.TextChoices):
+    PERSON = "person", "person"
+    ORGANIZATION = "organization", "organization"
+    STATE = "state", "state"
+    PLACE = "place", "place"
+    TOPIC = "topic", "topic"
+
+
+class EntityQuerySet(PublishableQuerySet):
+    def places(self):
+        return self.filter(kind=EntityKind.PLACE)
+
+
+class Entity(Publishable):
+    """A person, organization, state, place or topic: "Ahmad Massoud", "National Resistance Front", "Panjshir"."""
+
+    kind = models.CharField(max_length=12, choices=EntityKind.choices, db_index=True)
+    name = models.CharField(max_length=200, help_text="The name most English sources use.")
+    slug = models.SlugField(max_length=120, unique=True, help_text='Stable identifier used in URLs and CSV: "ahmad-massoud".')
+    description = models.CharField(
+        max_length=300, blank=True, help_text='One line that says what it is: "Afghan politician, leader of the NRF".'
+    )
+    start = PartialDateField(null=True, blank=True, help_text="Founded or born, at the precision known.")
+    end = PartialDateField(null=True, blank=True, help_text="Dissolved or died, at the precision known.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="For a place: the place it lies in (Panjshir → Afghanistan).",
+    )
+    iso_code = models.CharField(
+        max_length=10, blank=True, help_text='For a place: its ISO 3166 code, "AF-PAN" for Panjshir, "TJ" for Tajikistan.'
+    )
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    wikidata_id = models.CharField(
+        max_length=20, blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", 'A Wikidata id looks like "Q107472524".')],
+    )
+
+    history = HistoricalRecords()
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        default_permissions = PUBLISHABLE_PERMISSIONS
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="entity_slug_not_empty"),
+            models.UniqueConstraint(
+                fields=["iso_code"], condition=~Q(iso_code=""), name="entity_iso_code_unique",
+                violation_error_message="Another place already has this ISO code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=EntityKind.PLACE) | (Q(iso_code="") & Q(parent__isnull=True)),
+                name="entity_place_fields_only_on_places",
+                violation_error_message="Only a place has an ISO code or a parent place.",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="entity_not_its_own_parent"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="entity_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="entity_longitude_range",
+            ),
+            *partial_date_constraints("start", "end"),
+            range_constraint("start", "end", label="Entity"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def text_direction(text):
+    """"rtl" when the first strongly directional character is right-to-left (Dari, Pashto), else "ltr"."""
+    for char in text:
+        bidi = unicodedata.bidirectional(char)
+        if bidi in ("R", "AL"):
+            return "rtl"
+        if bidi == "L":
+            return "ltr"
+    return "ltr"
+
+
+class Alias(models.Model):
+    """Another name of an entity, in its language: "NRF"; Dari «جبهه مقاومت ملی»; Pashto «د ملي مقاومت جبهه»."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    language = models.CharField(
+        max_length=16, blank=True, help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.'
+    )
+    note = models.CharField(max_length=200, blank=True, help_text='What kind of name: "abbreviation", "former name".')
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entity", "language", "name"]
+        verbose_name_plural = "aliases"
+        default_permissions = CONTENT_PERMISSIONS
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="alias_name_not_empty"),
+            models.UniqueConstraint(fields=["entity", "name", "language"], name="alias_unique_per_entity"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def direction(self):
+        return text_direction(self.name)
+
+
+class ValueType(models.TextChoices):
+    ENTITY = "entity", "entity"
+    TEXT = "text", "text"
+    QUANTITY = "quantity", "quantity"
+
+
+class Property(models.Model):
+    """What a statement says of its subject: "leader" (led by), "active region", "size"."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=100, help_text='How the infobox labels it: "Leader".')
+    inverse_label = models.CharField(
+        max_length=100, blank=True, help_text='Read from the value\'s side: "leader of".'
+    )
+    value_type = models.CharField(max_length=10, choices=ValueType.choices)
+    infobox_position = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Order in the infobox; empty keeps it out of the infobox."
+    )
+    description = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("infobox_position").asc(nulls_last=True), "label"]
+        verbose_name_plural = "properties"
+        default_permissions = CONTENT_PERMISSIONS
+
+    def __str__(self):
+        return self.label
+
+
+class Rank(models.TextChoices):
+    PREFERRED = "preferred", "preferred"
+    NORMAL = "normal", "normal"
+    DEPRECATED = "deprecated", "deprecated (superseded; kept, greyed)"
+
+
+class StatementQuerySet(PublishableQuerySet):
+    pass
+
+
+class Statement(Publishable, Reviewable):
+    """One sourced claim about an entity: "Ahmad Massoud leads the NRF since 17 August 2021"."""
+
+    subject = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="statements")
+    property = models.ForeignKey(Property, on_delete=models.PROTECT, related_name="statements")
+    # A copy of property.value_type, so the database itself can check that the
+    # right value column is filled (a check constraint cannot look at another table).
+    value_type = models.CharField(max_length=10, choices=ValueType.choices, editable=False)
+    value_entity = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="referenced_by",
+        help_text="For properties whose value is an entity (leader, ally, active region).",
+    )
+    value_text = models.CharField(
+        max_length=500, blank=True, help_text='For text properties (ideology), or "unknown" for a quantity.'
+    )
+    quantity_low = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    quantity_best = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    quantity_high = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    quantity_unit = models.CharField(max_length=50, blank=True, help_text='"fighters", "people".')
+    start = PartialDateField(null=True, blank=True, help_text="Since when it holds.")
+    end = PartialDateField(null=True, blank=True, help_text="Until when it held; empty while it still holds.")
+    end_reason = models.CharField(max_length=100, blank=True, help_text='Why it ended: "killed", "resigned".')
+    certainty = models.CharField(
+        max_length=12, choices=Certainty.choices, default=Certainty.REPORTED,
+        help_text="How sure the sources are. 'claimed' needs claimed_by.",
+    )
+    claimed_by = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_statements",
+        help_text='Whose claim it is: the NRF for "NRF reported claim of 5,000 fighters".',
+    )
+    rank = models.CharField(max_length=10, choices=Rank.choices, default=Rank.NORMAL)
+    note = models.TextField(
+        blank=True, help_text="A note for readers: how sources disagree, how a date was inferred."
+    )
+
+    history = HistoricalRecords()
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["subject", "property", "start"]
+        default_permissions = PUBLISHABLE_PERMISSIONS
+        indexes = [models.Index(fields=["subject", "property"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(value_type=ValueType.ENTITY, value_entity__isnull=False, value_text="",
+                      quantity_low__isnull=True, quantity_best__isnull=True, quantity_high__isnull=True)
+                    | (Q(value_type=ValueType.TEXT, value_entity__isnull=True,
+                         quantity_low__isnull=True, quantity_best__isnull=True, quantity_high__isnull=True)
+                       & ~Q(value_text=""))
+                    | (Q(value_type=ValueType.QUANTITY, value_entity__isnull=True)
+                       & (~Q(value_text="") | Q(quantity_low__isnull=False) | Q(quantity_best__isnull=False)
+                          | Q(quantity_high__isnull=False)))
+                ),
+                name="statement_value_matches_type",
+                violation_error_message="The value does not match the property's value type.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_low__isnull=True) | Q(quantity_best__isnull=True)
+                | Q(quantity_low__lte=F("quantity_best")),
+                name="statement_quantity_low_le_best",
+                violation_error_message="The low figure is above the best figure.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_best__isnull=True) | Q(quantity_high__isnull=True)
+                | Q(quantity_best__lte=F("quantity_high")),
+                name="statement_quantity_best_le_high",
+                violation_error_message="The best figure is above the high figure.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_low__isnull=True) | Q(quantity_high__isnull=True)
+                | Q(quantity_low__lte=F("quantity_high")),
+                name="statement_quantity_low_le_high",
+                violation_error_message="The low figure is above the high figure.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(certainty=Certainty.CLAIMED) | Q(claimed_by__isnull=False),
+                name="statement_claim_has_claimant",
+                violation_error_message="A claimed statement needs 'claimed by'.",
+            ),
+            *partial_date_constraints("start", "end", "as_of", "flagged_on"),
+            range_constraint("start", "end", label="Statement"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} — {self.property}: {self.value_display()}"
+
+    # A method, not a @property: inside this class body `property` is the field above.
+    def value_display(self):
+        if self.value_type == ValueType.ENTITY:
+            return str(self.value_entity) if self.value_entity_id else ""
+        if self.value_type == ValueType.QUANTITY and self.quantity_best is not None:
+            figure = f"{self.quantity_best.normalize():,f}"
+            return f"{figure} {self.quantity_unit}".strip()
+        return self.value_text
+
+    def clean(self):
+        if self.property_id:
+            self.value_type = self.property.value_type
+
+    def save(self, *args, **kwargs):
+        # One model's own invariant: the value type always follows the property.
+        if self.property_id:
+            self.value_type = self.property.value_type
+        super().save(*args, **kwargs)
+
+
+class StatementCitation(Citation):
+    """A statement's footnote: which source backs it, where, in whose words."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["statement", "id"]
+        default_permissions = CONTENT_PERMISSIONS
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "source", "locator"], name="statementcitation_unique"),
+        ]
+
+
+class Section(Publishable, Reviewable):
+    """A narrative section of an entity's page; the lead is the section with no title.
+
+    Example: "Status of the resistance", flagged "This section needs to be updated (September 2022)".
+    """
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(max_length=200, blank=True, help_text="Empty for the lead, the page's opening text.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the page; the lead comes first.")
+    body = models.TextField(
+        validators=[validate_markers],
+        help_text="Markdown. Cite with [@source-key], [@source-key, p. 4] or [@a; @b]; unknown keys are refused.",
+    )
+    note = models.TextField(blank=True, help_text="Editorial note on the text (e.g. what the source repeated).")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entity", "position", "id"]
+        default_permissions = PUBLISHABLE_PERMISSIONS
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "title"], name="section_title_unique_per_entity",
+                violation_error_message="This entity already has a section with this title (or already has a lead).",
+            ),
+            *partial_date_constraints("as_of", "flagged_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.entity}: {self.title or 'lead'}"
+
+
+class SectionCitation(Citation):
+    """A source a section's text cites; kept in step with the [@key] markers of its body."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["section", "id"]
+        default_permissions = CONTENT_PERMISSIONS
+        constraints = [
+            models.UniqueConstraint(fields=["section", "source", "locator"], name="sectioncitation_unique"),
+        ]

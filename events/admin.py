@@ -1,0 +1,69 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from events.models import Event, EventCitation, EventType, Participation
+from events.services import event_sync_citations
+from nrfsite.admin_columns import partial_date_column
+
+
+@admin.register(EventType)
+class EventTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "parent", "slug", "position"]
+    list_filter = ["parent"]
+    search_fields = ["label", "slug", "parent__label"]
+    list_select_related = ["parent"]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["entity"]
+
+
+class EventCitationInline(admin.TabularInline):
+    model = EventCitation
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "locator", "quote", "quote_translation"]
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = [partial_date_column("date"), "title", "event_type", "location", "certainty", "status"]
+    list_filter = ["status", "certainty", "event_type", "date_precision"]
+    search_fields = ["title", "slug", "summary", "location__name"]
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["event_type", "location", "claimed_by"]
+    list_select_related = ["event_type__parent", "location"]
+    readonly_fields = ["created_at", "updated_at", "published_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "event_type", "date", "end"]}),
+        ("Where", {"fields": ["location", "location_precision"]}),
+        ("What happened", {"fields": ["summary", ("fatalities_low", "fatalities_high"), "casualty_note"]}),
+        ("How sure", {"fields": ["certainty", "claimed_by", "note"]}),
+        ("Identifiers", {"fields": ["acled_id", "ucdp_id", "wikidata_id"], "classes": ["collapse"]}),
+        ("Publishing", {"fields": ["status", "created_at", "updated_at", "published_at"]}),
+    ]
+    inlines = [ParticipationInline, EventCitationInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        event_sync_citations(event=form.instance)
+
+
+@admin.register(Participation)
+class ParticipationAdmin(SimpleHistoryAdmin):
+    list_display = ["event", "entity", "role"]
+    list_filter = ["role"]
+    search_fields = ["event__title", "entity__name"]
+    autocomplete_fields = ["event", "entity"]
+    list_select_related = ["event", "entity"]
+
+
+@admin.register(EventCitation)
+class EventCitationAdmin(SimpleHistoryAdmin):
+    list_display = ["event", "source", "locator"]
+    search_fields = ["source__key", "source__title", "event__title"]
+    autocomplete_fields = ["event", "source"]
+    list_select_related = ["event", "source"]

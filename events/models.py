@@ -1,0 +1,167 @@
+"""What happened, when, where, and who took part: the timeline."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from entities.models import Certainty, Entity, EntityKind
+from nrfsite.fields import PartialDateField, partial_date_constraints, range_constraint
+from nrfsite.workflow import CONTENT_PERMISSIONS, PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet
+from sources.citations import validate_markers
+from sources.models import Citation
+
+
+class EventType(models.Model):
+    """A two-level taxonomy aligned with ACLED's: "Battles" › "Armed clash"; plus political types."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=100)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subtypes",
+        help_text="The top-level type this is a sub-type of; empty for a top-level type.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "label"]
+        default_permissions = CONTENT_PERMISSIONS
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="eventtype_not_its_own_parent"),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.label} › {self.label}" if self.parent_id else self.label
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": "Event types have two levels: a sub-type's parent must be top-level."})
+
+
+class LocationPrecision(models.TextChoices):
+    EXACT = "exact", "exact place"
+    DISTRICT = "district", "within a district"
+    PROVINCE = "province", "within a province"
+    COUNTRY = "country", "within the country"
+    UNKNOWN = "unknown", "unknown"
+
+
+class EventQuerySet(PublishableQuerySet):
+    pass
+
+
+class Event(Publishable):
+    """Something that happened on a date: "The Taliban claim control of Panjshir; the NRF denies it" (6 September 2021)."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=160, unique=True)
+    date = PartialDateField(help_text="When it happened, at the precision the sources give.")
+    end = PartialDateField(null=True, blank=True, help_text="For events spanning days: when it ended.")
+    event_type = models.ForeignKey(EventType, on_delete=models.PROTECT, related_name="events")
+    location = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="events_here",
+        limit_choices_to={"kind": EntityKind.PLACE}, help_text="The place it happened (a place entity).",
+    )
+    location_precision = models.CharField(
+        max_length=10, choices=LocationPrecision.choices, default=LocationPrecision.UNKNOWN
+    )
+    summary = models.TextField(
+        blank=True, validators=[validate_markers],
+        help_text="Markdown. Cite with [@source-key]; unknown keys are refused.",
+    )
+    fatalities_low = models.PositiveIntegerField(null=True, blank=True)
+    fatalities_high = models.PositiveIntegerField(null=True, blank=True)
+    casualty_note = models.CharField(
+        max_length=500, blank=True, help_text='What the figures count: "killed or injured Taliban fighters".'
+    )
+    certainty = models.CharField(
+        max_length=12, choices=Certainty.choices, default=Certainty.REPORTED,
+        help_text="How sure the sources are. 'claimed' needs claimed_by.",
+    )
+    claimed_by = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_events"
+    )
+    acled_id = models.CharField("ACLED id", max_length=40, blank=True)
+    ucdp_id = models.CharField("UCDP id", max_length=40, blank=True)
+    wikidata_id = models.CharField("Wikidata id", max_length=20, blank=True)
+    note = models.TextField(blank=True, help_text='Editorial note: "year inferred from the preceding paragraph".')
+
+    history = HistoricalRecords()
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "date_precision", "slug"]
+        default_permissions = PUBLISHABLE_PERMISSIONS
+        indexes = [
+            models.Index(fields=["status", "date"]),
+            models.Index(fields=["event_type", "date"]),
+            models.Index(fields=["location", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="event_slug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(fatalities_low__isnull=True) | Q(fatalities_high__isnull=True)
+                | Q(fatalities_low__lte=F("fatalities_high")),
+                name="event_fatalities_low_le_high",
+                violation_error_message="The low fatality figure is above the high one.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(certainty=Certainty.CLAIMED) | Q(claimed_by__isnull=False),
+                name="event_claim_has_claimant",
+                violation_error_message="A claimed event needs 'claimed by'.",
+            ),
+            *partial_date_constraints("date", "end"),
+            range_constraint("date", "end", label="Event"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Role(models.TextChoices):
+    ACTOR = "actor", "actor"
+    COUNTERPART = "counterpart", "counterpart"
+    TARGET = "target", "target"
+    ALLY = "ally", "ally"
+    CLAIMANT = "claimant", "claimant"
+    DENIER = "denier", "denier"
+    MENTIONED = "mentioned", "mentioned"
+
+
+class Participation(models.Model):
+    """Who took part in an event, and how: the Taliban as claimant, the NRF as denier."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.ACTOR)
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "role", "id"]
+        default_permissions = CONTENT_PERMISSIONS
+        constraints = [
+            models.UniqueConstraint(fields=["event", "entity", "role"], name="participation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.entity} ({self.role})"
+
+
+class EventCitation(Citation):
+    """An event's footnote."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "id"]
+        default_permissions = CONTENT_PERMISSIONS
+        constraints = [
+            models.UniqueConstraint(fields=["event", "source", "locator"], name="eventcitation_unique"),
+        ]

@@ -1,0 +1,103 @@
+"""Where facts come from: sources, and the citation every fact carries."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from nrfsite.fields import PartialDateField, partial_date_constraints
+from nrfsite.markup import KEY_PATTERN
+from nrfsite.workflow import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet
+
+validate_key = RegexValidator(
+    rf"^{KEY_PATTERN}$",
+    'A key is letters, digits and "-_.:", starting with a letter or digit, e.g. "wapo-2021-08-18-massoud".',
+)
+
+
+class SourceType(models.TextChoices):
+    NEWS = "news", "news"
+    OP_ED = "op-ed", "op-ed"
+    STATEMENT = "statement", "statement"
+    INTERVIEW = "interview", "interview"
+    REPORT = "report", "report"
+    GOVERNMENT_RECORD = "government-record", "government record"
+    SOCIAL_MEDIA = "social-media", "social media"
+    BOOK = "book", "book"
+    ENCYCLOPEDIA = "encyclopedia", "encyclopedia"
+    OTHER = "other", "other"
+
+
+class Affiliation(models.TextChoices):
+    UNKNOWN = "unknown", "unknown"
+    INDEPENDENT = "independent", "independent"
+    NRF = "nrf", "NRF"
+    TALIBAN = "taliban", "Taliban"
+    STATE = "state", "a state"
+    OTHER = "other", "other"
+
+
+class SourceQuerySet(PublishableQuerySet):
+    def without_archive(self):
+        return self.filter(archive_url="")
+
+
+class Source(Publishable):
+    """A publication a fact is taken from: "Ahmad Massoud, op-ed, The Washington Post, 18 August 2021"."""
+
+    key = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=[validate_key],
+        help_text='Readable unique key used in citation markers, e.g. "wapo-2021-08-18-massoud" → [@wapo-2021-08-18-massoud].',
+    )
+    title = models.CharField(max_length=500, blank=True, help_text="Exactly as published; leave empty if unknown.")
+    authors = models.CharField(max_length=500, blank=True, help_text='Author names separated by ";".')
+    publisher = models.CharField(max_length=200, blank=True, help_text="Newspaper, broadcaster, organization.")
+    source_type = models.CharField(max_length=20, choices=SourceType.choices, default=SourceType.NEWS)
+    language = models.CharField(max_length=16, blank=True, help_text='Language code: "en", "prs" (Dari), "ps" (Pashto).')
+    published_on = PartialDateField(null=True, blank=True, help_text="Publication date, at the precision known.")
+    url = models.URLField(max_length=1000, blank=True, help_text="Leave empty unless known: never guess a URL.")
+    archive_url = models.URLField(max_length=1000, blank=True, help_text="An archived copy (e.g. the Wayback Machine).")
+    accessed_on = models.DateField(null=True, blank=True, help_text="When the URL was last read.")
+    affiliation = models.CharField(
+        max_length=12,
+        choices=Affiliation.choices,
+        default=Affiliation.UNKNOWN,
+        help_text="Whose side the publisher is on, if any: a reader weighs an NRF statement differently.",
+    )
+    notes = models.TextField(blank=True, help_text="Editorial notes: what is known of this source and what is not.")
+
+    history = HistoricalRecords()
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        default_permissions = PUBLISHABLE_PERMISSIONS
+        constraints = [
+            models.CheckConstraint(condition=~Q(key=""), name="source_key_not_empty"),
+            *partial_date_constraints("published_on"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class Citation(models.Model):
+    """Where in a source a fact is found. Concrete subclasses live with the thing cited."""
+
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,  # a cited source cannot be deleted
+        related_name="%(class)ss",
+        help_text="The source; a source that is cited cannot be deleted.",
+    )
+    locator = models.CharField(max_length=100, blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".')
+    quote = models.TextField(blank=True, help_text="The passage that supports the fact, in the original language.")
+    quote_translation = models.TextField(blank=True, help_text="An English translation of the quote, if needed.")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.source.key}, {self.locator}" if self.locator else self.source.key
