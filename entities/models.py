@@ -5,6 +5,7 @@ import unicodedata
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from nrfsite.fields import PartialDateField, partial_date_constraints, range_constraint
@@ -184,6 +185,17 @@ class Property(models.Model):
         return self.label
 
 
+def unique_key(base, taken):
+    """`base`, or `base.2`, `base.3`… whichever is not in `taken` (an iterable of keys)."""
+    taken = set(taken)
+    base = base[:190]
+    key, number = base, 1
+    while key in taken:
+        number += 1
+        key = f"{base}.{number}"
+    return key
+
+
 class Rank(models.TextChoices):
     PREFERRED = "preferred", "preferred"
     NORMAL = "normal", "normal"
@@ -197,6 +209,10 @@ class StatementQuerySet(PublishableQuerySet):
 class Statement(Publishable, Reviewable):
     """One sourced claim about an entity: "Ahmad Massoud leads the NRF since 17 August 2021"."""
 
+    key = models.CharField(
+        max_length=200, unique=True, blank=True,
+        help_text='Stable identifier used in CSV, filled in when left empty: "nrf.leader.ahmad-massoud".',
+    )
     subject = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="statements")
     property = models.ForeignKey(Property, on_delete=models.PROTECT, related_name="statements")
     # A copy of property.value_type, so the database itself can check that the
@@ -274,6 +290,7 @@ class Statement(Publishable, Reviewable):
                 name="statement_claim_has_claimant",
                 violation_error_message="A claimed statement needs 'claimed by'.",
             ),
+            models.CheckConstraint(condition=~Q(key=""), name="statement_key_not_empty"),
             *partial_date_constraints("start", "end", "as_of", "flagged_on"),
             range_constraint("start", "end", label="Statement"),
         ]
@@ -294,10 +311,21 @@ class Statement(Publishable, Reviewable):
         if self.property_id:
             self.value_type = self.property.value_type
 
+    def key_base(self):
+        """The readable start of a generated key: subject, property and value slugs."""
+        value = (
+            self.value_entity.slug if self.value_entity_id
+            else slugify(self.value_text) or (f"{self.quantity_best.normalize():f}" if self.quantity_best is not None else "")
+        )
+        return ".".join(part for part in (self.subject.slug, self.property.slug, value[:60]) if part)
+
     def save(self, *args, **kwargs):
-        # One model's own invariant: the value type always follows the property.
+        # One model's own invariants: the value type follows the property; a key always exists.
         if self.property_id:
             self.value_type = self.property.value_type
+        if not self.key:
+            self.key = unique_key(self.key_base(), Statement.objects.filter(key__startswith=self.key_base())
+                                  .values_list("key", flat=True))
         super().save(*args, **kwargs)
 
 

@@ -198,3 +198,13 @@ def test_the_same_alias_twice_in_one_language_is_refused():
     alias = AliasFactory(name="NRF", language="en")
     with pytest.raises(IntegrityError), transaction.atomic():
         AliasFactory(entity=alias.entity, name="NRF", language="en")
+
+
+def test_statement_gets_a_readable_unique_key_when_left_empty():
+    nrf = EntityFactory(slug="nrf")
+    ideology = PropertyFactory(slug="ideology-test")
+    first = StatementFactory(subject=nrf, property=ideology, value_text="Democratization")
+    second = StatementFactory(subject=nrf, property=ideology, value_text="Democratization")
+    keys = list(Statement.objects.order_by("pk").values_list("key", flat=True))
+    assert keys == ["nrf.ideology-test.democratization", "nrf.ideology-test.democratization.2"]
+    assert (first.key, second.key) == tuple(keys)
