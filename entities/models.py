@@ -2,6 +2,7 @@
 
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -67,15 +68,22 @@ class Entity(Publishable):
         max_length=10, blank=True, help_text='For a place: its ISO 3166 code, "AF-PAN" for Panjshir, "TJ" for Tajikistan.'
     )
     latitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     wikidata_id = models.CharField(
-        max_length=20, blank=True,
+        max_length=20,
+        blank=True,
         validators=[RegexValidator(r"^Q[1-9][0-9]*$", 'A Wikidata id looks like "Q107472524".')],
     )
 
@@ -89,7 +97,9 @@ class Entity(Publishable):
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="entity_slug_not_empty"),
             models.UniqueConstraint(
-                fields=["iso_code"], condition=~Q(iso_code=""), name="entity_iso_code_unique",
+                fields=["iso_code"],
+                condition=~Q(iso_code=""),
+                name="entity_iso_code_unique",
                 violation_error_message="Another place already has this ISO code.",
             ),
             models.CheckConstraint(
@@ -115,7 +125,7 @@ class Entity(Publishable):
 
 
 def text_direction(text):
-    """"rtl" when the first strongly directional character is right-to-left (Dari, Pashto), else "ltr"."""
+    """ "rtl" when the first strongly directional character is right-to-left (Dari, Pashto), else "ltr"."""
     for char in text:
         bidi = unicodedata.bidirectional(char)
         if bidi in ("R", "AL"):
@@ -165,9 +175,7 @@ class Property(models.Model):
 
     slug = models.SlugField(max_length=60, unique=True)
     label = models.CharField(max_length=100, help_text='How the infobox labels it: "Leader".')
-    inverse_label = models.CharField(
-        max_length=100, blank=True, help_text='Read from the value\'s side: "leader of".'
-    )
+    inverse_label = models.CharField(max_length=100, blank=True, help_text='Read from the value\'s side: "leader of".')
     value_type = models.CharField(max_length=10, choices=ValueType.choices)
     infobox_position = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Order in the infobox; empty keeps it out of the infobox."
@@ -210,7 +218,9 @@ class Statement(Publishable, Reviewable):
     """One sourced claim about an entity: "Ahmad Massoud leads the NRF since 17 August 2021"."""
 
     key = models.CharField(
-        max_length=200, unique=True, blank=True,
+        max_length=200,
+        unique=True,
+        blank=True,
         help_text='Stable identifier used in CSV, filled in when left empty: "nrf.leader.ahmad-massoud".',
     )
     subject = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="statements")
@@ -219,7 +229,11 @@ class Statement(Publishable, Reviewable):
     # right value column is filled (a check constraint cannot look at another table).
     value_type = models.CharField(max_length=10, choices=ValueType.choices, editable=False)
     value_entity = models.ForeignKey(
-        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="referenced_by",
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referenced_by",
         help_text="For properties whose value is an entity (leader, ally, active region).",
     )
     value_text = models.CharField(
@@ -233,17 +247,21 @@ class Statement(Publishable, Reviewable):
     end = PartialDateField(null=True, blank=True, help_text="Until when it held; empty while it still holds.")
     end_reason = models.CharField(max_length=100, blank=True, help_text='Why it ended: "killed", "resigned".')
     certainty = models.CharField(
-        max_length=12, choices=Certainty.choices, default=Certainty.REPORTED,
+        max_length=12,
+        choices=Certainty.choices,
+        default=Certainty.REPORTED,
         help_text="How sure the sources are. 'claimed' needs claimed_by.",
     )
     claimed_by = models.ForeignKey(
-        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_statements",
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claimed_statements",
         help_text='Whose claim it is: the NRF for "NRF reported claim of 5,000 fighters".',
     )
     rank = models.CharField(max_length=10, choices=Rank.choices, default=Rank.NORMAL)
-    note = models.TextField(
-        blank=True, help_text="A note for readers: how sources disagree, how a date was inferred."
-    )
+    note = models.TextField(blank=True, help_text="A note for readers: how sources disagree, how a date was inferred.")
 
     history = HistoricalRecords()
     objects = StatementQuerySet.as_manager()
@@ -255,32 +273,54 @@ class Statement(Publishable, Reviewable):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(value_type=ValueType.ENTITY, value_entity__isnull=False, value_text="",
-                      quantity_low__isnull=True, quantity_best__isnull=True, quantity_high__isnull=True)
-                    | (Q(value_type=ValueType.TEXT, value_entity__isnull=True,
-                         quantity_low__isnull=True, quantity_best__isnull=True, quantity_high__isnull=True)
-                       & ~Q(value_text=""))
-                    | (Q(value_type=ValueType.QUANTITY, value_entity__isnull=True)
-                       & (~Q(value_text="") | Q(quantity_low__isnull=False) | Q(quantity_best__isnull=False)
-                          | Q(quantity_high__isnull=False)))
+                    Q(
+                        value_type=ValueType.ENTITY,
+                        value_entity__isnull=False,
+                        value_text="",
+                        quantity_low__isnull=True,
+                        quantity_best__isnull=True,
+                        quantity_high__isnull=True,
+                    )
+                    | (
+                        Q(
+                            value_type=ValueType.TEXT,
+                            value_entity__isnull=True,
+                            quantity_low__isnull=True,
+                            quantity_best__isnull=True,
+                            quantity_high__isnull=True,
+                        )
+                        & ~Q(value_text="")
+                    )
+                    | (
+                        Q(value_type=ValueType.QUANTITY, value_entity__isnull=True)
+                        & (
+                            ~Q(value_text="")
+                            | Q(quantity_low__isnull=False)
+                            | Q(quantity_best__isnull=False)
+                            | Q(quantity_high__isnull=False)
+                        )
+                    )
                 ),
                 name="statement_value_matches_type",
                 violation_error_message="The value does not match the property's value type.",
             ),
             models.CheckConstraint(
-                condition=Q(quantity_low__isnull=True) | Q(quantity_best__isnull=True)
+                condition=Q(quantity_low__isnull=True)
+                | Q(quantity_best__isnull=True)
                 | Q(quantity_low__lte=F("quantity_best")),
                 name="statement_quantity_low_le_best",
                 violation_error_message="The low figure is above the best figure.",
             ),
             models.CheckConstraint(
-                condition=Q(quantity_best__isnull=True) | Q(quantity_high__isnull=True)
+                condition=Q(quantity_best__isnull=True)
+                | Q(quantity_high__isnull=True)
                 | Q(quantity_best__lte=F("quantity_high")),
                 name="statement_quantity_best_le_high",
                 violation_error_message="The best figure is above the high figure.",
             ),
             models.CheckConstraint(
-                condition=Q(quantity_low__isnull=True) | Q(quantity_high__isnull=True)
+                condition=Q(quantity_low__isnull=True)
+                | Q(quantity_high__isnull=True)
                 | Q(quantity_low__lte=F("quantity_high")),
                 name="statement_quantity_low_le_high",
                 violation_error_message="The low figure is above the high figure.",
@@ -308,13 +348,26 @@ class Statement(Publishable, Reviewable):
         return self.value_text
 
     def clean(self):
-        if self.property_id:
-            self.value_type = self.property.value_type
+        if not self.property_id:
+            return
+        self.value_type = self.property.value_type
+        self.fill_key()
+        label = self.property.label
+        if self.value_type == ValueType.ENTITY and (self.value_text or not self.value_entity_id):
+            raise ValidationError({"value_entity": f'"{label}" takes an entity: fill in value entity, not value text.'})
+        if self.value_type != ValueType.ENTITY and self.value_entity_id:
+            raise ValidationError(
+                {"value_entity": f'"{label}" takes {self.value_type}, not an entity: leave value entity empty.'}
+            )
+        has_quantity = any(v is not None for v in (self.quantity_low, self.quantity_best, self.quantity_high))
+        if self.value_type == ValueType.TEXT and (has_quantity or not self.value_text):
+            raise ValidationError({"value_text": f'"{label}" takes text: fill in value text, not quantities.'})
 
     def key_base(self):
         """The readable start of a generated key: subject, property and value slugs."""
         value = (
-            self.value_entity.slug if self.value_entity_id
+            self.value_entity.slug
+            if self.value_entity_id
             else slugify(self.value_text) or (f"{self.quantity_best.normalize():f}" if self.quantity_best is not None else "")
         )
         return ".".join(part for part in (self.subject.slug, self.property.slug, value[:60]) if part)
@@ -323,10 +376,13 @@ class Statement(Publishable, Reviewable):
         # One model's own invariants: the value type follows the property; a key always exists.
         if self.property_id:
             self.value_type = self.property.value_type
-        if not self.key:
-            self.key = unique_key(self.key_base(), Statement.objects.filter(key__startswith=self.key_base())
-                                  .values_list("key", flat=True))
+        self.fill_key()
         super().save(*args, **kwargs)
+
+    def fill_key(self):
+        if not self.key and self.subject_id and self.property_id:
+            base = self.key_base()
+            self.key = unique_key(base, Statement.objects.filter(key__startswith=base).values_list("key", flat=True))
 
 
 class StatementCitation(Citation):
@@ -366,7 +422,8 @@ class Section(Publishable, Reviewable):
         default_permissions = PUBLISHABLE_PERMISSIONS
         constraints = [
             models.UniqueConstraint(
-                fields=["entity", "title"], name="section_title_unique_per_entity",
+                fields=["entity", "title"],
+                name="section_title_unique_per_entity",
                 violation_error_message="This entity already has a section with this title (or already has a lead).",
             ),
             *partial_date_constraints("as_of", "flagged_on"),

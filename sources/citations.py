@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 
-from nrfsite.markup import citation_keys
+from nrfsite.markup import citation_keys, parse_citations
 
 
 def unknown_keys(keys, known=None):
@@ -26,19 +26,21 @@ def validate_markers(text):
 
 
 def sync_marker_citations(*, citations, text, exact):
-    """Make `citations` (a related manager of Citation rows) cite every source the text's markers name.
+    """Make `citations` (a related manager of Citation rows) cite every source and locator the markers name.
 
-    With `exact`, rows whose source is no longer named are removed, so the
-    rows mirror the markers (sections); otherwise rows are only added, beside
-    citations entered by hand (events).
+    With `exact`, rows no marker names are removed, so the rows mirror the
+    markers (sections); otherwise rows are only added, beside citations
+    entered by hand (events).
     """
     from sources.models import Source
 
-    keys = citation_keys(text or "")
-    sources = {source.key: source for source in Source.objects.filter(key__in=keys)}
-    have = set(citations.values_list("source__key", flat=True))
-    for key in keys:
-        if key in sources and key not in have:
-            citations.create(source=sources[key])
+    wanted = list(dict.fromkeys((cite.key, cite.locator) for cite in parse_citations(text or "")))
+    sources = {source.key: source for source in Source.objects.filter(key__in={key for key, _ in wanted})}
+    have = {(citation.source.key, citation.locator): citation for citation in citations.select_related("source")}
+    for key, locator in wanted:
+        if key in sources and (key, locator) not in have:
+            citations.create(source=sources[key], locator=locator)
     if exact:
-        citations.exclude(source__key__in=keys).delete()
+        stale = [citation.pk for pair, citation in have.items() if pair not in wanted]
+        for citation in citations.filter(pk__in=stale):
+            citation.delete()  # one by one, so each deletion leaves a revision

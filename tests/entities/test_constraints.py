@@ -46,7 +46,7 @@ def test_duplicate_source_key_is_refused():
 def test_text_value_on_entity_property_is_refused():
     leader = PropertyFactory(slug="leader-x", value_type=ValueType.ENTITY)
     statement = Statement(subject=EntityFactory(), property=leader, value_text="Ahmad Massoud")
-    with pytest.raises(ValidationError, match="does not match the property's value type"):
+    with pytest.raises(ValidationError, match='takes an entity: fill in value entity, not value text'):
         statement.full_clean()
     assert_refused_by_database(statement)
 

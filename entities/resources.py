@@ -1,0 +1,209 @@
+"""The CSV shapes of entities, aliases, properties, statements, statement citations and sections."""
+
+from entities.models import Alias, Entity, Property, Section, SectionCitation, Statement, StatementCitation, unique_key
+from nrfsite.markup import parse_citations
+from nrfsite.resources import (
+    BundleResource,
+    boolean,
+    citations_set,
+    date,
+    decimal,
+    integer,
+    partial_date,
+    ref,
+    text,
+)
+from sources.models import Source
+
+REVIEW_COLUMNS = ("as_of", "reviewed_on", "review_every", "needs_update", "update_reason", "flagged_on")
+
+
+class PropertyResource(BundleResource):
+    """properties.csv: the statement vocabulary, in infobox order."""
+
+    file_name = "properties.csv"
+    order_by = ("slug",)
+
+    slug = text("slug")
+    label = text("label")
+    inverse_label = text("inverse_label")
+    value_type = text("value_type")
+    infobox_position = integer("infobox_position")
+    description = text("description")
+
+    class Meta:
+        model = Property
+        fields = ("slug", "label", "inverse_label", "value_type", "infobox_position", "description")
+        export_order = fields
+        import_id_fields = ("slug",)
+
+
+class EntityResource(BundleResource):
+    """entities.csv: people, organizations, states, places and topics, keyed by slug."""
+
+    file_name = "entities.csv"
+    self_reference = "parent"
+
+    slug = text("slug")
+    kind = text("kind")
+    name = text("name")
+    description = text("description")
+    start = partial_date("start")
+    end = partial_date("end")
+    parent = ref("parent", Entity)
+    iso_code = text("iso_code")
+    latitude = decimal("latitude")
+    longitude = decimal("longitude")
+    wikidata_id = text("wikidata_id")
+    status = text("status")
+
+    select_related = ("parent",)
+
+    class Meta:
+        model = Entity
+        fields = ("slug", "kind", "name", "description", "start", "end", "parent", "iso_code", "latitude",
+                  "longitude", "wikidata_id", "status")
+        export_order = fields
+        import_id_fields = ("slug",)
+
+
+class AliasResource(BundleResource):
+    """aliases.csv: other names of an entity, with their language ("prs" Dari, "ps" Pashto)."""
+
+    file_name = "aliases.csv"
+    key_columns = ("entity", "name", "language")
+    order_by = ("entity__slug", "language", "name")
+    select_related = ("entity",)
+
+    entity = ref("entity", Entity)
+    name = text("name")
+    language = text("language")
+    note = text("note")
+
+    class Meta:
+        model = Alias
+        fields = ("entity", "name", "language", "note")
+        export_order = fields
+        import_id_fields = ("entity", "name", "language")
+
+
+class StatementResource(BundleResource):
+    """statements.csv: one sourced claim per row; `sources` lists its citations."""
+
+    file_name = "statements.csv"
+    key_columns = ("key",)
+    order_by = ("key",)
+    select_related = ("subject", "property", "value_entity", "claimed_by")
+    child_sets = (citations_set("sources", StatementCitation, "statement", "citations"),)
+
+    key = text("key")
+    subject = ref("subject", Entity)
+    property = ref("property", Property, instances=True)
+    value_entity = ref("value_entity", Entity)
+    value_text = text("value_text")
+    quantity_low = decimal("quantity_low")
+    quantity_best = decimal("quantity_best")
+    quantity_high = decimal("quantity_high")
+    quantity_unit = text("quantity_unit")
+    start = partial_date("start")
+    end = partial_date("end")
+    end_reason = text("end_reason")
+    certainty = text("certainty")
+    claimed_by = ref("claimed_by", Entity)
+    rank = text("rank")
+    note = text("note")
+    sources = text("sources")
+    status = text("status")
+    as_of = partial_date("as_of")
+    reviewed_on = date("reviewed_on")
+    review_every = integer("review_every")
+    needs_update = boolean("needs_update")
+    update_reason = text("update_reason")
+    flagged_on = partial_date("flagged_on")
+
+    class Meta:
+        model = Statement
+        fields = ("key", "subject", "property", "value_entity", "value_text", "quantity_low", "quantity_best",
+                  "quantity_high", "quantity_unit", "start", "end", "end_reason", "certainty", "claimed_by", "rank",
+                  "note", "sources", "status", *REVIEW_COLUMNS)
+        export_order = fields
+        import_id_fields = ("key",)
+
+    def prepare_keys(self, parsed):
+        """Rows without a key get the readable one the model would give them, the same on every import."""
+        blank = [entry for entry in parsed if not entry[4] and not entry[2].get("key")]
+        if not blank:
+            return
+        slugs = {pk: slug for slug, pk in self.fields["subject"].widget.mapping().items()}
+        entity_slugs = slugs
+        given = {entry[2]["key"] for entry in parsed if entry[2].get("key")}
+        for entry in blank:
+            values = entry[2]
+            draft = Statement(
+                property=values.get("property"), value_text=values.get("value_text") or "",
+                quantity_best=values.get("quantity_best"),
+            )
+            draft.subject = Entity(slug=entity_slugs.get(values.get("subject"), ""))
+            if values.get("value_entity"):
+                draft.value_entity = Entity(pk=values["value_entity"], slug=entity_slugs[values["value_entity"]])
+            if draft.property is None:
+                continue  # the missing property is reported by validation
+            values["key"] = unique_key(draft.key_base(), given)
+            given.add(values["key"])
+
+
+class StatementCitationResource(BundleResource):
+    """statement_citations.csv: the quoted passage behind a statement's citation."""
+
+    file_name = "statement_citations.csv"
+    key_columns = ("statement", "source", "locator")
+    order_by = ("statement__key", "source__key", "locator")
+    select_related = ("statement", "source")
+
+    statement = ref("statement", Statement, "key")
+    source = ref("source", Source, "key")
+    locator = text("locator")
+    quote = text("quote")
+    quote_translation = text("quote_translation")
+
+    class Meta:
+        model = StatementCitation
+        fields = ("statement", "source", "locator", "quote", "quote_translation")
+        export_order = fields
+        import_id_fields = ("statement", "source", "locator")
+
+
+def _marker_items(resource, section):
+    return [f"{cite.key}, {cite.locator}" if cite.locator else cite.key for cite in parse_citations(section.body)]
+
+
+class SectionResource(BundleResource):
+    """sections.csv: an entity's narrative sections; citations follow the body's markers."""
+
+    file_name = "sections.csv"
+    key_columns = ("entity", "title")
+    order_by = ("entity__slug", "position", "title")
+    select_related = ("entity",)
+    markup_columns = ("body",)
+    child_sets = (
+        citations_set("", SectionCitation, "section", "citations", derive=_marker_items),
+    )
+
+    entity = ref("entity", Entity)
+    title = text("title")
+    position = integer("position")
+    body = text("body")
+    note = text("note")
+    status = text("status")
+    as_of = partial_date("as_of")
+    reviewed_on = date("reviewed_on")
+    review_every = integer("review_every")
+    needs_update = boolean("needs_update")
+    update_reason = text("update_reason")
+    flagged_on = partial_date("flagged_on")
+
+    class Meta:
+        model = Section
+        fields = ("entity", "title", "position", "body", "note", "status", *REVIEW_COLUMNS)
+        export_order = fields
+        import_id_fields = ("entity", "title")

@@ -1,0 +1,134 @@
+"""The CSV shapes of event types, events, participations and event citations."""
+
+from entities.models import Entity
+from events.models import Event, EventCitation, EventType, Participation, Role
+from nrfsite.resources import (
+    BundleResource,
+    ChildSet,
+    citations_set,
+    integer,
+    partial_date,
+    ref,
+    text,
+)
+from sources.models import Source
+
+
+class EventTypeResource(BundleResource):
+    """event_types.csv: the two-level taxonomy; `parent` names a top-level type."""
+
+    file_name = "event_types.csv"
+    self_reference = "parent"
+    order_by = ("slug",)
+    select_related = ("parent",)
+
+    slug = text("slug")
+    label = text("label")
+    parent = ref("parent", EventType, instances=True)
+    position = integer("position")
+    description = text("description")
+
+    class Meta:
+        model = EventType
+        fields = ("slug", "label", "parent", "position", "description")
+        export_order = fields
+        import_id_fields = ("slug",)
+
+
+def _parse_participant(resource, text):
+    role, separator, slug = (part.strip() for part in text.partition(":"))
+    if not separator:
+        raise ValueError('write a participant as role:entity-slug, e.g. "actor:nrf"')
+    if role not in Role.values:
+        raise ValueError(f'unknown role "{role}"; roles are {", ".join(Role.values)}')
+    entity_id = resource.fields["claimed_by"].widget.clean(slug)
+    return (entity_id, role), {"entity_id": entity_id, "role": role}
+
+
+PARTICIPANTS = ChildSet(
+    column="participants", model=Participation, parent="event", related_name="participations",
+    parse_item=_parse_participant,
+    render_item=lambda participation: f"{participation.role}:{participation.entity.slug}",
+    child_key=lambda participation: (participation.entity_id, participation.role),
+)
+
+
+class EventResource(BundleResource):
+    """events.csv: one event per row; `participants` as role:slug, `sources` as key[, locator]."""
+
+    file_name = "events.csv"
+    order_by = ("slug",)
+    select_related = ("event_type", "location", "claimed_by")
+    prefetch_related = ("participations__entity", "citations__source")
+    markup_columns = ("summary",)
+    child_sets = (PARTICIPANTS, citations_set("sources", EventCitation, "event", "citations"))
+
+    slug = text("slug")
+    title = text("title")
+    date = partial_date("date")
+    end = partial_date("end")
+    event_type = ref("event_type", EventType, instances=True)
+    location = ref("location", Entity)
+    location_precision = text("location_precision")
+    summary = text("summary")
+    fatalities_low = integer("fatalities_low")
+    fatalities_high = integer("fatalities_high")
+    casualty_note = text("casualty_note")
+    certainty = text("certainty")
+    claimed_by = ref("claimed_by", Entity)
+    participants = text("participants")
+    sources = text("sources")
+    acled_id = text("acled_id")
+    ucdp_id = text("ucdp_id")
+    wikidata_id = text("wikidata_id")
+    note = text("note")
+    status = text("status")
+
+    class Meta:
+        model = Event
+        fields = ("slug", "title", "date", "end", "event_type", "location", "location_precision", "summary",
+                  "fatalities_low", "fatalities_high", "casualty_note", "certainty", "claimed_by", "participants",
+                  "sources", "acled_id", "ucdp_id", "wikidata_id", "note", "status")
+        export_order = fields
+        import_id_fields = ("slug",)
+
+
+class ParticipationResource(BundleResource):
+    """participations.csv: who took part in an event and how, with a note."""
+
+    file_name = "participations.csv"
+    key_columns = ("event", "entity", "role")
+    order_by = ("event__slug", "role", "entity__slug")
+    select_related = ("event", "entity")
+
+    event = ref("event", Event)
+    entity = ref("entity", Entity)
+    role = text("role")
+    note = text("note")
+
+    class Meta:
+        model = Participation
+        fields = ("event", "entity", "role", "note")
+        export_order = fields
+        import_id_fields = ("event", "entity", "role")
+
+
+class EventCitationResource(BundleResource):
+    """event_citations.csv: the quoted passage behind an event's citation."""
+
+    file_name = "event_citations.csv"
+    key_columns = ("event", "source", "locator")
+    order_by = ("event__slug", "source__key", "locator")
+    select_related = ("event", "source")
+
+    event = ref("event", Event)
+    source = ref("source", Source, "key")
+    locator = text("locator")
+    quote = text("quote")
+    quote_translation = text("quote_translation")
+
+    class Meta:
+        model = EventCitation
+        fields = ("event", "source", "locator", "quote", "quote_translation")
+        export_order = fields
+        import_id_fields = ("event", "source", "locator")

@@ -1,0 +1,82 @@
+"""Bundles move the whole dataset through CSV exactly, idempotently and with history."""
+
+import pytest
+
+from entities.models import Entity, Section, Statement
+from events.models import Event
+from tests.csv_helpers import counts, delete_content, export, import_, make_full_dataset
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_then_import_into_an_empty_database_then_export_is_byte_identical(tmp_path):
+    make_full_dataset()
+    first = export(tmp_path / "first")
+    delete_content()
+    assert counts()["Entity"] == 0
+
+    ok, _out, err = import_(tmp_path / "first")
+    assert ok, err
+    second = export(tmp_path / "second")
+    assert second == first
+    assert set(first) == {
+        "manifest.json", "sources.csv", "properties.csv", "event_types.csv", "entities.csv", "aliases.csv",
+        "statements.csv", "statement_citations.csv", "sections.csv", "events.csv", "participations.csv",
+        "event_citations.csv",
+    }
+
+
+def test_bundle_rows_carry_natural_keys_and_partial_dates(tmp_path):
+    make_full_dataset()
+    files = export(tmp_path)
+    events = files["events.csv"].decode()
+    assert "taliban-claim-panjshir,Taliban claim control of Panjshir,2021-09-06,2021-09-07," in events
+    assert "claimant:taliban; denier:nrf" in events
+    statements = files["statements.csv"].decode()
+    assert "bbc-2021-09-07; wapo-2021-08-18-massoud, para. 2" in statements
+    assert "nrf.size.5000,nrf,size,,,4000,5000,5000.5,fighters,2021,2023-04," in statements
+    assert "panjshir,place,Panjshir Province,A province in north-eastern Afghanistan,,,afghanistan,AF-PAN,35.3,69.5," in (
+        files["entities.csv"].decode()
+    )
+
+
+def test_reimporting_the_same_bundle_changes_nothing(tmp_path):
+    make_full_dataset()
+    files = export(tmp_path)
+    history_before = Statement.history.count() + Event.history.count() + Entity.history.count()
+
+    ok, out, err = import_(tmp_path)
+
+    assert ok, err
+    assert " 0 new, 0 updated," in out
+    assert "Imported 0 new, 0 updated, " in out
+    assert Statement.history.count() + Event.history.count() + Entity.history.count() == history_before
+    assert export(tmp_path / "again") == files
+
+
+def test_imported_rows_get_revisions_with_the_file_as_reason(tmp_path):
+    make_full_dataset()
+    export(tmp_path)
+    delete_content()
+
+    ok, _, err = import_(tmp_path)
+
+    assert ok, err
+    revision = Event.history.filter(slug="taliban-claim-panjshir").latest("history_date")
+    assert revision.history_type == "+"
+    assert revision.history_change_reason == f"CSV import: {tmp_path.name}/events.csv"
+    assert Section.history.filter(history_type="+", history_change_reason__startswith="CSV import").count() == 2
+    assert Event.objects.get(slug="taliban-claim-panjshir").participations.count() == 2
+
+
+def test_dry_run_reports_and_writes_nothing(tmp_path):
+    make_full_dataset()
+    export(tmp_path)
+    delete_content()
+
+    ok, out, err = import_(tmp_path, "--dry-run")
+
+    assert ok, err
+    assert "events.csv: 2 new, 0 updated, 0 unchanged, 0 errors" in out
+    assert "Dry run: nothing was written" in out
+    assert counts() == dict.fromkeys(counts(), 0)

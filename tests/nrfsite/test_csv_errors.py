@@ -1,0 +1,150 @@
+"""Bad input gets every error with file, line, column and reason, and writes nothing."""
+
+import pytest
+
+from entities.models import Alias, Entity
+from events.models import Event
+from tests.csv_helpers import counts, import_, write_csv
+from tests.factories import EntityFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+ENTITIES = "slug,kind,name\n"
+EVENTS = "slug,title,date,event_type,location,participants,sources\n"
+
+
+@pytest.fixture
+def known():
+    EntityFactory(slug="nrf", name="NRF")
+    EntityFactory(slug="taliban", name="Taliban")
+    SourceFactory(key="bbc-2021-09-07")
+
+
+def assert_refused(directory, *expected):
+    before = counts()
+    ok, _out, err = import_(directory)
+    assert not ok
+    for text in expected:
+        assert text in err, err
+    assert "nothing was imported" in err
+    assert counts() == before
+    return err
+
+
+def test_every_bad_row_is_reported_and_no_row_is_written(tmp_path, known):
+    write_csv(
+        tmp_path,
+        "events.csv",
+        EVENTS
+        + (
+            "good-one,Good,2021-08-17,armed-clash,,actor:nrf,bbc-2021-09-07\n"
+            "bad-date,Bad date,32 August 2021,armed-clash,,,\n"
+            "bad-type,Bad type,2021,no-such-type,,,\n"
+            "good-two,Good two,2021,armed-clash,,,\n"
+            "bad-refs,Bad refs,2021,armed-clash,nowhere,actor:nobody,no-such-source\n"
+        ),
+    )
+    err = assert_refused(
+        tmp_path,
+        'events.csv, line 3, column date: "32 August 2021" is not a valid date: August 2021 has 31 days',
+        'events.csv, line 4, column event_type: No event type with slug "no-such-type".',
+        'events.csv, line 6, column location: No entity with slug "nowhere".',
+        "events.csv, line 6, column participants: 'actor:nobody': No entity with slug \"nobody\".",
+        "events.csv, line 6, column sources: 'no-such-source': No source with key \"no-such-source\".",
+    )
+    assert "5 error(s)" in err
+    assert not Event.objects.exists()
+
+
+def test_unknown_and_missing_columns_are_named(tmp_path):
+    write_csv(tmp_path, "entities.csv", "slug,kind,colour\nnrf,organization,red\n")
+    assert_refused(
+        tmp_path,
+        "entities.csv, line 1: Unknown column(s): colour. The columns of entities.csv are: slug, kind, name,",
+        "entities.csv, line 1: Missing required column(s): name.",
+    )
+
+
+def test_value_of_the_wrong_type_for_a_property_is_refused(tmp_path, known):
+    write_csv(tmp_path, "statements.csv", "key,subject,property,value_text\nx,nrf,leader,Ahmad Massoud\n")
+    assert_refused(
+        tmp_path,
+        'statements.csv, line 2, column value_entity: "Leader" takes an entity: fill in value entity, not value text.',
+    )
+
+
+def test_duplicate_key_within_the_file_names_both_lines(tmp_path):
+    write_csv(
+        tmp_path, "entities.csv", ENTITIES + "nrf,organization,NRF\ntaliban,organization,Taliban\nnrf,organization,Again\n"
+    )
+    assert_refused(tmp_path, 'entities.csv, line 4, column slug: Duplicate of line 2: slug "nrf" appears twice')
+
+
+def test_bad_choice_and_too_long_values_are_refused_like_the_admin_form(tmp_path):
+    write_csv(tmp_path, "entities.csv", ENTITIES + f"nrf,militia,NRF\nlong,person,{'x' * 201}\n")
+    assert_refused(
+        tmp_path,
+        "entities.csv, line 2, column kind: Value 'militia' is not a valid choice.",
+        "entities.csv, line 3, column name: Ensure this value has at most 200 characters (it has 201).",
+    )
+
+
+def test_row_with_too_many_cells_is_refused(tmp_path):
+    write_csv(tmp_path, "entities.csv", ENTITIES + "nrf,organization,NRF,extra\n")
+    assert_refused(tmp_path, "entities.csv, line 2: This row has 4 cells; the header has 3.")
+
+
+def test_empty_file_is_refused(tmp_path):
+    write_csv(tmp_path, "entities.csv", "")
+    assert_refused(tmp_path, "entities.csv: The file is empty.")
+
+
+def test_binary_file_renamed_csv_is_refused(tmp_path):
+    write_csv(tmp_path, "entities.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    assert_refused(tmp_path, "entities.csv: This is not a text file")
+
+
+def test_wrong_encoding_is_refused_with_a_hint_and_accepted_when_named(tmp_path):
+    write_csv(tmp_path, "entities.csv", ENTITIES + "nrf,organization,جبهه مقاومت ملي\n", encoding="cp1256")
+    assert_refused(tmp_path, "entities.csv: The file is not valid utf-8-sig: byte 0xcc on line 2", "--encoding cp1256")
+
+    ok, _, err = import_(tmp_path, "--encoding", "cp1256")
+
+    assert ok, err
+    assert Entity.objects.get(slug="nrf").name == "جبهه مقاومت ملي"
+
+
+def test_utf8_with_bom_and_windows_line_endings_is_accepted(tmp_path):
+    text = '\ufeffentity,name,language\r\nnrf,جبهه مقاومت ملی افغانستان,prs\r\nnrf,"NRF\r\nline two",en\r\n'
+    EntityFactory(slug="nrf")
+    write_csv(tmp_path, "aliases.csv", text)
+
+    ok, _, err = import_(tmp_path)
+
+    assert ok, err
+    assert sorted(Alias.objects.values_list("language", "name")) == [
+        ("en", "NRF\r\nline two"),
+        ("prs", "جبهه مقاومت ملی افغانستان"),
+    ]
+
+
+def test_error_lines_count_cells_that_span_lines(tmp_path):
+    write_csv(tmp_path, "entities.csv", ENTITIES + 'nrf,organization,"two\nlines"\nbad,militia,Bad\n')
+    assert_refused(tmp_path, "entities.csv, line 4, column kind: Value 'militia' is not a valid choice.")
+
+
+def test_unknown_file_in_a_bundle_is_refused(tmp_path):
+    write_csv(tmp_path, "entity.csv", ENTITIES + "nrf,organization,NRF\n")
+    assert_refused(tmp_path, "entity.csv: Unknown file: a bundle holds aliases.csv")
+
+
+def test_citation_marker_naming_an_unknown_source_is_refused(tmp_path, known):
+    write_csv(tmp_path, "sections.csv", "entity,title,body\nnrf,History,Founded in 2021.[@no-such-source]\n")
+    assert_refused(tmp_path, 'sections.csv, line 2, column body: Unknown source key(s) in citation markers: "no-such-source".')
+
+
+def test_a_bad_file_rolls_back_the_good_files_of_the_bundle(tmp_path):
+    write_csv(tmp_path, "entities.csv", ENTITIES + "nrf,organization,NRF\n")
+    write_csv(tmp_path, "aliases.csv", "entity,name,language\nnrf,,en\n")
+    assert_refused(tmp_path, "aliases.csv, line 2")
+    assert not Entity.objects.exists()
