@@ -2,8 +2,17 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from entities.models import Alias, Entity, Property, Section, SectionCitation, Statement, StatementCitation
+from entities.resources import (
+    AliasResource,
+    EntityResource,
+    PropertyResource,
+    SectionResource,
+    StatementCitationResource,
+    StatementResource,
+)
 from entities.services import section_sync_citations
 from nrfsite.admin_columns import partial_date_column
+from nrfsite.admin_csv import CSVAdminMixin
 
 REVIEW_FIELDS = ["as_of", "needs_update", "update_reason", "flagged_on", "review_every", "reviewed_on", "reviewed_by"]
 
@@ -31,7 +40,8 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Entity)
-class EntityAdmin(SimpleHistoryAdmin):
+class EntityAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [EntityResource]
     list_display = ["name", "kind", "slug", partial_date_column("start"), partial_date_column("end"), "status"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "slug", "description", "aliases__name"]
@@ -54,7 +64,8 @@ class EntityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(SimpleHistoryAdmin):
+class AliasAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [AliasResource]
     list_display = ["name", "language", "entity", "note"]
     list_filter = ["language"]
     search_fields = ["name", "entity__name"]
@@ -63,7 +74,8 @@ class AliasAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Property)
-class PropertyAdmin(SimpleHistoryAdmin):
+class PropertyAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [PropertyResource]
     list_display = ["label", "slug", "inverse_label", "value_type", "infobox_position"]
     list_filter = ["value_type"]
     search_fields = ["label", "slug"]
@@ -77,7 +89,8 @@ class StatementCitationInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(SimpleHistoryAdmin):
+class StatementAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [StatementResource]
     list_display = ["subject", "property", "value_display", partial_date_column("start"), partial_date_column("end"),
                     "certainty", "rank", "status", "needs_update"]
     list_filter = ["status", "certainty", "rank", "needs_update", "property"]
@@ -107,7 +120,8 @@ class SectionCitationInline(admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
+class SectionAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [SectionResource]
     list_display = ["__str__", "position", partial_date_column("as_of", "as of"), "needs_update",
                     partial_date_column("flagged_on", "flagged"), "status"]
     list_filter = ["status", "needs_update"]
@@ -128,7 +142,8 @@ class SectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StatementCitation)
-class StatementCitationAdmin(SimpleHistoryAdmin):
+class StatementCitationAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [StatementCitationResource]
     list_display = ["statement", "source", "locator"]
     search_fields = ["source__key", "source__title", "statement__subject__name"]
     autocomplete_fields = ["statement", "source"]

@@ -2,12 +2,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from events.models import Event, EventCitation, EventType, Participation
+from events.resources import EventCitationResource, EventResource, EventTypeResource, ParticipationResource
 from events.services import event_sync_citations
 from nrfsite.admin_columns import partial_date_column
+from nrfsite.admin_csv import CSVAdminMixin
 
 
 @admin.register(EventType)
-class EventTypeAdmin(SimpleHistoryAdmin):
+class EventTypeAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [EventTypeResource]
     list_display = ["label", "parent", "slug", "position"]
     list_filter = ["parent"]
     search_fields = ["label", "slug", "parent__label"]
@@ -28,7 +31,8 @@ class EventCitationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [EventResource]
     list_display = [partial_date_column("date"), "title", "event_type", "location", "certainty", "status"]
     list_filter = ["status", "certainty", "event_type", "date_precision"]
     search_fields = ["title", "slug", "summary", "location__name"]
@@ -53,7 +57,8 @@ class EventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [ParticipationResource]
     list_display = ["event", "entity", "role"]
     list_filter = ["role"]
     search_fields = ["event__title", "entity__name"]
@@ -62,7 +67,8 @@ class ParticipationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EventCitation)
-class EventCitationAdmin(SimpleHistoryAdmin):
+class EventCitationAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [EventCitationResource]
     list_display = ["event", "source", "locator"]
     search_fields = ["source__key", "source__title", "event__title"]
     autocomplete_fields = ["event", "source"]

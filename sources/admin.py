@@ -2,11 +2,14 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from nrfsite.admin_columns import partial_date_column
+from nrfsite.admin_csv import CSVAdminMixin
 from sources.models import Source
+from sources.resources import SourceResource
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+    resource_classes = [SourceResource]
     list_display = ["key", "title", "publisher", "source_type", partial_date_column("published_on", "published"),
                     "affiliation", "status"]
     list_filter = ["status", "source_type", "affiliation", "language"]

@@ -80,3 +80,13 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
     assert "events.csv: 2 new, 0 updated, 0 unchanged, 0 errors" in out
     assert "Dry run: nothing was written" in out
     assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_the_documented_example_bundle_imports_and_exports_unchanged(tmp_path):
+    from django.conf import settings
+
+    examples = settings.BASE_DIR / "docs" / "csv-examples"
+    ok, _out, err = import_(examples)
+    assert ok, err
+    exported = export(tmp_path)
+    assert exported == {path.name: path.read_bytes() for path in examples.iterdir()}
