@@ -11,7 +11,7 @@ PORT ?= 8000
 ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= nrfsite-local-admin
 
-.PHONY: install run test test-postgres lint format migrations-check reset-db superuser clean
+.PHONY: install run test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,18 @@ reset-db: install ## delete the local SQLite database and migrate afresh
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
+
+BENCH_EVENTS ?= 10000 100000
+BENCH_SQLITE := /tmp/nrfsite-bench.sqlite3
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432/nrfsite_bench
+
+bench: install ## CSV benchmark on a scratch SQLite database (BENCH_EVENTS="10000 100000")
+	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py benchmark_csv --events $(BENCH_EVENTS)
+
+bench-postgres: install ## the same on a scratch PostgreSQL database (dropped and recreated)
+	psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS nrfsite_bench WITH (FORCE)"
+	psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE nrfsite_bench"
+	DATABASE_URL=$(BENCH_PG) $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_PG) $(PY) manage.py benchmark_csv --events $(BENCH_EVENTS)

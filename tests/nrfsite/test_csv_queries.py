@@ -1,0 +1,61 @@
+"""An import's query count does not grow with its rows: references resolve from maps, writes go in bulk."""
+
+import pytest
+
+from events.models import Event, Participation
+from tests.csv_helpers import export, import_, write_csv
+from tests.factories import EntityFactory, PlaceFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def events_csv(count):
+    rows = [
+        f"event-{i},Event {i},2021-09-{i % 28 + 1:02d},armed-clash,panjshir,"
+        f"actor:nrf; counterpart:taliban,\"bbc-2021-09-07, p. {i}\",Clash reported.[@bbc-2021-09-07]"
+        for i in range(count)
+    ]
+    return "slug,title,date,event_type,location,participants,sources,summary\n" + "\n".join(rows) + "\n"
+
+
+@pytest.fixture
+def references():
+    EntityFactory(slug="nrf")
+    EntityFactory(slug="taliban")
+    PlaceFactory(slug="panjshir")
+    SourceFactory(key="bbc-2021-09-07")
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_importing_events_takes_a_bounded_number_of_queries_for_10_or_300_rows(tmp_path, references, count,
+                                                                        django_assert_max_num_queries):
+    write_csv(tmp_path, "events.csv", events_csv(count))
+
+    with django_assert_max_num_queries(50):  # batches of 500 rows: 300 rows need no more than 10
+        ok, _, err = import_(tmp_path)
+
+    assert ok, err
+    assert Event.objects.count() == count
+    assert Participation.objects.count() == 2 * count
+
+
+def test_reimport_of_300_unchanged_events_takes_a_bounded_number_of_queries(tmp_path, references,
+                                                                             django_assert_max_num_queries):
+    write_csv(tmp_path, "events.csv", events_csv(300))
+    assert import_(tmp_path)[0]
+
+    with django_assert_max_num_queries(25):
+        ok, out, err = import_(tmp_path)
+
+    assert ok, err
+    assert "events.csv: 0 new, 0 updated, 300 unchanged" in out
+
+
+def test_exporting_a_bundle_takes_a_bounded_number_of_queries(tmp_path, references, django_assert_max_num_queries):
+    write_csv(tmp_path / "in", "events.csv", events_csv(300))
+    assert import_(tmp_path / "in")[0]
+
+    with django_assert_max_num_queries(30):
+        files = export(tmp_path / "out")
+
+    assert files["events.csv"].count(b"\r\n") == 301
