@@ -181,6 +181,11 @@ class Property(models.Model):
         null=True, blank=True, help_text="Order in the infobox; empty keeps it out of the infobox."
     )
     description = models.CharField(max_length=300, blank=True)
+    several_values = models.BooleanField(
+        default=False,
+        help_text="Several values may hold at once (active regions, allies). When off, overlapping statements with "
+        "different values contradict each other and are shown side by side.",
+    )
 
     history = HistoricalRecords()
 

@@ -30,10 +30,11 @@ class PropertyResource(BundleResource):
     value_type = text("value_type")
     infobox_position = integer("infobox_position")
     description = text("description")
+    several_values = boolean("several_values")
 
     class Meta:
         model = Property
-        fields = ("slug", "label", "inverse_label", "value_type", "infobox_position", "description")
+        fields = ("slug", "label", "inverse_label", "value_type", "infobox_position", "description", "several_values")
         export_order = fields
         import_id_fields = ("slug",)
 
