@@ -1,6 +1,7 @@
 """Who and what the knowledge base is about, and what the sources say of them."""
 
 import unicodedata
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -348,7 +349,7 @@ class Statement(Publishable, Reviewable):
         if self.value_type == ValueType.ENTITY:
             return str(self.value_entity) if self.value_entity_id else ""
         if self.value_type == ValueType.QUANTITY and self.quantity_best is not None:
-            figure = f"{self.quantity_best.normalize():,f}"
+            figure = f"{Decimal(self.quantity_best).normalize():,f}"
             return f"{figure} {self.quantity_unit}".strip()
         return self.value_text
 
@@ -373,7 +374,8 @@ class Statement(Publishable, Reviewable):
         value = (
             self.value_entity.slug
             if self.value_entity_id
-            else slugify(self.value_text) or (f"{self.quantity_best.normalize():f}" if self.quantity_best is not None else "")
+            else slugify(self.value_text)
+            or (f"{Decimal(self.quantity_best).normalize():f}" if self.quantity_best is not None else "")
         )
         return ".".join(part for part in (self.subject.slug, self.property.slug, value[:60]) if part)
 
@@ -405,6 +407,10 @@ class StatementCitation(Citation):
         ]
 
 
+class SectionQuerySet(PublishableQuerySet):
+    pass
+
+
 class Section(Publishable, Reviewable):
     """A narrative section of an entity's page; the lead is the section with no title.
 
@@ -421,6 +427,7 @@ class Section(Publishable, Reviewable):
     note = models.TextField(blank=True, help_text="Editorial note on the text (e.g. what the source repeated).")
 
     history = HistoricalRecords()
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["entity", "position", "id"]

@@ -228,4 +228,14 @@ def format_range(start, end, *, today=None, ongoing=True):
         return f"{start} – present ({duration_text(start, PartialDate.from_date(today))})"
     if start == end:
         return str(start)
+    return _compact_range(start, end)
+
+
+def _compact_range(start, end):
+    """ "6–7 September 2021", "17 August – 6 September 2021" when both ends are exact days of one year."""
+    same_kind = start.precision == end.precision == Precision.DAY and not start.circa and not end.circa
+    if same_kind and start.value.year == end.value.year:
+        if start.value.month == end.value.month:
+            return f"{start.value.day}–{end}"
+        return f"{start.value.day} {calendar.month_name[start.value.month]} – {end}"
     return f"{start} – {end}"

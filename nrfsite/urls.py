@@ -1,12 +1,25 @@
 """URL map of the site."""
 
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from nrfsite import views
+from nrfsite.sitemaps import SITEMAPS
 
 admin.site.site_header = "nrfsite editorial admin"
 admin.site.site_title = "nrfsite admin"
 admin.site.index_title = "Knowledge base"
 
+handler500 = "nrfsite.views.server_error"
+
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search_view, name="search"),
+    path("entities/", include("entities.urls")),
+    path("events/", include("events.urls")),
+    path("sources/", include("sources.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
 ]

@@ -92,3 +92,15 @@ def test_open_range_runs_to_the_present_with_a_duration():
 
 def test_closed_range_keeps_each_end_at_its_precision():
     assert format_range(PartialDate.parse("2021"), PartialDate.parse("April 2023")) == "2021 – April 2023"
+
+
+def test_ranges_within_one_year_are_written_compactly():
+    assert format_range(PartialDate.parse("6 September 2021"), PartialDate.parse("7 September 2021")) == (
+        "6–7 September 2021"
+    )
+    assert format_range(PartialDate.parse("17 August 2021"), PartialDate.parse("6 September 2021")) == (
+        "17 August – 6 September 2021"
+    )
+    assert format_range(PartialDate.parse("30 November 2022"), PartialDate.parse("1 December 2022")) == (
+        "30 November – 1 December 2022"
+    )

@@ -1,0 +1,115 @@
+"""Server-side SVG geometry for the timeline: events per month, and a tile grid of Afghanistan's provinces."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from entities.models import Entity
+from events.models import Event
+
+# A tile grid of the 34 provinces, roughly where they lie: (ISO 3166-2 code, name, column, row).
+PROVINCES = [
+    ("AF-JOW", "Jowzjan", 2, 0), ("AF-BAL", "Balkh", 3, 0), ("AF-KDZ", "Kunduz", 4, 0), ("AF-TAK", "Takhar", 5, 0),
+    ("AF-BDS", "Badakhshan", 6, 0),
+    ("AF-FYB", "Faryab", 1, 1), ("AF-SAR", "Sar-e Pol", 2, 1), ("AF-SAM", "Samangan", 3, 1), ("AF-BGL", "Baghlan", 4, 1),
+    ("AF-PAN", "Panjshir", 5, 1), ("AF-NUR", "Nuristan", 6, 1),
+    ("AF-HER", "Herat", 0, 2), ("AF-BDG", "Badghis", 1, 2), ("AF-BAM", "Bamyan", 3, 2), ("AF-PAR", "Parwan", 4, 2),
+    ("AF-KAP", "Kapisa", 5, 2), ("AF-KNR", "Kunar", 6, 2),
+    ("AF-FRA", "Farah", 0, 3), ("AF-GHO", "Ghor", 1, 3), ("AF-DAY", "Daykundi", 2, 3), ("AF-WAR", "Wardak", 3, 3),
+    ("AF-KAB", "Kabul", 4, 3), ("AF-LAG", "Laghman", 5, 3), ("AF-NAN", "Nangarhar", 6, 3),
+    ("AF-NIM", "Nimroz", 0, 4), ("AF-HEL", "Helmand", 1, 4), ("AF-URU", "Uruzgan", 2, 4), ("AF-GHA", "Ghazni", 3, 4),
+    ("AF-LOG", "Logar", 4, 4), ("AF-PIA", "Paktia", 5, 4), ("AF-KHO", "Khost", 6, 4),
+    ("AF-KAN", "Kandahar", 2, 5), ("AF-ZAB", "Zabul", 3, 5), ("AF-PKA", "Paktika", 4, 5),
+]
+TILE = 58
+HEAT_STEPS = 4
+
+
+@dataclass
+class Bar:
+    x: int
+    y: int
+    width: int
+    height: int
+    month: datetime.date
+    count: int
+
+    @property
+    def label(self):
+        return f"{self.month:%B %Y}: {self.count} event{'s' if self.count != 1 else ''}"
+
+
+@dataclass
+class Tile:
+    code: str
+    name: str
+    x: int
+    y: int
+    count: int
+    heat: int
+    slug: str
+
+    @property
+    def short(self):
+        return self.code.removeprefix("AF-")
+
+    @property
+    def label(self):
+        return f"{self.name}: {self.count} event{'s' if self.count != 1 else ''}"
+
+
+def monthly_chart(queryset, *, width=720, height=140):
+    """Bars of events per month for the filtered events (one query), months without events included."""
+    rows = (
+        Event.objects.filter(pk__in=queryset.values("pk"))
+        .annotate(month=TruncMonth("date")).values("month").annotate(count=Count("pk")).order_by("month")
+    )
+    counts = {_as_date(row["month"]): row["count"] for row in rows}
+    if not counts:
+        return {"bars": [], "width": width, "height": height, "years": [], "max": 0}
+    first, last = min(counts), max(counts)
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    peak = max(counts.values())
+    step = width / len(months)
+    bars, years = [], []
+    for index, month in enumerate(months):
+        count = counts.get(month, 0)
+        bar_height = round((height - 20) * count / peak) if count else 0
+        x = round(index * step)
+        bars.append(Bar(x, height - 16 - bar_height, max(1, round(step) - 1), bar_height, month, count))
+        if month.month == 1 or index == 0:
+            years.append({"x": x, "year": month.year})
+    return {"bars": bars, "width": width, "height": height, "years": years, "max": peak}
+
+
+def _as_date(value):
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def province_tiles(queryset):
+    """The 34 provinces coloured by how many of the filtered events happened there (two queries)."""
+    rows = (
+        Event.objects.filter(pk__in=queryset.values("pk"))
+        .values("location__iso_code", "location__parent__iso_code").annotate(count=Count("pk"))
+    )
+    counts = {}
+    for row in rows:
+        code = row["location__iso_code"] if (row["location__iso_code"] or "").startswith("AF-") else (
+            row["location__parent__iso_code"]
+        )
+        if code:
+            counts[code] = counts.get(code, 0) + row["count"]
+    slugs = dict(Entity.objects.published().places().filter(iso_code__startswith="AF-").values_list("iso_code", "slug"))
+    peak = max(counts.values(), default=0)
+    tiles = []
+    for code, name, column, row in PROVINCES:
+        count = counts.get(code, 0)
+        heat = 0 if not count else 1 + min(HEAT_STEPS - 1, (HEAT_STEPS * count - 1) // peak)
+        tiles.append(Tile(code, name, column * TILE, row * TILE, count, heat, slugs.get(code, "")))
+    return {"tiles": tiles, "width": 7 * TILE, "height": 6 * TILE, "size": TILE - 4}

@@ -1,0 +1,72 @@
+"""The timeline's filters: date range, type (either level), place, participant, certainty, source, text."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from entities.models import Certainty, Entity
+from events.models import Event, EventType
+from nrfsite.filters import PartialDateBoundFilter
+from sources.models import Source
+
+
+def places(request=None):
+    return Entity.objects.published().places().order_by("name")
+
+
+def participants(request=None):
+    return Entity.objects.published().exclude(kind="place").order_by("name")
+
+
+class EventFilterSet(django_filters.FilterSet):
+    date_from = PartialDateBoundFilter(field_name="date", bound="from", label="From")
+    date_to = PartialDateBoundFilter(field_name="date", bound="to", label="To")
+    event_type = django_filters.ModelChoiceFilter(
+        queryset=EventType.objects.select_related("parent").order_by("parent__position", "position", "label"),
+        to_field_name="slug", method="of_type", label="Type", empty_label="any type",
+    )
+    place = django_filters.ModelChoiceFilter(
+        queryset=places, to_field_name="slug", method="at_place", label="Province or place", empty_label="anywhere"
+    )
+    participant = django_filters.ModelChoiceFilter(
+        queryset=participants, to_field_name="slug", field_name="participations__entity", distinct=True,
+        label="Participant", empty_label="anyone",
+    )
+    certainty = django_filters.ChoiceFilter(choices=Certainty.choices, empty_label="any certainty")
+    source = django_filters.CharFilter(method="cited_by", label="Source key",
+                                       widget=forms.TextInput(attrs={"size": 18}))
+    q = django_filters.CharFilter(method="search", label="Text")
+    ordering = django_filters.OrderingFilter(
+        fields=(("date", "date"), ("title", "title")),
+        field_labels={"date": "Date (oldest first)", "-date": "Date (newest first)", "title": "Title"},
+        label="Order", empty_label=None, null_label=None,
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def of_type(self, queryset, name, event_type):
+        """A top-level type includes its sub-types."""
+        return queryset.filter(Q(event_type=event_type) | Q(event_type__parent=event_type))
+
+    def at_place(self, queryset, name, place):
+        """The place itself or a place within it (a district of the province)."""
+        return queryset.filter(Q(location=place) | Q(location__parent=place))
+
+    def cited_by(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        source = Source.objects.filter(key=value).first()
+        marker = f"@{value}"
+        return queryset.filter(Q(citations__source=source) | Q(summary__contains=marker)).distinct()
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value) | Q(summary__icontains=value) | Q(casualty_note__icontains=value)
+            | Q(location__name__icontains=value) | Q(location__aliases__name__icontains=value)
+        ).distinct()

@@ -1,0 +1,33 @@
+"""Filters of the public source list."""
+
+import django_filters
+from django.db.models import Q
+
+from sources.models import Affiliation, Source, SourceType
+
+
+def publishers(request=None):
+    return [(p, p) for p in Source.objects.published().exclude(publisher="").order_by("publisher")
+            .values_list("publisher", flat=True).distinct()]
+
+
+class SourceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Key, title or author")
+    source_type = django_filters.ChoiceFilter(choices=SourceType.choices, label="Type", empty_label="any type")
+    publisher = django_filters.CharFilter(lookup_expr="iexact", label="Publisher")
+    language = django_filters.CharFilter(lookup_expr="iexact", label="Language code")
+    year = django_filters.NumberFilter(field_name="published_on__year", label="Year published")
+    affiliation = django_filters.ChoiceFilter(choices=Affiliation.choices, empty_label="any affiliation")
+
+    class Meta:
+        model = Source
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(key__icontains=value) | Q(title__icontains=value) | Q(authors__icontains=value)
+            | Q(publisher__icontains=value)
+        )

@@ -1,0 +1,143 @@
+"""The timeline filters events every way a reader asks, and downloads exactly what it shows."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from events.models import EventType
+from tests.factories import (
+    EntityFactory,
+    EventCitationFactory,
+    EventFactory,
+    ParticipationFactory,
+    PlaceFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def events():
+    panjshir = PlaceFactory(slug="panjshir", name="Panjshir", iso_code="AF-PAN")
+    baghlan = PlaceFactory(slug="baghlan", name="Baghlan", iso_code="AF-BGL")
+    andarab = PlaceFactory(slug="andarab", name="Andarab District", parent=baghlan)
+    nrf = EntityFactory(slug="nrf", name="NRF")
+    taliban = EntityFactory(slug="taliban", name="Taliban")
+    bbc = SourceFactory(key="bbc-2021-09-07")
+    clash, claim = EventType.objects.get(slug="armed-clash"), EventType.objects.get(slug="non-state-actor-overtakes-territory")
+    made = {
+        "uprising": EventFactory(slug="uprising", title="Baghlan uprising", date_partial="20 August 2021",
+                                 event_type=clash, location=andarab, certainty="unconfirmed"),
+        "claim": EventFactory(slug="claim", title="Taliban claim Panjshir", date_partial="6 September 2021",
+                              event_type=claim, location=panjshir, certainty="claimed", claimed_by=taliban,
+                              summary="The NRF denied it.[@bbc-2021-09-07]"),
+        "mobilizing": EventFactory(slug="mobilizing", title="Remnants mobilize", date_partial="July 2021",
+                                   event_type=EventType.objects.get(slug="change-to-group-activity")),
+        "attack": EventFactory(slug="attack", title="NRF attack in Kunduz", date_partial="15 October 2025",
+                               event_type=EventType.objects.get(slug="attack"), fatalities_low=1, fatalities_high=1),
+    }
+    ParticipationFactory(event=made["claim"], entity=taliban, role="claimant")
+    ParticipationFactory(event=made["claim"], entity=nrf, role="denier")
+    ParticipationFactory(event=made["uprising"], entity=nrf, role="actor")
+    ParticipationFactory(event=made["attack"], entity=nrf, role="actor")
+    EventCitationFactory(event=made["uprising"], source=bbc)
+    return made
+
+
+def listed(client, **params):
+    response = client.get(reverse("events:list"), params)
+    assert response.status_code == 200
+    return [view.slug for view in response.context["events"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ["mobilizing", "uprising", "claim", "attack"]),
+        ({"date_from": "2021-08", "date_to": "2021"}, ["uprising", "claim"]),
+        ({"date_to": "July 2021"}, ["mobilizing"]),
+        ({"event_type": "battles"}, ["uprising", "claim"]),
+        ({"event_type": "armed-clash"}, ["uprising"]),
+        ({"place": "baghlan"}, ["uprising"]),
+        ({"place": "panjshir"}, ["claim"]),
+        ({"participant": "nrf"}, ["uprising", "claim", "attack"]),
+        ({"certainty": "claimed"}, ["claim"]),
+        ({"source": "bbc-2021-09-07"}, ["uprising", "claim"]),
+        ({"q": "panjshir"}, ["claim"]),
+        ({"participant": "nrf", "date_from": "2021-09", "event_type": "battles"}, ["claim"]),
+        ({"ordering": "-date"}, ["attack", "claim", "uprising", "mobilizing"]),
+    ],
+)
+def test_each_filter_alone_and_combined(client, events, params, expected):
+    assert listed(client, **params) == expected
+
+
+def test_a_bad_date_filter_keeps_the_text_and_says_why(client, events):
+    response = client.get(reverse("events:list"), {"date_from": "32 August 2021"})
+
+    html = response.content.decode()
+    assert 'value="32 August 2021"' in html
+    assert "August 2021 has 31 days" in html
+
+
+def test_event_shows_date_at_its_precision_place_roles_casualties_and_certainty(client, events):
+    html = client.get(reverse("events:list")).content.decode()
+
+    assert '<time datetime="2021-07">July 2021</time>' in html
+    assert 'href="/entities/andarab/">Andarab District</a>, <a href="/entities/baghlan/">Baghlan</a>' in html
+    assert "<dt>Claimant</dt><dd><a href=\"/entities/taliban/\">Taliban</a></dd>" in html
+    assert "<dt>Denier</dt><dd><a href=\"/entities/nrf/\">NRF</a></dd>" in html
+    assert "1 killed" in html
+    assert 'class="certainty certainty-unconfirmed">unconfirmed</span>' in html
+
+
+def test_csv_download_is_exactly_the_filtered_list(client, events):
+    params = {"participant": "nrf", "date_to": "2021"}
+    shown = listed(client, **params)
+
+    response = client.get(reverse("events:list"), {**params, "format": "csv"})
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode(), newline="")))
+    assert sorted(row["slug"] for row in rows) == sorted(shown) == ["claim", "uprising"]
+    assert {row["slug"]: row["participants"] for row in rows}["claim"] == "claimant:taliban; denier:nrf"
+
+
+def test_pagination_keeps_the_filter(client, events):
+    for i in range(60):
+        EventFactory(slug=f"extra-{i:02d}", title=f"Extra {i}", date_partial="2022",
+                     event_type=EventType.objects.get(slug="armed-clash"))
+
+    first = client.get(reverse("events:list"), {"event_type": "battles"}).content.decode()
+    assert 'href="?event_type=battles&amp;page=2"' in first
+    second = client.get(reverse("events:list"), {"event_type": "battles", "page": 2})
+    assert len(second.context["events"]) == 62 - 50
+
+
+def test_chart_and_map_count_the_filtered_events(client, events):
+    response = client.get(reverse("events:list"), {"participant": "nrf"})
+
+    tiles = {tile.code: tile.count for tile in response.context["map"]["tiles"]}
+    assert (tiles["AF-BGL"], tiles["AF-PAN"], tiles["AF-KAB"]) == (1, 1, 0)
+    bars = {bar.month.isoformat()[:7]: bar.count for bar in response.context["chart"]["bars"]}
+    assert (bars["2021-08"], bars["2021-09"], bars["2022-01"], bars["2025-10"]) == (1, 1, 0, 1)
+    assert len(tiles) == 34
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_timeline_query_count_does_not_grow_with_events(client, count, django_assert_max_num_queries):
+    nrf, place, source = EntityFactory(slug="nrf"), PlaceFactory(iso_code="AF-PAN"), SourceFactory(key="s")
+    event_type = EventType.objects.get(slug="armed-clash")
+    for i in range(count):
+        event = EventFactory(slug=f"e{i}", event_type=event_type, location=place, summary="Text.[@s]")
+        ParticipationFactory(event=event, entity=nrf)
+        EventCitationFactory(event=event, source=source)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("events:list"), {"participant": "nrf"})
+
+    assert response.status_code == 200
+    assert len(response.context["events"]) == min(count, 50)
