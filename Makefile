@@ -23,6 +23,7 @@ install: $(VENV)/.installed ## create the virtualenv and install the pinned requ
 
 run: install ## migrate, load the seed, create a local admin login, serve on 127.0.0.1:8000
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_seed
 	$(PY) manage.py ensure_local_admin --username $(ADMIN_USER) --password $(ADMIN_PASSWORD)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from entities.models import Alias, Entity, Property, Section, SectionCitation, Statement, StatementCitation
@@ -12,7 +13,7 @@ from entities.resources import (
 )
 from entities.services import section_sync_citations
 from nrfsite.admin_columns import partial_date_column
-from nrfsite.admin_csv import CSVAdminMixin
+from nrfsite.admin_workflow import EditorialAdmin
 
 REVIEW_FIELDS = ["as_of", "needs_update", "update_reason", "flagged_on", "review_every", "reviewed_on", "reviewed_by"]
 
@@ -27,9 +28,18 @@ class StatementInline(admin.TabularInline):
     fk_name = "subject"
     extra = 0
     fields = ["property", "value_entity", "value_text", "quantity_best", "quantity_unit", "start", "end",
-              "certainty", "claimed_by", "rank", "status"]
+              "certainty", "claimed_by", "rank", "status", "footnotes"]
+    readonly_fields = ["footnotes"]
     autocomplete_fields = ["property", "value_entity", "claimed_by"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("property").annotate(citation_count=Count("citations"))
+
+    @admin.display(description="footnotes")
+    def footnotes(self, obj):
+        count = getattr(obj, "citation_count", None)
+        return "—" if count is None else (count or "none: citation needed")
 
 
 class SectionInline(admin.StackedInline):
@@ -40,7 +50,7 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Entity)
-class EntityAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+class EntityAdmin(EditorialAdmin):
     resource_classes = [EntityResource]
     list_display = ["name", "kind", "slug", partial_date_column("start"), partial_date_column("end"), "status"]
     list_filter = ["kind", "status"]
@@ -64,7 +74,7 @@ class EntityAdmin(CSVAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+class AliasAdmin(EditorialAdmin):
     resource_classes = [AliasResource]
     list_display = ["name", "language", "entity", "note"]
     list_filter = ["language"]
@@ -74,7 +84,7 @@ class AliasAdmin(CSVAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Property)
-class PropertyAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+class PropertyAdmin(EditorialAdmin):
     resource_classes = [PropertyResource]
     list_display = ["label", "slug", "inverse_label", "value_type", "infobox_position"]
     list_filter = ["value_type"]
@@ -89,7 +99,7 @@ class StatementCitationInline(admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+class StatementAdmin(EditorialAdmin):
     resource_classes = [StatementResource]
     list_display = ["subject", "property", "value_display", partial_date_column("start"), partial_date_column("end"),
                     "certainty", "rank", "status", "needs_update"]
@@ -120,7 +130,7 @@ class SectionCitationInline(admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+class SectionAdmin(EditorialAdmin):
     resource_classes = [SectionResource]
     list_display = ["__str__", "position", partial_date_column("as_of", "as of"), "needs_update",
                     partial_date_column("flagged_on", "flagged"), "status"]
@@ -142,7 +152,7 @@ class SectionAdmin(CSVAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StatementCitation)
-class StatementCitationAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+class StatementCitationAdmin(EditorialAdmin):
     resource_classes = [StatementCitationResource]
     list_display = ["statement", "source", "locator"]
     search_fields = ["source__key", "source__title", "statement__subject__name"]

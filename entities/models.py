@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -123,6 +124,9 @@ class Entity(Publishable):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("entities:detail", args=[self.slug])
 
 
 def text_direction(text):
@@ -344,6 +348,9 @@ class Statement(Publishable, Reviewable):
     def __str__(self):
         return f"{self.subject} — {self.property}: {self.value_display()}"
 
+    def get_absolute_url(self):
+        return reverse("entities:detail", args=[self.subject.slug]) + "?preview=1"
+
     # A method, not a @property: inside this class body `property` is the field above.
     def value_display(self):
         if self.value_type == ValueType.ENTITY:
@@ -443,6 +450,10 @@ class Section(Publishable, Reviewable):
 
     def __str__(self):
         return f"{self.entity}: {self.title or 'lead'}"
+
+    def get_absolute_url(self):
+        anchor = f"section-{self.position}" if self.title else "lead"
+        return reverse("entities:detail", args=[self.entity.slug]) + f"?preview=1#{anchor}"
 
 
 class SectionCitation(Citation):

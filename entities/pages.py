@@ -135,9 +135,25 @@ class SectionView:
         return getattr(self.section, name)
 
 
-def sections(entity, references):
-    """The lead and sections in order, rendered with the page's footnotes."""
-    rows = list(Section.objects.published().filter(entity=entity).order_by("position", "title"))
+def live_sections(entity):
+    """Published sections, and for a section whose change awaits review, its last published revision."""
+    current = list(Section.objects.filter(entity=entity))
+    rows = [section for section in current if section.status == Status.PUBLISHED]
+    pending = [section.pk for section in current if section.pending_review]
+    if pending:
+        seen = set()
+        for record in Section.history.filter(id__in=pending, status=Status.PUBLISHED).order_by("id", "-history_date"):
+            if record.id not in seen:
+                seen.add(record.id)
+                rows.append(record)
+    return sorted(rows, key=lambda section: (section.position, section.title))
+
+
+def sections(entity, references, *, preview=False):
+    """The lead and sections in order, rendered with the page's footnotes (drafts too in an editor's preview)."""
+    rows = list(Section.objects.filter(entity=entity).order_by("position", "title")) if preview else (
+        live_sections(entity)
+    )
     keys = {key for section in rows for key in citation_keys(section.body)}
     sources = {source.key: source for source in Source.objects.filter(key__in=keys)}
     cite = references.marker_callback(sources)

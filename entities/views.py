@@ -44,7 +44,7 @@ class EntityDetailView(DetailView):
             ),
             slug=self.kwargs["slug"],
         )
-        self.preview = entity.status != Status.PUBLISHED
+        self.preview = drafts and (entity.status != Status.PUBLISHED or "preview" in self.request.GET)
         return entity
 
     def get_context_data(self, **kwargs):
@@ -60,7 +60,7 @@ class EntityDetailView(DetailView):
             infobox=pages.infobox(statements, references, today),
             other_statements=pages.other_statements(statements, references, today),
             inverse_statements=pages.inverse_statements(entity, references, today),
-            sections=pages.sections(entity, references),
+            sections=pages.sections(entity, references, preview=self.preview),
             events=event_views(events_of(entity), references),
             places=list(entity.children.published().order_by("name")) if entity.kind == "place" else [],
             references=references,

@@ -1,15 +1,14 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from events.models import Event, EventCitation, EventType, Participation
 from events.resources import EventCitationResource, EventResource, EventTypeResource, ParticipationResource
 from events.services import event_sync_citations
 from nrfsite.admin_columns import partial_date_column
-from nrfsite.admin_csv import CSVAdminMixin
+from nrfsite.admin_workflow import EditorialAdmin
 
 
 @admin.register(EventType)
-class EventTypeAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+class EventTypeAdmin(EditorialAdmin):
     resource_classes = [EventTypeResource]
     list_display = ["label", "parent", "slug", "position"]
     list_filter = ["parent"]
@@ -31,7 +30,7 @@ class EventCitationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+class EventAdmin(EditorialAdmin):
     resource_classes = [EventResource]
     list_display = [partial_date_column("date"), "title", "event_type", "location", "certainty", "status"]
     list_filter = ["status", "certainty", "event_type", "date_precision"]
@@ -57,7 +56,7 @@ class EventAdmin(CSVAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+class ParticipationAdmin(EditorialAdmin):
     resource_classes = [ParticipationResource]
     list_display = ["event", "entity", "role"]
     list_filter = ["role"]
@@ -67,7 +66,7 @@ class ParticipationAdmin(CSVAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(EventCitation)
-class EventCitationAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+class EventCitationAdmin(EditorialAdmin):
     resource_classes = [EventCitationResource]
     list_display = ["event", "source", "locator"]
     search_fields = ["source__key", "source__title", "event__title"]

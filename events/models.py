@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from entities.models import Certainty, Entity, EntityKind
@@ -119,6 +120,9 @@ class Event(Publishable):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", args=[self.slug])
 
 
 class Role(models.TextChoices):

@@ -517,7 +517,12 @@ class BundleResource(resources.ModelResource):
                     elif column == self.self_reference:
                         values[column] = raw.strip()
                     else:
-                        values[column] = columns[column].widget.clean(raw)
+                        value = columns[column].widget.clean(raw)
+                        model_field = self.model_field(columns[column])
+                        if value is None and model_field is not None and not model_field.null \
+                                and model_field.has_default():
+                            value = model_field.get_default()  # an empty cell takes the field's default
+                        values[column] = value
                 except (ValueError, ValidationError) as error:
                     errors.append((column, _message(error)))
             for column, message in errors:
@@ -704,6 +709,14 @@ class BundleResource(resources.ModelResource):
                     changed_fields.add(self.model_field(self.columns()[self.self_reference]).attname)
                     outcome.kind = "update"
         report.rows.extend(outcomes)
+        if any(f.name == "version" for f in model._meta.concrete_fields):
+            # Imports are saves too: they raise the version the admin's edit-conflict check compares.
+            for obj in created:
+                obj.version = 1
+            for obj in changed:
+                obj.version += 1
+            if changed:
+                changed_fields.add("version")
         try:
             with transaction.atomic():
                 model._default_manager.bulk_create(created, batch_size=BATCH)

@@ -40,9 +40,27 @@ class Publishable(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    pending_review = models.BooleanField(
+        default=False, editable=False,
+        help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
+    )
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+    )
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        # One model's own invariant: every save is a new version (the admin's edit-conflict check reads it).
+        self.version = (self.version or 0) + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
 
     @property
     def is_published(self):

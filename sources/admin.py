@@ -1,14 +1,13 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from nrfsite.admin_columns import partial_date_column
-from nrfsite.admin_csv import CSVAdminMixin
+from nrfsite.admin_workflow import EditorialAdmin
 from sources.models import Source
 from sources.resources import SourceResource
 
 
 @admin.register(Source)
-class SourceAdmin(CSVAdminMixin, SimpleHistoryAdmin):
+class SourceAdmin(EditorialAdmin):
     resource_classes = [SourceResource]
     list_display = ["key", "title", "publisher", "source_type", partial_date_column("published_on", "published"),
                     "affiliation", "status"]

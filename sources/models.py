@@ -3,6 +3,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from nrfsite.fields import PartialDateField, partial_date_constraints
@@ -80,7 +81,10 @@ class Source(Publishable):
         ]
 
     def __str__(self):
-        return self.key
+        return f"{self.key} — {self.title}" if self.title else self.key
+
+    def get_absolute_url(self):
+        return reverse("sources:detail", args=[self.key])
 
 
 class Citation(models.Model):

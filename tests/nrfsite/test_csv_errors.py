@@ -148,3 +148,15 @@ def test_a_bad_file_rolls_back_the_good_files_of_the_bundle(tmp_path):
     write_csv(tmp_path, "aliases.csv", "entity,name,language\nnrf,,en\n")
     assert_refused(tmp_path, "aliases.csv, line 2")
     assert not Entity.objects.exists()
+
+
+def test_an_empty_cell_of_a_field_with_a_default_takes_the_default(tmp_path, known):
+    write_csv(tmp_path, "sections.csv", "entity,title,body,review_every,needs_update\nnrf,History,Text.,,\n")
+
+    ok, _, err = import_(tmp_path)
+
+    assert ok, err
+    from entities.models import Section
+
+    section = Section.objects.get(title="History")
+    assert (section.review_every, section.needs_update) == (180, False)
