@@ -71,16 +71,20 @@ def _value(statement):
 
 
 def contradictions(statements):
-    """The statements (of one subject) that contradict another: same single-valued property, overlapping dates,
-    different values. Deprecated statements contradict nothing."""
+    """The statements that contradict another: same subject and single-valued property, overlapping dates,
+    different values. Deprecated statements contradict nothing; one value ending the day the next begins is a
+    handover, not a contradiction."""
     found = set()
     live = [s for s in statements if s.rank != Rank.DEPRECATED and not s.property.several_values]
     for index, first in enumerate(live):
         for second in live[index + 1:]:
-            if first.property_id != second.property_id or _value(first) == _value(second):
+            if (first.subject_id, first.property_id) != (second.subject_id, second.property_id):
+                continue
+            if _value(first) == _value(second):
                 continue
             (a_start, a_end), (b_start, b_end) = _span(first), _span(second)
-            if a_start <= b_end and b_start <= a_end:
+            handover = (first.end and second.start and a_end == b_start) or (second.end and first.start and b_end == a_start)
+            if a_start <= b_end and b_start <= a_end and not handover:
                 found.update((first.pk, second.pk))
     return found
 

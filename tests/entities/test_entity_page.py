@@ -181,3 +181,14 @@ def test_entity_page_query_count_does_not_grow_with_its_statements(client, nrf, 
         html = page(client, nrf)
 
     assert html.count('class="infobox-row') >= 1
+
+
+def test_a_handover_on_the_same_day_is_not_a_contradiction(client, nrf):
+    for name, start, end in (("Dashti", "17 August 2021", "6 September 2021"), ("Ahmadi", "6 September 2021", None)):
+        StatementFactory(subject=nrf, property=prop("spokesperson"), value_text="", start_partial=start,
+                         end_partial=end, value_entity=EntityFactory(name=name, kind="person"))
+
+    html = page(client, nrf)
+
+    assert "Dashti" in html and "Ahmadi" in html
+    assert "sources differ" not in html
