@@ -1,0 +1,137 @@
+"""The seed dataset: every fact of the NRF article, loaded by the same importer users use."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from entities.models import Alias, Entity, Section, Statement
+from events.models import Event
+from sources.models import Source
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_DARI = "جبهه مقاومت ملی"
+ARTICLE_PASHTO = "د ملي مقاومت جبهه"
+
+
+@pytest.fixture
+def seed():
+    out = io.StringIO()
+    call_command("load_seed", stdout=out)
+    return out.getvalue()
+
+
+def statements(subject, prop):
+    return Statement.objects.filter(subject__slug=subject, property__slug=prop).order_by("start", "key")
+
+
+def test_load_seed_is_idempotent(seed):
+    assert "Loaded the seed:" in seed and " 0 new" not in seed
+    again = io.StringIO()
+    call_command("load_seed", stdout=again)
+    assert "Loaded the seed: 0 new, 0 updated," in again.getvalue()
+
+
+def test_the_infobox_rows_are_statements_on_the_nrf(seed):
+    assert [s.value_entity.slug for s in statements("nrf", "leader")] == ["ahmad-massoud"]
+    assert [s.value_entity.slug for s in statements("nrf", "head-of-foreign-relations")] == ["ali-nazary"]
+    assert [s.value_entity.slug for s in statements("nrf", "chief-of-staff")] == ["qadam-shah-shahim"]
+    assert [s.value_entity.slug for s in statements("nrf", "headquarters")] == ["dushanbe"]
+    assert str(Entity.objects.get(slug="nrf").start_partial) == "17 August 2021"
+    assert Entity.objects.get(slug="nrf").end is None
+    assert {s.value_text for s in statements("nrf", "ideology")} >= {
+        "Democratization", "Decentralization", "Multiculturalism", "Social justice",
+    }
+    assert [s.value_text for s in statements("nrf", "status")] == ["Active"]
+    assert "afghan-conflict" in [s.value_entity.slug for s in statements("nrf", "conflict")]
+
+
+def test_both_spokespersons_keep_their_own_dates_and_the_contradiction(seed):
+    dashti = statements("nrf", "spokesperson").get(value_entity__slug="muhammad-fahim-dashti")
+    assert (dashti.start_partial.isoformat(), dashti.end_partial.isoformat(), dashti.end_reason) == (
+        "2021-08-17", "2021-09-06", "killed",
+    )
+    assert "5 September" in dashti.note
+    ahmadi = statements("nrf", "spokesperson").filter(value_entity__slug="sibghatullah-ahmadi")
+    assert sorted((s.start_partial.isoformat(), s.end_partial.isoformat()) for s in ahmadi) == [
+        ("2021-09-06", "2023-08-08"), ("2021-11-23", "2023-04"),
+    ]
+
+
+def test_active_regions_are_provinces_with_iso_codes(seed):
+    regions = {s.value_entity.iso_code for s in statements("nrf", "active-region").filter(as_of__isnull=True)}
+    assert regions == {"AF-PAN", "AF-PAR", "AF-BGL", "AF-WAR", "AF-DAY", "AF-SAM"}
+    as_of_2024 = statements("nrf", "active-region").filter(as_of__isnull=False)
+    assert as_of_2024.count() == 20
+    assert {str(s.as_of_partial) for s in as_of_2024} == {"August 2024"}
+
+
+def test_size_is_unknown_and_the_nrfs_own_claim_of_5000(seed):
+    sizes = list(statements("nrf", "size"))
+    assert {s.value_text.lower() for s in sizes if s.value_text} == {"unknown"}
+    claim = next(s for s in sizes if s.quantity_best is not None)
+    assert (claim.quantity_best, claim.quantity_unit, claim.certainty, claim.claimed_by.slug) == (
+        5000, "fighters", "claimed", "nrf",
+    )
+
+
+def test_alleged_support_stays_alleged(seed):
+    supporters = {s.value_entity.slug: s.certainty for s in statements("nrf", "supporter")}
+    assert {supporters["iran"], supporters["pakistan"], supporters["tajikistan"]} <= {"alleged", "disputed"}
+    assert "confirmed" not in supporters.values()
+
+
+def test_names_in_dari_and_pashto_are_aliases_with_their_language(seed):
+    aliases = set(Alias.objects.filter(entity__slug="nrf").values_list("language", "name"))
+    assert ("prs", ARTICLE_DARI) in aliases
+    assert ("ps", ARTICLE_PASHTO) in aliases
+    assert ("en", "NRF") in aliases
+
+
+def test_the_flagged_section_keeps_its_september_2022_notice(seed):
+    flagged = Section.objects.get(entity__slug="nrf", needs_update=True)
+    assert str(flagged.flagged_on_partial) == "September 2022"
+    assert Section.objects.filter(entity__slug="nrf", title="").count() == 1
+    positions = list(Section.objects.filter(entity__slug="nrf").values_list("position", flat=True))
+    assert positions == sorted(positions)
+
+
+def test_claims_and_denials_are_both_recorded(seed):
+    event = Event.objects.get(slug="taliban-claim-victory-panjshir-2021-09-06")
+    roles = set(event.participations.values_list("role", "entity__slug"))
+    assert {("claimant", "taliban"), ("denier", "nrf")} <= roles
+    assert event.certainty in {"claimed", "disputed"}
+    assert event.citations.exists()
+
+
+def test_dates_keep_the_precision_the_text_gives(seed):
+    assert str(Event.objects.get(slug="northern-alliance-remnants-mobilize-2021-07").date_partial) == "July 2021"
+    assert str(Event.objects.get(slug="ahmadi-resigns-2023-04").date_partial) == "April 2023"
+    inferred = Event.objects.get(slug="nrf-announces-parallel-government-2021-09-09")
+    assert "year" in inferred.note.lower()
+
+
+def test_no_source_has_an_invented_url(seed):
+    assert not Source.objects.exclude(url="").exists()
+    assert not Source.objects.exclude(archive_url="").exists()
+    op_ed = Source.objects.get(key="wp-ref-42")
+    assert (op_ed.publisher, op_ed.authors, op_ed.published_on_partial.isoformat()) == (
+        "The Washington Post", "Ahmad Massoud", "2021-08-18",
+    )
+
+
+def test_every_published_fact_has_a_citation(seed):
+    assert not Statement.objects.published().filter(citations__isnull=True).exists()
+    uncited = [e.slug for e in Event.objects.published() if not e.citations.exists() and "[@" not in e.summary]
+    assert uncited == []
+
+
+def test_the_nrf_page_shows_the_seed(client, seed):
+    html = client.get("/entities/nrf/").content.decode()
+
+    assert "17 August 2021 – present (" in html
+    assert f'lang="prs" dir="rtl">{ARTICLE_DARI}</span>' in html
+    assert "<strong>May be out of date</strong> — flagged September 2022" in html
+    assert "claimed by" in html and "5,000 fighters" in html
+    assert 'id="ref-1"' in html and "citation needed" not in html
