@@ -11,7 +11,7 @@ PORT ?= 8000
 ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= nrfsite-local-admin
 
-.PHONY: install run test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres
+.PHONY: install run test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,3 +62,10 @@ bench-postgres: install ## the same on a scratch PostgreSQL database (dropped an
 	psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE nrfsite_bench"
 	DATABASE_URL=$(BENCH_PG) $(PY) manage.py migrate --no-input -v0
 	DATABASE_URL=$(BENCH_PG) $(PY) manage.py benchmark_csv --events $(BENCH_EVENTS)
+
+BENCH_PAGE_EVENTS ?= 1000 10000 100000
+
+bench-pages: install ## median page times at 1k/10k/100k events against a trivial view (scratch SQLite)
+	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py benchmark_pages --events $(BENCH_PAGE_EVENTS)

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from entities.models import Entity, EntityKind
-from nrfsite.filters import PartialDateBoundFilter
+from nrfsite.filters import FastSelect, PartialDateBoundFilter
 from nrfsite.workflow import Status
 
 
@@ -17,7 +17,7 @@ class EntityFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=EntityKind.choices, empty_label="any kind")
     province = django_filters.ModelChoiceFilter(
         queryset=provinces, method="in_province", label="Active in province", to_field_name="slug",
-        empty_label="any province",
+        empty_label="any province", widget=FastSelect,
     )
     events_from = PartialDateBoundFilter(bound="from", method="with_events", label="Has events from")
     events_to = PartialDateBoundFilter(bound="to", method="with_events", label="Has events until")

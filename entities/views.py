@@ -17,6 +17,8 @@ from nrfsite.downloads import CSVDownloadMixin
 from nrfsite.workflow import Status
 from sources.references import References
 
+TIMELINE_LIMIT = 100
+
 
 class EntityListView(CSVDownloadMixin, FilterView):
     filterset_class = EntityFilterSet
@@ -52,6 +54,10 @@ class EntityDetailView(DetailView):
         today = datetime.date.today()
         references = References()
         statements = list(pages.published_statements().filter(subject=entity))
+        # The page shows the latest events; the full, filterable timeline is one link away.
+        events = events_of(entity)
+        timeline = list(events.order_by("-date", "-slug")[:TIMELINE_LIMIT])[::-1]
+        events_total = len(timeline) if len(timeline) < TIMELINE_LIMIT else events.count()
         context = super().get_context_data(**kwargs)
         context.update(
             section="entities",
@@ -61,7 +67,8 @@ class EntityDetailView(DetailView):
             other_statements=pages.other_statements(statements, references, today),
             inverse_statements=pages.inverse_statements(entity, references, today),
             sections=pages.sections(entity, references, preview=self.preview),
-            events=event_views(events_of(entity), references),
+            events=event_views(timeline, references),
+            events_total=events_total,
             places=list(entity.children.published().order_by("name")) if entity.kind == "place" else [],
             references=references,
             rtl_aliases=[alias for alias in entity.aliases.all() if alias.direction == "rtl"],

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from entities.models import Certainty, Entity
 from events.models import Event, EventType
-from nrfsite.filters import PartialDateBoundFilter
+from nrfsite.filters import FastSelect, PartialDateBoundFilter
 from sources.models import Source
 
 
@@ -23,14 +23,15 @@ class EventFilterSet(django_filters.FilterSet):
     date_to = PartialDateBoundFilter(field_name="date", bound="to", label="To")
     event_type = django_filters.ModelChoiceFilter(
         queryset=EventType.objects.select_related("parent").order_by("parent__position", "position", "label"),
-        to_field_name="slug", method="of_type", label="Type", empty_label="any type",
+        to_field_name="slug", method="of_type", label="Type", empty_label="any type", widget=FastSelect,
     )
     place = django_filters.ModelChoiceFilter(
-        queryset=places, to_field_name="slug", method="at_place", label="Province or place", empty_label="anywhere"
+        queryset=places, to_field_name="slug", method="at_place", label="Province or place", empty_label="anywhere",
+        widget=FastSelect,
     )
     participant = django_filters.ModelChoiceFilter(
         queryset=participants, to_field_name="slug", field_name="participations__entity", distinct=True,
-        label="Participant", empty_label="anyone",
+        label="Participant", empty_label="anyone", widget=FastSelect,
     )
     certainty = django_filters.ChoiceFilter(choices=Certainty.choices, empty_label="any certainty")
     source = django_filters.CharFilter(method="cited_by", label="Source key",

@@ -100,6 +100,7 @@ class Event(Publishable):
             models.Index(fields=["status", "date"]),
             models.Index(fields=["event_type", "date"]),
             models.Index(fields=["location", "date"]),
+            models.Index(fields=["certainty", "date"]),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="event_slug_not_empty"),

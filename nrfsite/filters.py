@@ -39,3 +39,21 @@ class PartialDateBoundFilter(django_filters.CharFilter):
 
 def first_or_last_day(value, bound):
     return value.value if bound == "from" else value.last_day
+
+
+class FastSelect(forms.Select):
+    """A <select> rendered in Python: Django's per-option templates cost ~0.1 ms an option, and the
+    timeline's participant and place lists have hundreds."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.forms.utils import flatatt
+        from django.utils.html import format_html, format_html_join
+
+        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")}
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        options = format_html_join(
+            "", "<option value=\"{}\"{}>{}</option>",
+            ((str(option_value), " selected" if str(option_value) in selected else "", label)
+             for option_value, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)

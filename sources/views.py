@@ -12,6 +12,8 @@ from sources.filters import SourceFilterSet
 from sources.models import Source
 from sources.resources import SourceResource
 
+BACKED_LIMIT = 200
+
 
 def marker_regex(key):
     """Matches a citation marker naming `key` in stored markup, on SQLite and PostgreSQL alike."""
@@ -63,8 +65,11 @@ class SourceDetailView(DetailView):
             .select_related("entity").distinct().order_by("entity__name", "position")
         )
         context = super().get_context_data(**kwargs)
-        context.update(section="sources", preview=source.status != Status.PUBLISHED, statements=list(statements),
-                       events=list(events), sections=list(sections))
+        context.update(
+            section="sources", preview=source.status != Status.PUBLISHED, limit=BACKED_LIMIT,
+            statements=list(statements[:BACKED_LIMIT]), events=list(events[:BACKED_LIMIT]),
+            sections=list(sections[:BACKED_LIMIT]), events_total=events.count(),
+        )
         return context
 
 
