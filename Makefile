@@ -11,7 +11,8 @@ PORT ?= 8000
 ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= nrfsite-local-admin
 
-.PHONY: install run test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages
+
+.PHONY: install run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +27,22 @@ run: install ## migrate, load the seed, create a local admin login, serve on 127
 	$(PY) manage.py load_seed
 	$(PY) manage.py ensure_local_admin --username $(ADMIN_USER) --password $(ADMIN_PASSWORD)
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+SECRET_FILE := .secret_key
+
+$(SECRET_FILE):
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+serve: install $(SECRET_FILE) ## production mode on 127.0.0.1:8000: collectstatic, migrate, seed, gunicorn
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_SECURE_HTTPS=false \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost $(PY) manage.py collectstatic --no-input -v0
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_SECURE_HTTPS=false \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_SECURE_HTTPS=false \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost $(PY) manage.py load_seed
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_SECURE_HTTPS=false \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost $(VENV)/bin/gunicorn -c gunicorn.conf.py nrfsite.wsgi
 
 test: install ## run the whole test suite (DATABASE_URL picks the engine; SQLite by default)
 	$(PY) -m pytest

@@ -734,6 +734,10 @@ class BundleResource(resources.ModelResource):
                 )
                 self.write_children(child_plans, user=user, reason=reason)
                 self.after_write(created + changed, user=user, reason=reason)
+                if created or changed or child_plans:
+                    from nrfsite.models import ContentVersion
+
+                    ContentVersion.bump()  # bulk writes send no signals: public page caches must still refresh
         except IntegrityError as error:
             report.errors.append(csvio.CellError(report.file, 0, "", f"The database refused the rows: {error}"))
         if self.self_reference:

@@ -21,5 +21,6 @@ urlpatterns = [
     path("sources/", include("sources.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -81,6 +81,24 @@ def search_view(request):
 
 
 @require_GET
+def healthz(request):
+    """200 when the app can query its database, 503 otherwise; never cached."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any database failure is "unhealthy"
+        response = JsonResponse({"status": "error", "database": type(error).__name__}, status=503)
+    else:
+        response = JsonResponse({"status": "ok", "database": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", "Allow: /",
              f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
