@@ -129,6 +129,12 @@ class Entity(Publishable):
         return reverse("entities:detail", args=[self.slug])
 
 
+validate_language = RegexValidator(
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+    'A language code (BCP 47) is 2-3 lowercase letters, optionally with subtags: "en", "prs", "ps", "fa-AF".',
+)
+
+
 def text_direction(text):
     """ "rtl" when the first strongly directional character is right-to-left (Dari, Pashto), else "ltr"."""
     for char in text:
@@ -146,7 +152,8 @@ class Alias(models.Model):
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
     language = models.CharField(
-        max_length=16, blank=True, help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.'
+        max_length=16, blank=True, validators=[validate_language],
+        help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.',
     )
     note = models.CharField(max_length=200, blank=True, help_text='What kind of name: "abbreviation", "former name".')
 

@@ -6,6 +6,6 @@ class NrfsiteConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from nrfsite.cache import connect_signals
+        from nrfsite.signals import connect_signals
 
         connect_signals()

@@ -10,26 +10,12 @@ admin, non-GET requests, downloads and error responses are never cached.
 
 import hashlib
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models.signals import post_delete, post_save
 
 from nrfsite.models import ContentVersion
 
-CONTENT_APPS = ("sources", "entities", "events")
 SKIP_PREFIXES = ("/admin/", "/static/", "/healthz")
-
-
-def content_changed(**kwargs):
-    ContentVersion.bump()
-
-
-def connect_signals():
-    for label in CONTENT_APPS:
-        for model in apps.get_app_config(label).get_models():
-            post_save.connect(content_changed, sender=model, dispatch_uid=f"content-changed-save-{model._meta.label}")
-            post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-changed-del-{model._meta.label}")
 
 
 def page_key(request, version):

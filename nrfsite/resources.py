@@ -29,7 +29,7 @@ from import_export.results import Error, Result, RowResult
 
 from nrfsite import csvio
 from nrfsite.dates import PartialDate, PartialDateError
-from nrfsite.markup import citation_keys
+from nrfsite.markup import citation_keys, clean_text
 
 BATCH = 500
 LOOKUP_CHUNK = 500
@@ -39,10 +39,10 @@ LIST_SEPARATOR = ";"
 
 
 class TextWidget(widgets.Widget):
-    """Text as it is; an empty cell is an empty string."""
+    """Text as it is, minus NUL bytes and bidirectional overrides; an empty cell is an empty string."""
 
     def clean(self, value, row=None, **kwargs):
-        return "" if value is None else str(value)
+        return "" if value is None else clean_text(str(value))
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)

@@ -208,3 +208,10 @@ def test_statement_gets_a_readable_unique_key_when_left_empty():
     keys = list(Statement.objects.order_by("pk").values_list("key", flat=True))
     assert keys == ["nrf.ideology-test.democratization", "nrf.ideology-test.democratization.2"]
     assert (first.key, second.key) == tuple(keys)
+
+
+def test_alias_language_must_be_a_language_code():
+    alias = AliasFactory.build(entity=EntityFactory(), name="NRF", language='x-bad"lang')
+
+    with pytest.raises(ValidationError, match="A language code"):
+        alias.full_clean()
