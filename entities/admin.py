@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from entities.models import Alias, Entity, Property, Section, SectionCitation, Statement, StatementCitation
@@ -122,13 +124,6 @@ class StatementAdmin(EditorialAdmin):
     inlines = [StatementCitationInline]
 
 
-class SectionCitationInline(admin.TabularInline):
-    model = SectionCitation
-    extra = 0
-    autocomplete_fields = ["source"]
-    fields = ["source", "locator", "quote", "quote_translation"]
-
-
 @admin.register(Section)
 class SectionAdmin(EditorialAdmin):
     resource_classes = [SectionResource]
@@ -138,13 +133,24 @@ class SectionAdmin(EditorialAdmin):
     search_fields = ["title", "body", "entity__name"]
     autocomplete_fields = ["entity", "reviewed_by"]
     list_select_related = ["entity"]
-    readonly_fields = ["created_at", "updated_at", "published_at"]
+    readonly_fields = ["cited_sources", "created_at", "updated_at", "published_at"]
     fieldsets = [
-        (None, {"fields": ["entity", "title", "position", "body", "note"]}),
+        (None, {"fields": ["entity", "title", "position", "body", "cited_sources", "note"]}),
         ("Review", {"fields": REVIEW_FIELDS}),
         ("Publishing", {"fields": ["status", "created_at", "updated_at", "published_at"]}),
     ]
-    inlines = [SectionCitationInline]
+
+    @admin.display(description="citations")
+    def cited_sources(self, obj):
+        """A section's citations follow its markers (no inline: a stale inline would block a conflicting save)."""
+        citations = list(obj.citations.select_related("source")) if obj.pk else []
+        if not citations:
+            return "None yet: they follow the [@key] markers of the text when it is saved."
+        return format_html_join(
+            "", '<div><a href="{}">{}</a>{}</div>',
+            ((reverse("admin:entities_sectioncitation_change", args=[c.pk]), c.source, f", {c.locator}" if c.locator
+              else "") for c in citations),
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -26,7 +26,7 @@ from nrfsite.admin_csv import CSVAdminMixin
 from nrfsite.roles import can_review
 from nrfsite.workflow import Publishable, Reviewable, Status
 
-VERSION_FIELD = "_version"
+VERSION_FIELD = "opened_version"
 
 
 def word_diff(old, new):

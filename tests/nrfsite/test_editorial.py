@@ -35,7 +35,7 @@ def section_form(section, **changes):
         "entity": section.entity_id, "title": section.title, "position": section.position, "body": section.body,
         "note": section.note, "as_of": "", "needs_update": "on" if section.needs_update else "",
         "update_reason": section.update_reason, "flagged_on": str(section.flagged_on_partial or ""),
-        "review_every": section.review_every, "status": section.status, "_version": section.version,
+        "review_every": section.review_every, "status": section.status, "opened_version": section.version,
         "citations-TOTAL_FORMS": "0", "citations-INITIAL_FORMS": "0",
     }
     data.update(changes)
@@ -78,7 +78,7 @@ def attempt(client, action, section):
         section.body = "Changed later."
         section.save()
         url = reverse(f"{opts}_simple_history", args=[section.pk, first.history_id])
-        client.post(url, section_form(first.instance, _version=Section.objects.get(pk=section.pk).version))
+        client.post(url, section_form(first.instance, opened_version=Section.objects.get(pk=section.pk).version))
         return Section.objects.get(pk=section.pk).body == "Old text."
     raise AssertionError(action)
 
@@ -312,6 +312,6 @@ def test_second_editor_saving_an_older_version_is_refused_and_keeps_their_text(c
     assert Section.objects.get(pk=section.pk).body == "First editor's text."
 
     form = response.context["adminform"].form
-    retry = {**opened, "body": "Second editor's text.", "_version": form.data["_version"]}
+    retry = {**opened, "body": "Second editor's text.", "opened_version": form.data["opened_version"]}
     assert client.post(change_url(section), retry).status_code == 302
     assert Section.objects.get(pk=section.pk).body == "Second editor's text."

@@ -1,0 +1,96 @@
+"""What the browser tests share: the system Chromium, a watch on dialogs and errors, and the migrated vocabulary.
+
+The fixtures (`browser`, `watch`, `page`) live in conftest.py; the helpers here are imported by the tests.
+"""
+
+import importlib
+import os
+from pathlib import Path
+
+import pytest
+from django.apps import apps as django_apps
+from playwright.sync_api import sync_playwright
+
+VOCABULARY_MIGRATIONS = [
+    ("entities.migrations.0002_property_vocabulary", "create_properties"),
+    ("entities.migrations.0004_property_several_values", "mark_several"),
+    ("events.migrations.0002_event_type_taxonomy", "create_event_types"),
+]
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+TIMEOUT_MS = 10_000
+HOSTILE_SCRIPT = "<script>alert(1)</script>"
+HOSTILE_IMG = "<img src=x onerror=alert(1)>"
+HOSTILE_LINK = "[x](javascript:alert(1))"
+
+
+# Browser ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def _async_unsafe_allowed():
+    # Playwright's sync API keeps an event loop on the main thread; Django refuses ORM calls there unless told.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(_async_unsafe_allowed):
+    if not Path(CHROMIUM_PATH).is_file():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True)
+        yield browser
+        browser.close()
+
+
+class Watch:
+    """Dialogs, console errors and uncaught exceptions of one browser context."""
+
+    def __init__(self):
+        self.dialogs = []
+        self.errors = []
+
+    def attach(self, page):
+        def on_dialog(dialog):
+            self.dialogs.append(f"{dialog.type}: {dialog.message} on {page.url}")
+            dialog.dismiss()
+
+        def on_console(message):
+            if message.type == "error":
+                self.errors.append(f"console error on {page.url}: {message.text} ({message.location.get('url', '')})")
+
+        page.on("dialog", on_dialog)
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught exception on {page.url}: {error}"))
+
+
+def new_page(browser, watch, **context_options):
+    context = browser.new_context(**context_options)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    watch.attach(page)
+    return context, page
+
+
+@pytest.fixture
+def watch():
+    return Watch()
+
+
+@pytest.fixture
+def page(browser, watch, live_server):
+    context, page = new_page(browser, watch, viewport={"width": 1280, "height": 800}, base_url=live_server.url)
+    yield page
+    context.close()
+
+
+
+def restore_vocabulary():
+    """The vocabulary rows the data migrations create (idempotent: they get_or_create)."""
+    for module, function in VOCABULARY_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(django_apps, None)
+
+
