@@ -1,0 +1,296 @@
+#!/usr/bin/env python
+"""Reliability under load and faults, measured against the production server on 127.0.0.1.
+
+    .venv/bin/python scripts/reliability.py --engine sqlite --events 0 --duration 60
+    .venv/bin/python scripts/reliability.py --engine postgres --events 100000 --duration 60
+
+Builds a scratch database (SQLite file or a PostgreSQL database it creates and drops), loads the seed
+(plus N synthetic events), starts gunicorn with production settings, and runs Locust headless with
+--users readers for --duration seconds in each scenario:
+
+  public      readers only
+  editing     readers, an editor saving a section through the admin every second, and a 10,000-event import
+  reload      readers, a gunicorn HUP (graceful reload) and a `kill -9` of one worker
+  pgkill      readers while every application connection is killed with pg_terminate_backend (PostgreSQL)
+  killimport  a `kill -9` of a 20,000-event import mid-way: the database must be exactly as before
+
+It prints one Markdown table; docs/reliability.md holds the measured figures.
+"""
+
+import argparse
+import csv
+import filecmp
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PORT = 8011
+BASE = f"http://127.0.0.1:{PORT}"
+EDITOR, EDITOR_PASSWORD = "load-editor", secrets.token_urlsafe(16)
+
+
+def run(*args, env, check=True, **kwargs):
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=check, capture_output=True,  # noqa: S603
+                          text=True, **kwargs)
+
+
+def environment(engine):
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SECURE_HTTPS": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "AXES_FAILURE_LIMIT": "1000",
+        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+        "GUNICORN_LOG_LEVEL": "warning",
+    }
+    if engine == "sqlite":
+        path = Path(tempfile.gettempdir()) / "nrfsite-reliability.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",  # noqa: S607
+                        "DROP DATABASE IF EXISTS nrfsite_reliability WITH (FORCE)"], check=True)
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",  # noqa: S607
+                        "CREATE DATABASE nrfsite_reliability"], check=True)
+        env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/nrfsite_reliability"
+    return env
+
+
+def prepare(env, events):
+    run("migrate", "--no-input", "-v0", env=env)
+    run("load_seed", env=env)
+    if events:
+        run("generate_events", str(events), env=env)
+    run("collectstatic", "--no-input", "-v0", env=env)
+    run("createeditor", EDITOR, "--role", "reviewer", "--password", EDITOR_PASSWORD, env=env)
+
+
+class Server:
+    def __init__(self, env, workers=3):
+        self.process = subprocess.Popen(  # noqa: S603
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "nrfsite.wsgi"],
+            cwd=ROOT, env={**env, "GUNICORN_WORKERS": str(workers)},
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{BASE}/healthz", timeout=2)  # noqa: S310 - our own local server
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start: " + self.process.stderr.read()[-2000:])
+
+    def workers(self):
+        return [int(pid) for pid in subprocess.run(["pgrep", "-P", str(self.process.pid)],  # noqa: S607, S603
+                                                   capture_output=True, text=True).stdout.split()]
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=40)
+
+
+def locust(users, duration, name):
+    prefix = Path(tempfile.gettempdir()) / f"nrfsite-locust-{name}"
+    subprocess.run(  # noqa: S603
+        [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "scripts" / "locustfile.py"), "--headless",
+         "-u", str(users), "-r", str(max(1, users // 2)), "-t", f"{duration}s", "--host", BASE,
+         "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
+        cwd=ROOT, check=False, capture_output=True, text=True,
+    )
+    with open(f"{prefix}_stats.csv", newline="") as stream:
+        total = next(row for row in csv.DictReader(stream) if row["Name"] == "Aggregated")
+    failures = []
+    with open(f"{prefix}_failures.csv", newline="") as stream:
+        failures = [f"{row['Occurrences']}× {row['Name']}: {row['Error'][:80]}" for row in csv.DictReader(stream)]
+    return {
+        "requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
+        "rps": float(total["Requests/s"]), "p50": total["50%"], "p95": total["95%"], "p99": total["99%"],
+        "failure_kinds": failures,
+    }
+
+
+class Editor(threading.Thread):
+    """Saves a section through the admin every second, like an editor at work."""
+
+    def __init__(self, section_id):
+        super().__init__(daemon=True)
+        self.section_id = section_id
+        self.saves, self.errors = 0, []
+        self.stop = threading.Event()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def csrf(self, html):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    def login(self):
+        html = self.opener.open(f"{BASE}/admin/login/").read().decode()
+        data = urllib.parse.urlencode({"username": EDITOR, "password": EDITOR_PASSWORD,
+                                       "csrfmiddlewaretoken": self.csrf(html), "next": "/admin/"}).encode()
+        self.opener.open(urllib.request.Request(f"{BASE}/admin/login/", data, headers={"Referer": BASE}))  # noqa: S310
+
+    def save_once(self, number):
+        url = f"{BASE}/admin/entities/section/{self.section_id}/change/"
+        html = self.opener.open(url).read().decode()
+        fields = dict(re.findall(r'<input type="(?:hidden|text|number)" name="([^"]+)" value="([^"]*)"', html))
+        body = re.search(r'<textarea name="body"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+        fields.update({
+            "csrfmiddlewaretoken": self.csrf(html), "body": re.sub(r" \(save \d+\)$", "", body) + f" (save {number})",
+            "entity": re.search(r'<option value="(\d+)" selected', html).group(1), "status": "published",
+            "_save": "Save",
+        })
+        data = urllib.parse.urlencode(fields).encode()
+        response = self.opener.open(urllib.request.Request(url, data, headers={"Referer": url}))  # noqa: S310
+        if "was changed successfully" not in response.read().decode():
+            self.errors.append(f"save {number} refused")
+
+    def run(self):
+        try:
+            self.login()
+        except OSError as error:
+            self.errors.append(f"login: {error}")
+            return
+        number = 0
+        while not self.stop.wait(1):
+            number += 1
+            try:
+                self.save_once(number)
+                self.saves += 1
+            except Exception as error:  # a 5xx, "database is locked", a timeout: all count
+                self.errors.append(f"save {number}: {error}")
+
+
+def section_id(env):
+    return run("shell", "-c", "from entities.models import Section; "
+               "print(Section.objects.get(entity__slug='nrf', title='').pk)", env=env).stdout.split()[-1]
+
+
+def scenario_public(env, args):
+    return locust(args.users, args.duration, "public"), ""
+
+
+def scenario_editing(env, args):
+    editor = Editor(section_id(env))
+    bundle = Path(tempfile.mkdtemp()) / "import"
+    run("generate_events", "10000", "--start", "900000", "--bundle-only", str(bundle), env=env)
+    editor.start()
+    outcome = {}
+
+    def import_during_load():
+        time.sleep(5)
+        outcome["import"] = run("import_bundle", str(bundle), env=env, check=False)
+
+    importer = threading.Thread(target=import_during_load)
+    importer.start()
+    result = locust(args.users, args.duration, "editing")
+    editor.stop.set()
+    editor.join()
+    importer.join()
+    imported = outcome["import"].returncode == 0
+    note = (f"{editor.saves} admin saves, {len(editor.errors)} failed" + (f" ({editor.errors[:2]})" if editor.errors
+            else "") + f"; 10,000-event import {'done' if imported else 'FAILED: ' + outcome['import'].stderr[-200:]}")
+    result["failures"] += len(editor.errors) + (not imported)
+    return result, note
+
+
+def scenario_reload(env, args, server):
+    def faults():
+        time.sleep(args.duration / 4)
+        server.process.send_signal(signal.SIGHUP)
+        time.sleep(args.duration / 4)
+        workers = server.workers()
+        if workers:
+            os.kill(workers[0], signal.SIGKILL)
+
+    thread = threading.Thread(target=faults)
+    thread.start()
+    result = locust(args.users, args.duration, "reload")
+    thread.join()
+    return result, "HUP at 1/4 of the run, kill -9 of a worker at 1/2"
+
+
+def scenario_pgkill(env, args):
+    def kill():
+        time.sleep(args.duration / 2)
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",  # noqa: S607
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = 'nrfsite_reliability' AND pid <> pg_backend_pid()"], check=True)
+
+    thread = threading.Thread(target=kill)
+    thread.start()
+    result = locust(args.users, args.duration, "pgkill")
+    thread.join()
+    return result, "every application connection terminated at 1/2 of the run"
+
+
+def scenario_killimport(env, args):
+    before, after = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
+    bundle = Path(tempfile.mkdtemp()) / "import"
+    run("generate_events", "20000", "--start", "800000", "--bundle-only", str(bundle), env=env)
+    run("export_bundle", str(before), env=env)
+    process = subprocess.Popen([PYTHON, "manage.py", "import_bundle", str(bundle)], cwd=ROOT, env=env,  # noqa: S603
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(3)
+    alive = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    run("export_bundle", str(after), env=env)
+    comparison = filecmp.dircmp(before, after)
+    same = not (comparison.diff_files or comparison.left_only or comparison.right_only)
+    verdict = "unchanged" if same else f"CHANGED: {comparison.diff_files}"
+    return None, f"import killed {'mid-way' if alive else 'after it finished (too fast)'}; database {verdict}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--events", type=int, default=0, help="Synthetic events on top of the seed.")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--scenarios", default="public,editing,reload,pgkill,killimport")
+    args = parser.parse_args()
+    scenarios = [name for name in args.scenarios.split(",") if name != "pgkill" or args.engine == "postgres"]
+    env = environment(args.engine)
+    print(f"Preparing {args.engine} with the seed and {args.events:,} synthetic events…", file=sys.stderr)
+    prepare(env, args.events)
+    rows = []
+    server = Server(env)
+    try:
+        for name in scenarios:
+            print(f"Running {name}…", file=sys.stderr)
+            if name == "reload":
+                result, note = scenario_reload(env, args, server)
+            else:
+                result, note = globals()[f"scenario_{name}"](env, args)
+            rows.append((name, result, note))
+    finally:
+        server.stop()
+    print(f"### {args.engine}, seed + {args.events:,} events, {args.users} users, {args.duration} s per scenario")
+    print()
+    print("| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | failed | notes |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for name, result, note in rows:
+        if result is None:
+            print(f"| {name} | | | | | | | {note} |")
+            continue
+        kinds = "; ".join(result["failure_kinds"][:3])
+        print(f"| {name} | {result['requests']:,} | {result['rps']:.1f} | {result['p50']} | {result['p95']} | "
+              f"{result['p99']} | {result['failures']} | {note}{' — ' + kinds if kinds else ''} |")
+
+
+if __name__ == "__main__":
+    main()
