@@ -1,6 +1,9 @@
 """factory_boy factories for every model; tests build exactly the data they need."""
 
+import importlib
+
 import factory
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 
 from entities.models import (
@@ -140,3 +143,18 @@ class EventCitationFactory(factory.django.DjangoModelFactory):
 
     event = factory.SubFactory(EventFactory)
     source = factory.SubFactory(SourceFactory)
+
+
+# Transactional tests (browser, backups) end by emptying every table, the vocabulary the data migrations
+# create included; tests that need it put it back with restore_vocabulary().
+VOCABULARY_MIGRATIONS = [
+    ("entities.migrations.0002_property_vocabulary", "create_properties"),
+    ("entities.migrations.0004_property_several_values", "mark_several"),
+    ("events.migrations.0002_event_type_taxonomy", "create_event_types"),
+]
+
+
+def restore_vocabulary():
+    """The vocabulary rows the data migrations create (idempotent: they get_or_create)."""
+    for module, function in VOCABULARY_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(django_apps, None)

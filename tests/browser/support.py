@@ -3,19 +3,11 @@
 The fixtures (`browser`, `watch`, `page`) live in conftest.py; the helpers here are imported by the tests.
 """
 
-import importlib
 import os
 from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import sync_playwright
-
-VOCABULARY_MIGRATIONS = [
-    ("entities.migrations.0002_property_vocabulary", "create_properties"),
-    ("entities.migrations.0004_property_several_values", "mark_several"),
-    ("events.migrations.0002_event_type_taxonomy", "create_event_types"),
-]
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -85,12 +77,3 @@ def page(browser, watch, live_server):
     context, page = new_page(browser, watch, viewport={"width": 1280, "height": 800}, base_url=live_server.url)
     yield page
     context.close()
-
-
-
-def restore_vocabulary():
-    """The vocabulary rows the data migrations create (idempotent: they get_or_create)."""
-    for module, function in VOCABULARY_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(django_apps, None)
-
-

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from entities.models import Section
 from nrfsite.roles import sync_roles
-from tests.browser.support import SCREENSHOTS, new_page, restore_vocabulary
-from tests.factories import UserFactory
+from tests.browser.support import SCREENSHOTS, new_page
+from tests.factories import UserFactory, restore_vocabulary
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"

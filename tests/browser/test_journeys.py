@@ -20,7 +20,6 @@ from tests.browser.support import (
     HOSTILE_SCRIPT,
     SCREENSHOTS,
     new_page,
-    restore_vocabulary,
 )
 from tests.factories import (
     AliasFactory,
@@ -33,6 +32,7 @@ from tests.factories import (
     SourceFactory,
     StatementCitationFactory,
     StatementFactory,
+    restore_vocabulary,
 )
 
 # live_server needs a transactional database. Each transactional test ends by emptying every table, the vocabulary

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from tests.csv_helpers import make_full_dataset
-from tests.factories import UserFactory
+from tests.factories import UserFactory, restore_vocabulary
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,6 +24,7 @@ def snapshot():
 
 
 def test_backup_then_restore_gives_back_every_table(tmp_path):
+    restore_vocabulary()  # an earlier transactional test may have emptied the migrated vocabulary
     make_full_dataset()
     UserFactory(username="editor-with-history")
     before = snapshot()
