@@ -32,6 +32,7 @@ from nrfsite.dates import PartialDate, PartialDateError
 from nrfsite.markup import citation_keys, clean_text
 
 BATCH = 500
+CHUNK = 2000  # rows whose children and revisions are built at once
 LOOKUP_CHUNK = 500
 LIST_SEPARATOR = ";"
 
@@ -727,11 +728,14 @@ class BundleResource(resources.ModelResource):
                     model._default_manager.bulk_update(changed, fields, batch_size=BATCH)
                 history = model.history.model
                 when = None
-                history.objects.bulk_create(
-                    csvio.history_rows(model, created, kind="+", user=user, reason=reason, when=when)
-                    + csvio.history_rows(model, changed, kind="~", user=user, reason=reason, when=when),
-                    batch_size=BATCH,
-                )
+                # Revision rows are built and written a chunk at a time, so memory does not grow with the file.
+                for kind, objs in (("+", created), ("~", changed)):
+                    for start in range(0, len(objs), CHUNK):
+                        history.objects.bulk_create(
+                            csvio.history_rows(model, objs[start:start + CHUNK], kind=kind, user=user, reason=reason,
+                                               when=when),
+                            batch_size=BATCH,
+                        )
                 self.write_children(child_plans, user=user, reason=reason)
                 self.after_write(created + changed, user=user, reason=reason)
                 if created or changed or child_plans:
@@ -763,26 +767,30 @@ class BundleResource(resources.ModelResource):
         by_set = defaultdict(list)
         for child_set, obj, desired, is_new in plans:
             by_set[id(child_set)].append((child_set, obj, desired, is_new))
-        for entries in by_set.values():
-            child_set = entries[0][0]
+        for all_entries in by_set.values():
+            child_set = all_entries[0][0]
             child_model = child_set.model
             parent_attname = child_model._meta.get_field(child_set.parent).attname
-            to_create, to_delete = [], []
-            for _, obj, desired, is_new in entries:
-                have = {} if is_new else {child_set.child_key(c): c for c in getattr(obj, child_set.related_name).all()}
-                for child_key, values in desired.items():
-                    if child_key not in have:
-                        to_create.append(child_model(**{parent_attname: obj.pk}, **values))
-                to_delete.extend(child for k, child in have.items() if k not in desired)
-            child_model._default_manager.bulk_create(to_create, batch_size=BATCH)
             history = child_model.history.model
-            history.objects.bulk_create(
-                csvio.history_rows(child_model, to_create, kind="+", user=user, reason=reason)
-                + csvio.history_rows(child_model, to_delete, kind="-", user=user, reason=reason),
-                batch_size=BATCH,
-            )
-            if to_delete:
-                child_model._default_manager.filter(pk__in=[c.pk for c in to_delete]).delete()
+            # A chunk of parents at a time: children and their revision rows never all sit in memory.
+            for start in range(0, len(all_entries), CHUNK):
+                to_create, to_delete = [], []
+                for _, obj, desired, is_new in all_entries[start:start + CHUNK]:
+                    have = {} if is_new else {
+                        child_set.child_key(c): c for c in getattr(obj, child_set.related_name).all()
+                    }
+                    for child_key, values in desired.items():
+                        if child_key not in have:
+                            to_create.append(child_model(**{parent_attname: obj.pk}, **values))
+                    to_delete.extend(child for k, child in have.items() if k not in desired)
+                child_model._default_manager.bulk_create(to_create, batch_size=BATCH)
+                history.objects.bulk_create(
+                    csvio.history_rows(child_model, to_create, kind="+", user=user, reason=reason)
+                    + csvio.history_rows(child_model, to_delete, kind="-", user=user, reason=reason),
+                    batch_size=BATCH,
+                )
+                if to_delete:
+                    child_model._default_manager.filter(pk__in=[c.pk for c in to_delete]).delete()
 
     def describe_obj(self, obj):
         return str(self.existing_key(obj)[-1]) if len(self.key_columns) == 1 else str(obj)
