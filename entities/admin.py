@@ -16,6 +16,7 @@ from entities.resources import (
 from entities.services import section_sync_citations
 from nrfsite.admin_columns import partial_date_column
 from nrfsite.admin_workflow import EditorialAdmin
+from sources.admin_inlines import CitationInline
 
 REVIEW_FIELDS = ["as_of", "needs_update", "update_reason", "flagged_on", "review_every", "reviewed_on", "reviewed_by"]
 
@@ -93,11 +94,8 @@ class PropertyAdmin(EditorialAdmin):
     search_fields = ["label", "slug"]
 
 
-class StatementCitationInline(admin.TabularInline):
+class StatementCitationInline(CitationInline):
     model = StatementCitation
-    extra = 0
-    autocomplete_fields = ["source"]
-    fields = ["source", "locator", "quote", "quote_translation"]
 
 
 @admin.register(Statement)

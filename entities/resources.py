@@ -88,7 +88,18 @@ class AliasResource(BundleResource):
         import_id_fields = ("entity", "name", "language")
 
 
-class StatementResource(BundleResource):
+class ReviewColumns(BundleResource):
+    """The review columns statements and sections share (Reviewable)."""
+
+    as_of = partial_date("as_of")
+    reviewed_on = date("reviewed_on")
+    review_every = integer("review_every")
+    needs_update = boolean("needs_update")
+    update_reason = text("update_reason")
+    flagged_on = partial_date("flagged_on")
+
+
+class StatementResource(ReviewColumns):
     """statements.csv: one sourced claim per row; `sources` lists its citations."""
 
     file_name = "statements.csv"
@@ -115,12 +126,6 @@ class StatementResource(BundleResource):
     note = text("note")
     sources = text("sources")
     status = text("status")
-    as_of = partial_date("as_of")
-    reviewed_on = date("reviewed_on")
-    review_every = integer("review_every")
-    needs_update = boolean("needs_update")
-    update_reason = text("update_reason")
-    flagged_on = partial_date("flagged_on")
 
     class Meta:
         model = Statement
@@ -178,7 +183,7 @@ def _marker_items(resource, section):
     return [f"{cite.key}, {cite.locator}" if cite.locator else cite.key for cite in parse_citations(section.body)]
 
 
-class SectionResource(BundleResource):
+class SectionResource(ReviewColumns):
     """sections.csv: an entity's narrative sections; citations follow the body's markers."""
 
     file_name = "sections.csv"
@@ -196,12 +201,6 @@ class SectionResource(BundleResource):
     body = text("body")
     note = text("note")
     status = text("status")
-    as_of = partial_date("as_of")
-    reviewed_on = date("reviewed_on")
-    review_every = integer("review_every")
-    needs_update = boolean("needs_update")
-    update_reason = text("update_reason")
-    flagged_on = partial_date("flagged_on")
 
     class Meta:
         model = Section

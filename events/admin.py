@@ -5,6 +5,7 @@ from events.resources import EventCitationResource, EventResource, EventTypeReso
 from events.services import event_sync_citations
 from nrfsite.admin_columns import partial_date_column
 from nrfsite.admin_workflow import EditorialAdmin
+from sources.admin_inlines import CitationInline
 
 
 @admin.register(EventType)
@@ -22,11 +23,8 @@ class ParticipationInline(admin.TabularInline):
     autocomplete_fields = ["entity"]
 
 
-class EventCitationInline(admin.TabularInline):
+class EventCitationInline(CitationInline):
     model = EventCitation
-    extra = 0
-    autocomplete_fields = ["source"]
-    fields = ["source", "locator", "quote", "quote_translation"]
 
 
 @admin.register(Event)
