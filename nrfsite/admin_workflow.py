@@ -199,13 +199,17 @@ class EditorialAdmin(CSVAdminMixin, SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        if not self.publishable or obj is None:
-            return form
-        return type(form.__name__, (VersionedFormMixin, form), {})
+        mixins = (ChangeReasonFormMixin,) if not self.publishable or obj is None else (
+            ChangeReasonFormMixin, VersionedFormMixin,
+        )
+        return type(form.__name__, (*mixins, form), {})
 
     # Saving ---------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get(REASON_FIELD, "").strip()
+        if reason:
+            obj._change_reason = reason  # the revision says why, beside who and when
         if self.publishable:
             was_published = change and obj.status == Status.PUBLISHED and "status" not in form.changed_data
             if change and not self.has_publish_permission(request, obj) and was_published and form.changed_data:
@@ -289,6 +293,21 @@ class EditorialAdmin(CSVAdminMixin, SimpleHistoryAdmin):
 
 class FlagForm(forms.Form):
     reason = forms.CharField(max_length=300, help_text="Shown to readers beside the flagged text.")
+
+
+REASON_FIELD = "change_reason"
+
+
+class ChangeReasonFormMixin:
+    """An optional "why" for the revision this save makes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[REASON_FIELD] = forms.CharField(
+            required=False, max_length=300, label="Reason for this change",
+            help_text="Optional; kept in the history beside who and when (e.g. 'BBC, 3 March 2025, confirms it').",
+            widget=forms.TextInput(attrs={"size": 60}),
+        )
 
 
 class VersionedFormMixin:

@@ -315,3 +315,28 @@ def test_second_editor_saving_an_older_version_is_refused_and_keeps_their_text(c
     retry = {**opened, "body": "Second editor's text.", "opened_version": form.data["opened_version"]}
     assert client.post(change_url(section), retry).status_code == 302
     assert Section.objects.get(pk=section.pk).body == "Second editor's text."
+
+
+def test_the_reason_typed_with_a_change_is_kept_in_its_revision(client, section):
+    client.force_login(member("Reviewer"))
+
+    client.post(change_url(section), section_form(section, body="Corrected.", change_reason="BBC confirms it"))
+
+    latest = Section.history.filter(id=section.pk).latest("history_date")
+    assert (latest.body, latest.history_change_reason) == ("Corrected.", "BBC confirms it")
+
+
+def test_draft_and_uncited_queues_list_what_belongs_and_nothing_else():
+    from tests.factories import EventFactory
+
+    nrf = EntityFactory(slug="nrf")
+    draft = SectionFactory(entity=nrf, title="Draft", status="draft", body="Text.[@bbc]")
+    uncited = SectionFactory(entity=nrf, title="Uncited", body="No marker here.")
+    SourceFactory(key="bbc")
+    SectionFactory(entity=nrf, title="Cited", body="Marked.[@bbc]")
+    bare_event = EventFactory(summary="Nothing cited.")
+    EventFactory(summary="Cited.[@bbc]")
+
+    assert bucket("draft-section").pks == [draft.pk]
+    assert bucket("uncited-section").pks == [uncited.pk]
+    assert bucket("uncited-event").pks == [bare_event.pk]
