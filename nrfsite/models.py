@@ -1,28 +1,30 @@
 """Site-wide state: the content version public page caches are keyed on."""
 
 from django.db import models
-from django.db.models import F
 
 
 class ContentVersion(models.Model):
-    """One row whose number rises with every content change (save, delete, publish, import, restore).
+    """One row per content change (save, delete, publish, import, restore); the version is the latest row's id.
 
     Cached public pages are stored under the version they were rendered at, so a
     change makes every cached page unreachable at once, in every worker and on
-    every server, because the number lives in the shared database and rises in the
-    same transaction as the change.
+    every server, because the row is written in the shared database in the same
+    transaction as the change. A new row per change (not one row updated) keeps
+    a transaction that changes many items linear: PostgreSQL would otherwise
+    walk an ever longer chain of versions of that one row on every update.
     """
 
-    number = models.PositiveBigIntegerField(default=1)
+    KEEP = 1000  # older rows are pruned now and then; only the latest id matters
 
     def __str__(self):
-        return f"content version {self.number}"
+        return f"content version {self.pk}"
 
     @classmethod
     def current(cls):
-        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+        return cls.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     @classmethod
     def bump(cls):
-        if not cls.objects.filter(pk=1).update(number=F("number") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"number": 2})
+        latest = cls.objects.create()
+        if latest.pk % cls.KEEP == 0:
+            cls.objects.filter(pk__lt=latest.pk - cls.KEEP).delete()
