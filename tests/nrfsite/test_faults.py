@@ -36,7 +36,9 @@ def scratch_env(tmp_path):
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+    env["DJANGO_STATIC_ROOT"] = str(tmp_path / "static")
     manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")  # production mode serves hashed names from the manifest
     yield env
     if database:
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
