@@ -30,6 +30,7 @@ from import_export.results import Error, Result, RowResult
 from nrfsite import csvio
 from nrfsite.dates import PartialDate, PartialDateError
 from nrfsite.markup import citation_keys, clean_text
+from sources.citations import unknown_keys, unknown_keys_message
 
 BATCH = 500
 CHUNK = 2000  # rows whose children and revisions are built at once
@@ -414,8 +415,10 @@ class BundleResource(resources.ModelResource):
         return self._sources_widget
 
     def columns(self):
-        """Column name -> Field, in file order."""
-        return {f.column_name: f for f in self.get_import_fields()}
+        """Column name -> Field, in file order (built once: the importer asks for it on every row)."""
+        if not hasattr(self, "_columns"):
+            self._columns = {f.column_name: f for f in self.get_import_fields()}
+        return self._columns
 
     def required_columns(self):
         """Columns a file must have: the key, and model fields that cannot be empty and have no default."""
@@ -575,10 +578,9 @@ class BundleResource(resources.ModelResource):
             for column in self.markup_columns:
                 if source_keys is None:
                     source_keys = self.source_keys.mapping()
-                missing = [k for k in citation_keys(values.get(column) or "") if k not in source_keys]
+                missing = unknown_keys(citation_keys(values.get(column) or ""), known=source_keys)
                 if missing:
-                    listed = ", ".join(f'"{k}"' for k in missing)
-                    errors.append((column, f"Unknown source key(s) in citation markers: {listed}."))
+                    errors.append((column, unknown_keys_message(missing)))
             for column, message in errors:
                 report.errors.append(csvio.CellError(file_name, line, column, message))
             if errors:
@@ -651,11 +653,18 @@ class BundleResource(resources.ModelResource):
             return value
         return False
 
+    def unchecked_fields(self):
+        """Fields clean_fields() must skip (checked through key maps instead of a query per row), built once."""
+        if not hasattr(self, "_unchecked"):
+            self._unchecked = {f.name for f in self.model._meta.concrete_fields if f.is_relation} | {
+                self.model_field(self.columns()[column]).name for column in self.markup_columns
+            }
+        return self._unchecked
+
     def validate(self, obj, error_columns):
         """Field checks, the model's clean() and its check constraints, without a query."""
         errors = []
-        exclude = {f.name for f in self.model._meta.concrete_fields if f.is_relation}
-        exclude.update(self.model_field(self.columns()[c]).name for c in self.markup_columns)
+        exclude = self.unchecked_fields()
         try:
             obj.clean()
         except ValidationError as error:

@@ -14,15 +14,17 @@ def unknown_keys(keys, known=None):
     return [key for key in keys if key not in known]
 
 
+def unknown_keys_message(missing):
+    """What an editor or an importer is told about marker keys that name no source."""
+    listed = ", ".join(f'"{key}"' for key in missing)
+    return f"Unknown source key(s) in citation markers: {listed}. Add the source first or correct the key."
+
+
 def validate_markers(text):
     """Field validator: every [@key] in a markup text names an existing source."""
     missing = unknown_keys(citation_keys(text or ""))
     if missing:
-        listed = ", ".join(f'"{key}"' for key in missing)
-        raise ValidationError(
-            f"Unknown source key(s) in citation markers: {listed}. Add the source first or correct the key.",
-            code="unknown_source_key",
-        )
+        raise ValidationError(unknown_keys_message(missing), code="unknown_source_key")
 
 
 def sync_marker_citations(*, citations, text, exact):
