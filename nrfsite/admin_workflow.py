@@ -222,11 +222,7 @@ class EditorialAdmin(CSVAdminMixin, SimpleHistoryAdmin):
                     messages.WARNING,
                 )
             if obj.status == Status.PUBLISHED and (not change or "status" in form.changed_data):
-                obj.pending_review = False
-                obj.published_by = request.user
-                from django.utils import timezone
-
-                obj.published_at = timezone.now()
+                editorial.mark_published(obj, request.user)
         super().save_model(request, obj, form, change)
 
     # History: diffs, restores, deleted items --------------------------------------------

@@ -15,14 +15,19 @@ def _save(obj, *, user, reason, fields=None):
     obj.save(update_fields=fields) if fields else obj.save()
 
 
-def publishable_publish(*, obj, user):
-    """Make a draft public; records who and when."""
-    if obj.status == Status.PUBLISHED:
-        return False
+def mark_published(obj, user):
+    """Set the published state on an unsaved object: status, who, when, nothing pending."""
     obj.status = Status.PUBLISHED
     obj.pending_review = False
     obj.published_at = timezone.now()
     obj.published_by = user
+
+
+def publishable_publish(*, obj, user):
+    """Make a draft public; records who and when."""
+    if obj.status == Status.PUBLISHED:
+        return False
+    mark_published(obj, user)
     _save(obj, user=user, reason=f"Published by {user.get_username()}")
     return True
 
