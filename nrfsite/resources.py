@@ -35,6 +35,7 @@ from sources.citations import unknown_keys, unknown_keys_message
 BATCH = 500
 CHUNK = 2000  # rows whose children and revisions are built at once
 LOOKUP_CHUNK = 500
+EXPORT_CHUNK = 2000  # rows read (with their children) at a time when exporting
 LIST_SEPARATOR = ";"
 
 # Widgets ---------------------------------------------------------------
@@ -346,6 +347,15 @@ class BundleResource(resources.ModelResource):
         yield self.get_export_headers()
         for obj in self.iter_queryset(queryset):
             yield self.export_resource(obj)
+
+    def iter_queryset(self, queryset):
+        """The rows in one pass, EXPORT_CHUNK at a time, each chunk with its prefetched children.
+
+        django-import-export pages a prefetching queryset with LIMIT/OFFSET (its workaround from before
+        Django 4.1 let iterator() prefetch), so every page re-reads all the rows before it: on PostgreSQL,
+        exporting 100,000 events ran over 10 minutes, against seconds in one pass.
+        """
+        yield from queryset.iterator(chunk_size=EXPORT_CHUNK)
 
     def render_child_set(self, child_set, obj):
         children = getattr(obj, child_set.related_name).all()

@@ -1,6 +1,8 @@
 """An import's query count does not grow with its rows: references resolve from maps, writes go in bulk."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events.models import Event, Participation
 from tests.csv_helpers import export, import_, write_csv
@@ -59,3 +61,17 @@ def test_exporting_a_bundle_takes_a_bounded_number_of_queries(tmp_path, referenc
         files = export(tmp_path / "out")
 
     assert files["events.csv"].count(b"\r\n") == 301
+
+
+@pytest.mark.parametrize("count", [300, 3000])
+def test_exporting_reads_each_table_in_one_pass_whatever_its_size(tmp_path, references, count):
+    write_csv(tmp_path / "in", "events.csv", events_csv(count))
+    assert import_(tmp_path / "in")[0]
+
+    with CaptureQueriesContext(connection) as queries:
+        files = export(tmp_path / "out")
+
+    assert files["events.csv"].count(b"\r\n") == count + 1
+    # Paging with LIMIT/OFFSET re-reads every earlier row for each page: quadratic in the table's size.
+    assert [query["sql"] for query in queries if "OFFSET" in query["sql"].upper()] == []
+    assert len(queries) <= 30
