@@ -37,6 +37,12 @@ def search(queryset, fields, query):
         pattern = r"(^|\W)" + re.escape(term)
         any_field = Q()
         for field in fields:
-            any_field |= Q(**{f"{field}__iregex": pattern})
+            match = Q(**{f"{field}__iregex": pattern})
+            if term.isascii():
+                # SQLite's LIKE folds ASCII case in C; it runs first, so the regular expression (a Python
+                # call per row) only sees rows that contain the word at all. Non-ASCII terms skip it: LIKE
+                # does not fold their case (nor the Kelvin sign's and long s's into k and s, which we accept).
+                match = Q(**{f"{field}__icontains": term}) & match
+            any_field |= match
         condition &= any_field
     return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))

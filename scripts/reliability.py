@@ -224,17 +224,21 @@ def scenario_reload(env, args, server):
 
 
 def scenario_pgkill(env, args):
+    killed = []
+
     def kill():
         time.sleep(args.duration / 2)
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",  # noqa: S607
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = 'nrfsite_reliability' AND pid <> pg_backend_pid()"], check=True)
+        output = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc",  # noqa: S607
+                                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = 'nrfsite_reliability' AND pid <> pg_backend_pid()"],
+                                check=True, capture_output=True, text=True).stdout
+        killed.append(output.split().count("t"))
 
     thread = threading.Thread(target=kill)
     thread.start()
     result = locust(args.users, args.duration, "pgkill")
     thread.join()
-    return result, "every application connection terminated at 1/2 of the run"
+    return result, f"all {killed[0]} application connections terminated at 1/2 of the run"
 
 
 def scenario_killimport(env, args):

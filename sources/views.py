@@ -15,9 +15,13 @@ from sources.resources import SourceResource
 BACKED_LIMIT = 200
 
 
-def marker_regex(key):
-    """Matches a citation marker naming `key` in stored markup, on SQLite and PostgreSQL alike."""
-    return "@" + re.escape(key) + "[],; ]"
+def names_marker(field, key):
+    """Rows whose markup in `field` has a citation marker naming `key`, on SQLite and PostgreSQL alike.
+
+    The plain substring test runs first and in the database's own code, so the regular expression (a
+    Python call per row on SQLite) only sees the few rows that mention the key at all.
+    """
+    return Q(**{f"{field}__contains": f"@{key}"}) & Q(**{f"{field}__regex": "@" + re.escape(key) + "[],; ]"})
 
 
 class SourceListView(CSVDownloadMixin, FilterView):
@@ -50,18 +54,17 @@ class SourceDetailView(DetailView):
         from events.models import Event
 
         source = self.object
-        marker = marker_regex(source.key)
         statements = (
             Statement.objects.published().filter(citations__source=source, subject__status=Status.PUBLISHED)
             .select_related("subject", "property", "value_entity").distinct().order_by("subject__name", "property__slug")
         )
         events = (
-            Event.objects.published().filter(Q(citations__source=source) | Q(summary__regex=marker))
+            Event.objects.published().filter(Q(citations__source=source) | names_marker("summary", source.key))
             .select_related("event_type").distinct().order_by("date", "slug")
         )
         sections = (
             Section.objects.published().filter(entity__status=Status.PUBLISHED)
-            .filter(Q(citations__source=source) | Q(body__regex=marker))
+            .filter(Q(citations__source=source) | names_marker("body", source.key))
             .select_related("entity").distinct().order_by("entity__name", "position")
         )
         context = super().get_context_data(**kwargs)

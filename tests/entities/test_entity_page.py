@@ -160,6 +160,23 @@ def test_entity_page_lists_its_events_and_a_province_page_the_events_there(clien
     assert 'href="/entities/rokha/">Rokha</a>' in html
 
 
+def test_a_province_page_lists_each_of_its_events_once(client, nrf):
+    panjshir = PlaceFactory(slug="panjshir", name="Panjshir", iso_code="AF-PAN")
+    district = PlaceFactory(slug="rokha", name="Rokha", parent=panjshir)
+    elsewhere = PlaceFactory(slug="kabul", name="Kabul", iso_code="AF-KAB")
+    EventFactory(title="In the province", location=panjshir)
+    in_district = EventFactory(title="In a district", location=district)
+    ParticipationFactory(event=in_district, entity=panjshir, role="target")  # also a participant: still once
+    named = EventFactory(title="Names the province", location=elsewhere)
+    ParticipationFactory(event=named, entity=panjshir, role="target")
+    EventFactory(title="Somewhere else", location=elsewhere)
+
+    html = page(client, panjshir)
+
+    assert [html.count(title) for title in ("In the province", "In a district", "Names the province")] == [1, 1, 1]
+    assert "Somewhere else" not in html
+
+
 def make_big_entity(nrf, statements, citations):
     sources = [SourceFactory() for _ in range(10)]
     made = [StatementFactory(subject=nrf, property=prop("ideology"), value_text=f"Idea {i}") for i in range(statements)]

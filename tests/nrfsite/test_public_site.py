@@ -108,6 +108,34 @@ def test_source_page_lists_everything_it_backs(client, site):
     assert "Events (1)" in html and "Public event" in html
 
 
+def test_source_page_finds_markers_without_citation_rows_and_only_for_its_own_key(client, site):
+    SourceFactory(key="public-source-2", title="Another report")
+    EventFactory(slug="by-marker", title="Cited by marker only", summary="Seen.[@public-source, p. 4]")
+    EventFactory(slug="in-a-group", title="Cited in a group", summary="Seen.[@public-source-2; @public-source]")
+    EventFactory(slug="other-key", title="Cites a longer key", summary="Seen.[@public-source-2]")
+    EventFactory(slug="no-marker", title="Mentions the key in prose", summary="Write to desk@public-source.org")
+    SectionFactory(entity=site, title="History", body="Founded.[@public-source]")
+
+    html = client.get("/sources/public-source/").content.decode()
+
+    assert "Events (3)" in html
+    assert "Cited by marker only" in html and "Cited in a group" in html
+    assert "Cites a longer key" not in html and "Mentions the key in prose" not in html
+    assert "History" in html
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("PUBLIC", ["public-event"]), ("publ", ["public-event"]), ("ublic", []), ("événement", ["accented"]),
+    ("ÉVÉNEMENT", ["accented"]), ("gazette", ["accented"]),
+])
+def test_search_matches_word_starts_in_any_case(client, site, query, found):
+    EventFactory(slug="accented", title="Événement à Kaboul", summary="Selon la Gazette.")
+
+    response = client.get(reverse("search"), {"q": query})
+
+    assert [event.slug for event in response.context["results"]["events"]] == found
+
+
 def test_source_list_filters_and_downloads(client, site):
     SourceFactory(key="bbc", publisher="BBC News", source_type="news", published_on_partial="2021")
 
