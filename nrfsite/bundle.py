@@ -113,9 +113,12 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
                 except csvio.CSVFileError as error:
                     reports.append(ImportReport(name, errors=[csvio.CellError(name, 0, "", str(error))]))
                     continue
-                reports.append(resource.run_import(
+                report = resource.run_import(
                     table, file_name=name, user=user, reason=reason or f"CSV import: {directory.name}/{name}"
-                ))
+                )
+                del table
+                report.release_rows()
+                reports.append(report)
             if dry_run or any(report.errors for report in reports):
                 raise ImportFailed(reports)
     except ImportFailed:

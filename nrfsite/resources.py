@@ -264,6 +264,12 @@ class ImportReport:
     def count(self, kind):
         return sum(1 for row in self.rows if row.kind == kind)
 
+    def release_rows(self):
+        """Keep each row's line, kind and key, not its cells and object: a bundle's later files need the memory."""
+        for row in self.rows:
+            row.values = []
+            row.__dict__.pop("instance", None)
+
     @property
     def totals(self):
         return {kind: self.count(kind) for kind in ("new", "update", "skip")}

@@ -81,11 +81,16 @@ def prepare(env, events):
 
 
 class Server:
+    """gunicorn with production settings; its error log (Django's tracebacks included) goes to `log`."""
+
+    log = Path(tempfile.gettempdir()) / "nrfsite-reliability-gunicorn.log"
+
     def __init__(self, env, workers=3):
+        self.stream = self.log.open("w")
         self.process = subprocess.Popen(  # noqa: S603
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "nrfsite.wsgi"],
             cwd=ROOT, env={**env, "GUNICORN_WORKERS": str(workers)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.DEVNULL, stderr=self.stream, text=True,
         )
         for _ in range(100):
             try:
@@ -93,7 +98,16 @@ class Server:
                 return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start: " + self.process.stderr.read()[-2000:])
+        raise RuntimeError("gunicorn did not start: " + self.log.read_text()[-2000:])
+
+    def errors_since(self, offset):
+        """Server errors logged after `offset` (a position in the log): counts of each kind."""
+        text = self.log.read_text()[offset:]
+        return {"server errors": text.count("Internal Server Error:"),
+                "database is locked": text.count("database is locked")}
+
+    def offset(self):
+        return len(self.log.read_text())
 
     def workers(self):
         return [int(pid) for pid in subprocess.run(["pgrep", "-P", str(self.process.pid)],  # noqa: S607, S603
@@ -276,13 +290,16 @@ def main():
     try:
         for name in scenarios:
             print(f"Running {name}…", file=sys.stderr)
+            offset = server.offset()
             if name == "reload":
                 result, note = scenario_reload(env, args, server)
             else:
                 result, note = globals()[f"scenario_{name}"](env, args)
-            rows.append((name, result, note))
+            logged = ", ".join(f"{count} {kind}" for kind, count in server.errors_since(offset).items() if count)
+            rows.append((name, result, note + (f"; server log: {logged}" if logged else "")))
     finally:
         server.stop()
+    print(f"(server log: {Server.log})", file=sys.stderr)
     print(f"### {args.engine}, seed + {args.events:,} events, {args.users} users, {args.duration} s per scenario")
     print()
     print("| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | failed | notes |")
