@@ -102,8 +102,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside a writer; IMMEDIATE transactions take the write
     # lock at BEGIN, so a second writer waits up to `timeout` seconds instead of
     # failing with "database is locked" when it upgrades a read lock mid-way.
+    # 120 s by default: an admin save waits out a 10,000-event import on a loaded
+    # server (20 s did not: docs/reliability.md).
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=120),
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         **DATABASES["default"].get("OPTIONS", {}),

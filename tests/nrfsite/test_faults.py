@@ -67,6 +67,27 @@ def test_an_import_killed_mid_way_leaves_the_database_exactly_as_before(scratch_
     assert (comparison.diff_files, comparison.left_only, comparison.right_only) == ([], [], [])
 
 
+def test_a_write_waits_for_a_long_write_transaction_instead_of_failing(scratch_env):
+    holder = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c",
+         "import time\nfrom django.db import transaction\nfrom nrfsite.models import ContentVersion\n"
+         "with transaction.atomic():\n    ContentVersion.bump()\n    print('locked', flush=True)\n    time.sleep(25)"],
+        cwd=ROOT, env=scratch_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    lines = iter(holder.stdout.readline, "")
+    assert "locked" in (line.strip() for line in lines), holder.stderr.read()
+    started = time.monotonic()
+
+    # Longer than SQLite's old 20 s busy timeout, after which this write failed with "database is locked".
+    writer = manage(scratch_env, "createeditor", "waiting-editor", "--role", "editor", "--password",
+                    secrets.token_urlsafe(16), check=False)
+
+    assert writer.returncode == 0, writer.stderr[-1000:]
+    assert holder.wait(timeout=60) == 0
+    if connection.vendor == "sqlite":
+        assert time.monotonic() - started > 20  # it did wait for the lock
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
