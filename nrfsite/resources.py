@@ -250,6 +250,7 @@ class RowOutcome:
     key: str
     values: list
     changes: list = field(default_factory=list)  # column names that change
+    instance: object = None  # the model object, for the admin's preview
 
 
 @dataclass
@@ -267,8 +268,7 @@ class ImportReport:
     def release_rows(self):
         """Keep each row's line, kind and key, not its cells and object: a bundle's later files need the memory."""
         for row in self.rows:
-            row.values = []
-            row.__dict__.pop("instance", None)
+            row.values, row.instance = [], None
 
     @property
     def totals(self):
@@ -359,7 +359,7 @@ class BundleResource(resources.ModelResource):
 
         django-import-export pages a prefetching queryset with LIMIT/OFFSET (its workaround from before
         Django 4.1 let iterator() prefetch), so every page re-reads all the rows before it: on PostgreSQL,
-        exporting 100,000 events ran over 10 minutes, against seconds in one pass.
+        exporting 100,000 events (501,055 rows) ran over 10 minutes, against 129 s in one pass.
         """
         yield from queryset.iterator(chunk_size=EXPORT_CHUNK)
 
@@ -412,7 +412,7 @@ class BundleResource(resources.ModelResource):
                                           "skip": RowResult.IMPORT_TYPE_SKIP}[row.kind]
                 row_result.object_repr = row.key
                 row_result.diff = row.values
-                row_result.instance = getattr(row, "instance", None)
+                row_result.instance = row.instance
                 row_result.object_id = getattr(row_result.instance, "pk", None)
                 result.append_row_result(row_result)
                 result.increment_row_result_total(row_result)
@@ -724,8 +724,7 @@ class BundleResource(resources.ModelResource):
                 child_plans.append((child_set, obj, desired, before is None))
             if before is not None:
                 kind = "update" if changes or child_changed else "skip"
-            outcome = RowOutcome(line, kind, self.describe_obj(obj), cells, changes)
-            outcome.instance = obj
+            outcome = RowOutcome(line, kind, self.describe_obj(obj), cells, changes, instance=obj)
             outcomes.append(outcome)
             if deferred_parent:
                 obj._deferred_parent = deferred_parent
