@@ -46,6 +46,12 @@ def run(*args, env, check=True, **kwargs):
                           text=True, **kwargs)
 
 
+def psql(sql):
+    """Run one statement as the local PostgreSQL superuser; its unaligned output."""
+    return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc", sql],  # noqa: S603, S607
+                          check=True, capture_output=True, text=True).stdout
+
+
 def environment(engine):
     env = {
         **os.environ,
@@ -63,10 +69,8 @@ def environment(engine):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{path}"
     else:
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",  # noqa: S607
-                        "DROP DATABASE IF EXISTS nrfsite_reliability WITH (FORCE)"], check=True)
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",  # noqa: S607
-                        "CREATE DATABASE nrfsite_reliability"], check=True)
+        psql("DROP DATABASE IF EXISTS nrfsite_reliability WITH (FORCE)")
+        psql("CREATE DATABASE nrfsite_reliability")
         env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/nrfsite_reliability"
     return env
 
@@ -104,7 +108,8 @@ class Server:
         """Server errors logged after `offset` (a position in the log): counts of each kind."""
         text = self.log.read_text()[offset:]
         return {"server errors": text.count("Internal Server Error:"),
-                "database is locked": text.count("database is locked")}
+                # once per error: a traceback also names sqlite3's own exception, which Django wraps
+                "database is locked": text.count("django.db.utils.OperationalError: database is locked")}
 
     def offset(self):
         return len(self.log.read_text())
@@ -242,10 +247,8 @@ def scenario_pgkill(env, args):
 
     def kill():
         time.sleep(args.duration / 2)
-        output = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc",  # noqa: S607
-                                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                 "WHERE datname = 'nrfsite_reliability' AND pid <> pg_backend_pid()"],
-                                check=True, capture_output=True, text=True).stdout
+        output = psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = 'nrfsite_reliability' AND pid <> pg_backend_pid()")
         killed.append(output.split().count("t"))
 
     thread = threading.Thread(target=kill)
