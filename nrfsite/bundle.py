@@ -114,10 +114,10 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
                     reports.append(ImportReport(name, errors=[csvio.CellError(name, 0, "", str(error))]))
                     continue
                 report = resource.run_import(
-                    table, file_name=name, user=user, reason=reason or f"CSV import: {directory.name}/{name}"
+                    table, file_name=name, user=user, reason=reason or f"CSV import: {directory.name}/{name}",
+                    keep_rows=False,
                 )
                 del table
-                report.release_rows()
                 reports.append(report)
             if dry_run or any(report.errors for report in reports):
                 raise ImportFailed(reports)

@@ -9,10 +9,12 @@ through these classes.
 Import is all or nothing: every row of a file is parsed and validated as
 strictly as the admin form does (types, choices, lengths, partial dates,
 references, check constraints), every problem is reported with its line and
-column, and nothing is written unless there is none. References resolve
-through key maps loaded once per file, check constraints are evaluated in
-Python, and rows are written in bulk with their revision rows, so a 100,000
-row file needs a few hundred queries, not a few per row.
+column, and nothing is kept unless there is none: rows are checked and written
+a chunk at a time inside the caller's transaction, which rolls back on any
+error. References resolve through key maps loaded once per file, check
+constraints are evaluated in Python, and rows are written in bulk with their
+revision rows, so a 100,000 row file needs a few hundred queries, not a few
+per row, and memory follows the chunk, not the file.
 """
 
 import datetime
@@ -34,6 +36,7 @@ from sources.citations import unknown_keys, unknown_keys_message
 
 BATCH = 500
 CHUNK = 2000  # rows whose children and revisions are built at once
+IMPORT_CHUNK = 5000  # rows checked and written at a time
 LOOKUP_CHUNK = 500
 EXPORT_CHUNK = 2000  # rows read (with their children) at a time when exporting
 LIST_SEPARATOR = ";"
@@ -243,7 +246,7 @@ def citations_set(column, model, parent, related_name, *, derive=None):
 # Results -------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class RowOutcome:
     line: int
     kind: str  # new, update, skip, error
@@ -261,14 +264,17 @@ class ImportReport:
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     header: list = field(default_factory=list)
+    keep_rows: bool = True  # False: keep each row's line, kind and key, not its cells and object
+
+    def add_row(self, line, kind, key, cells, changes=(), instance=None):
+        if not self.keep_rows:
+            cells, changes, instance = [], [], None
+        outcome = RowOutcome(line, kind, key, cells, list(changes), instance)
+        self.rows.append(outcome)
+        return outcome
 
     def count(self, kind):
         return sum(1 for row in self.rows if row.kind == kind)
-
-    def release_rows(self):
-        """Keep each row's line, kind and key, not its cells and object: a bundle's later files need the memory."""
-        for row in self.rows:
-            row.values, row.instance = [], None
 
     @property
     def totals(self):
@@ -507,26 +513,55 @@ class BundleResource(resources.ModelResource):
                 f.widget.reset()
         self.source_keys.reset()
 
-    def run_import(self, table, *, file_name=None, user=None, reason=""):
-        """Import one parsed file; call inside a transaction and roll back if the report has errors."""
+    def import_chunk_size(self):
+        """Rows checked and written at a time, so memory follows the chunk, not the file.
+
+        A file whose rows depend on each other's keys is taken whole: a parent named by a later row
+        (a self-reference), or keys made unique across the file (`prepare_keys`).
+        """
+        if self.self_reference or type(self).prepare_keys is not BundleResource.prepare_keys:
+            return None
+        return IMPORT_CHUNK
+
+    def run_import(self, table, *, file_name=None, user=None, reason="", keep_rows=True):
+        """Import one parsed file; call inside a transaction and roll back if the report has errors.
+
+        Rows are checked and written a chunk at a time inside the caller's transaction. After the
+        first bad row nothing more is written, but every later row is still checked, so the report
+        names every bad row; the caller's rollback removes what earlier chunks wrote. With
+        `keep_rows=False` the report keeps each row's line, kind and key but not its cells and
+        object (the admin's preview shows them; a bundle of 100,000 events cannot hold them all).
+        """
         file_name = file_name or self.file_name
-        report = ImportReport(file_name, header=list(table.header))
+        report = ImportReport(file_name, header=list(table.header), keep_rows=keep_rows)
         self.reset_caches()
         if not self.check_header(table, report):
             return report
+        seen = {}  # natural key -> line, across the whole file
+        for rows in _chunks(table.rows, self.import_chunk_size()):
+            work = self.check_rows(rows, report, seen)
+            if not report.errors:
+                self.write(work, report, user=user, reason=reason)
+        if report.errors:
+            report.errors.sort()
+            report.rows = [row for row in report.rows if row.kind == "error"]
+        report.rows.sort(key=lambda row: row.line)
+        return report
+
+    def check_rows(self, rows, report, seen):
+        """Parse and validate rows; report each bad one and return the good ones' work for `write`."""
         columns = self.columns()
         child_columns = {child.column: child for child in self.child_sets if child.column}
-        header = table.header
+        header, file_name = report.header, report.file
 
         # 1. Parse every cell.
-        parsed = []  # (line, cells, values, child_items)
-        seen = {}
-        for line, cells in table.rows:
+        parsed = []  # [line, cells, values, child_items, failed]
+        for line, cells in rows:
             if len(cells) != len(header):
                 report.errors.append(csvio.CellError(
                     file_name, line, "", f"This row has {len(cells)} cells; the header has {len(header)}."
                 ))
-                report.rows.append(RowOutcome(line, "error", "", cells))
+                report.add_row(line, "error", "", cells)
                 continue
             values, child_items, errors = {}, {}, []
             for column, raw in zip(header, cells, strict=True):
@@ -549,6 +584,7 @@ class BundleResource(resources.ModelResource):
                 report.errors.append(csvio.CellError(file_name, line, column, message))
             parsed.append([line, cells, values, child_items, bool(errors)])
         self.prepare_keys(parsed)
+        keys = []
         for entry in parsed:
             line, _cells, values, _items, failed = entry
             if failed:
@@ -562,15 +598,16 @@ class BundleResource(resources.ModelResource):
                 entry[4] = True
             else:
                 seen[natural] = line
+                keys.append(natural)
 
         # 2. Existing rows, then apply and validate.
-        existing = self.fetch_existing(list(seen))
+        existing = self.fetch_existing(keys)
         error_columns = self.error_columns()
         source_keys = None
         work = []  # (line, cells, obj, before, child_items, deferred_parent)
         for line, cells, values, child_items, failed in parsed:
             if failed:
-                report.rows.append(RowOutcome(line, "error", "", cells))
+                report.add_row(line, "error", "", cells)
                 continue
             obj = existing.get(self.key_of(values))
             before = _snapshot(obj) if obj is not None else None
@@ -600,17 +637,10 @@ class BundleResource(resources.ModelResource):
             for column, message in errors:
                 report.errors.append(csvio.CellError(file_name, line, column, message))
             if errors:
-                report.rows.append(RowOutcome(line, "error", "", cells))
+                report.add_row(line, "error", "", cells)
                 continue
             work.append((line, cells, obj, before, child_items, deferred_parent))
-        if report.errors:
-            report.errors.sort()
-            return report
-
-        # 3. Classify and write.
-        self.write(work, report, user=user, reason=reason)
-        report.rows.sort(key=lambda row: row.line)
-        return report
+        return work
 
     def check_header(self, table, report):
         columns = set(self.columns()) | {child.column for child in self.child_sets if child.column}
@@ -701,7 +731,6 @@ class BundleResource(resources.ModelResource):
     def write(self, work, report, *, user, reason):
         model = self.model
         created, changed, changed_fields = [], [], set()
-        outcomes = []
         child_plans = []  # (child_set, obj, desired dict or None)
         for line, cells, obj, before, child_items, deferred_parent in work:
             if before is None:
@@ -724,8 +753,7 @@ class BundleResource(resources.ModelResource):
                 child_plans.append((child_set, obj, desired, before is None))
             if before is not None:
                 kind = "update" if changes or child_changed else "skip"
-            outcome = RowOutcome(line, kind, self.describe_obj(obj), cells, changes, instance=obj)
-            outcomes.append(outcome)
+            outcome = report.add_row(line, kind, self.describe_obj(obj), cells, changes, instance=obj)
             if deferred_parent:
                 obj._deferred_parent = deferred_parent
                 if before is not None and obj not in changed:
@@ -733,7 +761,6 @@ class BundleResource(resources.ModelResource):
                     changed.append(obj)
                     changed_fields.add(self.model_field(self.columns()[self.self_reference]).attname)
                     outcome.kind = "update"
-        report.rows.extend(outcomes)
         if any(f.name == "version" for f in model._meta.concrete_fields):
             # Imports are saves too: they raise the version the admin's edit-conflict check compares.
             for obj in created:
@@ -818,6 +845,21 @@ class BundleResource(resources.ModelResource):
 
     def describe_obj(self, obj):
         return str(self.existing_key(obj)[-1]) if len(self.key_columns) == 1 else str(obj)
+
+
+def _chunks(rows, size):
+    """Lists of `size` rows from any iterable (one list of all of them if `size` is None)."""
+    if size is None:
+        yield list(rows)
+        return
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _key_part(value):

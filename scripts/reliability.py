@@ -14,6 +14,9 @@ Builds a scratch database (SQLite file or a PostgreSQL database it creates and d
   pgkill      readers while every application connection is killed with pg_terminate_backend (PostgreSQL)
   killimport  a `kill -9` of a 20,000-event import mid-way: the database must be exactly as before
 
+With --proxy nginx, Locust talks to nginx (configured with deploy/nginx/nrfsite-proxy.conf, as the README's
+"Deploying" section advises) in front of gunicorn, as a deployed site runs; without it, to gunicorn directly.
+
 It prints one Markdown table; docs/reliability.md holds the measured figures.
 """
 
@@ -36,7 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-PORT = 8011
+PORT = 8011  # what Locust and the editor talk to: gunicorn, or nginx in front of it
+UPSTREAM_PORT = 8012  # gunicorn's port behind nginx
 BASE = f"http://127.0.0.1:{PORT}"
 EDITOR, EDITOR_PASSWORD = "load-editor", secrets.token_urlsafe(16)
 
@@ -60,7 +64,6 @@ def environment(engine):
         "DJANGO_SECURE_HTTPS": "false",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "AXES_FAILURE_LIMIT": "1000",
-        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
         "GUNICORN_LOG_LEVEL": "warning",
     }
     if engine == "sqlite":
@@ -84,25 +87,29 @@ def prepare(env, events):
     run("createeditor", EDITOR, "--role", "reviewer", "--password", EDITOR_PASSWORD, env=env)
 
 
+def wait_for(url, log):
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own local server
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer: " + log.read_text()[-2000:])
+
+
 class Server:
     """gunicorn with production settings; its error log (Django's tracebacks included) goes to `log`."""
 
     log = Path(tempfile.gettempdir()) / "nrfsite-reliability-gunicorn.log"
 
-    def __init__(self, env, workers=3):
+    def __init__(self, env, port=PORT, workers=3):
         self.stream = self.log.open("w")
         self.process = subprocess.Popen(  # noqa: S603
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "nrfsite.wsgi"],
-            cwd=ROOT, env={**env, "GUNICORN_WORKERS": str(workers)},
+            cwd=ROOT, env={**env, "GUNICORN_WORKERS": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}"},
             stdout=subprocess.DEVNULL, stderr=self.stream, text=True,
         )
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{BASE}/healthz", timeout=2)  # noqa: S310 - our own local server
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start: " + self.log.read_text()[-2000:])
+        wait_for(f"http://127.0.0.1:{port}/healthz", self.log)
 
     def errors_since(self, offset):
         """Server errors logged after `offset` (a position in the log): counts of each kind."""
@@ -120,6 +127,53 @@ class Server:
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=40)
+
+
+class Proxy:
+    """nginx on PORT in front of gunicorn, with the proxy settings a deployment includes."""
+
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="nrfsite-nginx-"))
+        self.log = self.dir / "error.log"
+        self.log.touch()
+        config = self.dir / "nginx.conf"
+        temp = " ".join(f"{kind}_temp_path {self.dir / kind};" for kind in ("client_body", "proxy", "fastcgi",
+                                                                             "uwsgi", "scgi"))
+        config.write_text(f"""
+worker_processes auto;
+pid {self.dir / "nginx.pid"};
+error_log {self.log} warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    {temp}
+    upstream nrfsite {{
+        server 127.0.0.1:{UPSTREAM_PORT} max_fails=0;
+        server 127.0.0.1:{UPSTREAM_PORT} max_fails=0;
+    }}
+    server {{
+        listen 127.0.0.1:{PORT};
+        location / {{ include {ROOT / "deploy" / "nginx" / "nrfsite-proxy.conf"}; }}
+    }}
+}}
+""")
+        self.process = subprocess.Popen(  # noqa: S603
+            ["nginx", "-p", str(self.dir), "-c", str(config), "-e", str(self.log), "-g", "daemon off;"],  # noqa: S607
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_for(f"{BASE}/healthz", self.log)
+
+    def offset(self):
+        return len(self.log.read_text())
+
+    def resent_since(self, offset):
+        """Requests nginx sent again because gunicorn closed the connection without an answer."""
+        return sum("while reading response header from upstream" in line
+                   for line in self.log.read_text()[offset:].splitlines())
+
+    def stop(self):
+        self.process.send_signal(signal.SIGQUIT)
         self.process.wait(timeout=40)
 
 
@@ -283,27 +337,38 @@ def main():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--scenarios", default="public,editing,reload,pgkill,killimport")
+    parser.add_argument("--proxy", choices=["none", "nginx"], default="none",
+                        help="Put nginx (deploy/nginx/nrfsite-proxy.conf) in front of gunicorn.")
     args = parser.parse_args()
     scenarios = [name for name in args.scenarios.split(",") if name != "pgkill" or args.engine == "postgres"]
     env = environment(args.engine)
     print(f"Preparing {args.engine} with the seed and {args.events:,} synthetic events…", file=sys.stderr)
     prepare(env, args.events)
     rows = []
-    server = Server(env)
+    proxy = None
+    server = Server(env, port=UPSTREAM_PORT if args.proxy == "nginx" else PORT)
     try:
+        if args.proxy == "nginx":
+            proxy = Proxy()
         for name in scenarios:
             print(f"Running {name}…", file=sys.stderr)
-            offset = server.offset()
+            offset, proxy_offset = server.offset(), proxy and proxy.offset()
             if name == "reload":
                 result, note = scenario_reload(env, args, server)
             else:
                 result, note = globals()[f"scenario_{name}"](env, args)
             logged = ", ".join(f"{count} {kind}" for kind, count in server.errors_since(offset).items() if count)
+            if proxy and proxy.resent_since(proxy_offset):
+                note += f"; nginx resent {proxy.resent_since(proxy_offset)} request(s) to another worker"
             rows.append((name, result, note + (f"; server log: {logged}" if logged else "")))
     finally:
+        if proxy:
+            proxy.stop()
         server.stop()
-    print(f"(server log: {Server.log})", file=sys.stderr)
-    print(f"### {args.engine}, seed + {args.events:,} events, {args.users} users, {args.duration} s per scenario")
+    print(f"(server log: {Server.log}{f'; nginx log: {proxy.log}' if proxy else ''})", file=sys.stderr)
+    behind = ", behind nginx" if proxy else ""
+    print(f"### {args.engine}, seed + {args.events:,} events, {args.users} users, {args.duration} s per scenario"
+          f"{behind}")
     print()
     print("| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | failed | notes |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")

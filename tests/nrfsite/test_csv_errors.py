@@ -4,6 +4,7 @@ import pytest
 
 from entities.models import Alias, Entity
 from events.models import Event
+from sources.models import Source
 from tests.csv_helpers import counts, import_, write_csv
 from tests.factories import EntityFactory, SourceFactory
 
@@ -160,3 +161,43 @@ def test_an_empty_cell_of_a_field_with_a_default_takes_the_default(tmp_path, kno
 
     section = Section.objects.get(title="History")
     assert (section.review_every, section.needs_update) == (180, False)
+
+
+def many_sources(count, bad=None):
+    """sources.csv with `count` good rows; `bad` maps a data-row number (line - 1) to the text of that row."""
+    rows = [f"src-{n:05d},Source {n},2021-08" for n in range(1, count + 1)]
+    for number, text in (bad or {}).items():
+        rows[number - 1] = text
+    return "key,title,published_on\n" + "\n".join(rows) + "\n"
+
+
+def test_bad_rows_far_apart_in_a_long_file_are_all_reported_and_nothing_is_written(tmp_path):
+    # Long files are checked and written a few thousand rows at a time; the bad rows sit in the
+    # first, a middle and the last of those chunks, after good rows were already sent to the database.
+    write_csv(tmp_path, "sources.csv", many_sources(12_000, bad={
+        2: "src-00002,Source 2,32 August 2021",
+        7_000: "src-00001,Again,2021",
+        12_000: "src-12000,Source 12000,2021-13",
+    }))
+    history_before = Source.history.count()
+    err = assert_refused(
+        tmp_path,
+        'sources.csv, line 3, column published_on: "32 August 2021" is not a valid date',
+        'sources.csv, line 7001, column key: Duplicate of line 2: key "src-00001" appears twice in this file.',
+        'sources.csv, line 12001, column published_on: "2021-13"',
+    )
+    assert "3 error(s)" in err
+    assert Source.history.count() == history_before
+
+
+def test_a_long_file_imports_whole_and_a_second_time_changes_nothing(tmp_path):
+    write_csv(tmp_path, "sources.csv", many_sources(12_000))
+    ok, out, err = import_(tmp_path)
+    assert ok, err
+    assert "sources.csv: 12000 new, 0 updated, 0 unchanged, 0 errors" in out
+    assert Source.objects.count() == 12_000
+    assert Source.history.filter(history_type="+").count() == 12_000
+
+    ok, out, err = import_(tmp_path)
+    assert ok, err
+    assert "sources.csv: 0 new, 0 updated, 12000 unchanged, 0 errors" in out
