@@ -37,6 +37,7 @@ from sources.citations import unknown_keys, unknown_keys_message
 BATCH = 500
 CHUNK = 2000  # rows whose children and revisions are built at once
 IMPORT_CHUNK = 5000  # rows checked and written at a time
+ANALYZE_AFTER = 1000  # rows written by one file after which PostgreSQL's planner statistics are refreshed
 LOOKUP_CHUNK = 500
 EXPORT_CHUNK = 2000  # rows read (with their children) at a time when exporting
 LIST_SEPARATOR = ";"
@@ -545,8 +546,16 @@ class BundleResource(resources.ModelResource):
         if report.errors:
             report.errors.sort()
             report.rows = [row for row in report.rows if row.kind == "error"]
+        elif report.count("new") + report.count("update") >= ANALYZE_AFTER:
+            tables = self.written_tables()
+            transaction.on_commit(lambda: csvio.refresh_statistics(tables))
         report.rows.sort(key=lambda row: row.line)
         return report
+
+    def written_tables(self):
+        """The tables an import of this file writes: its model's, its child sets', and their revisions'."""
+        written = [self.model, *(child.model for child in self.child_sets)]
+        return sorted({table for model in written for table in (model._meta.db_table, model.history.model._meta.db_table)})
 
     def check_rows(self, rows, report, seen):
         """Parse and validate rows; report each bad one and return the good ones' work for `write`."""

@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from entities.models import Property
@@ -174,3 +176,26 @@ def test_unknown_page_is_a_friendly_404(client, site):
 def test_other_public_pages_run_a_bounded_number_of_queries(client, site, url, django_assert_max_num_queries):
     with django_assert_max_num_queries(18):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_event_search_can_use_the_full_text_index(client, site):
+    # The index serves only a query whose expression is exactly the indexed one; a change to the search
+    # fields or configuration without a new index would quietly scan every event again.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("search"), {"q": "panjshir"})
+    sql = next(q["sql"] for q in queries.captured_queries if 'FROM "events_event"' in q["sql"])
+    start = sql.index("IN (SELECT") + len("IN (")
+    depth, end = 1, start
+    while depth:
+        depth += {"(": 1, ")": -1}.get(sql[end], 0)
+        end += 1
+    matching = sql[start:end - 1]  # the subquery that picks the matching events
+    with connection.cursor() as cursor:
+        # The test database holds a handful of events, so the planner would rather read them all:
+        # only with the other ways off does the plan show whether the index fits the expression.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {matching}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on events_event_search" in plan, plan

@@ -96,6 +96,8 @@ def synthetic_rows(n, seed=7):
     """N events, each with two participants and two citations, as the cells of events.csv."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
     types = list(EventType.objects.filter(parent__isnull=False).values_list("slug", flat=True))
+    if not types:
+        raise CommandError("There are no event sub-types to give the synthetic events: run migrate or load_seed.")
     start = datetime.date(2021, 8, 15)
     for i in range(n):
         day = start + datetime.timedelta(days=rng.randrange(1500))
