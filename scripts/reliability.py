@@ -27,6 +27,7 @@ import os
 import re
 import secrets
 import signal
+import string
 import subprocess
 import sys
 import tempfile
@@ -138,26 +139,8 @@ class Proxy:
         self.log = self.dir / "error.log"
         self.log.touch()
         config = self.dir / "nginx.conf"
-        temp = " ".join(f"{kind}_temp_path {self.dir / kind};" for kind in ("client_body", "proxy", "fastcgi",
-                                                                             "uwsgi", "scgi"))
-        config.write_text(f"""
-worker_processes auto;
-pid {self.dir / "nginx.pid"};
-error_log {self.log} warn;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    {temp}
-    upstream nrfsite {{
-        server 127.0.0.1:{UPSTREAM_PORT} max_fails=0;
-        server 127.0.0.1:{UPSTREAM_PORT} max_fails=0;
-    }}
-    server {{
-        listen 127.0.0.1:{PORT};
-        location / {{ include {ROOT / "deploy" / "nginx" / "nrfsite-proxy.conf"}; }}
-    }}
-}}
-""")
+        template = string.Template((ROOT / "deploy" / "nginx" / "local-test.conf").read_text())
+        config.write_text(template.substitute(dir=self.dir, port=PORT, upstream_port=UPSTREAM_PORT, root=ROOT))
         self.process = subprocess.Popen(  # noqa: S603
             ["nginx", "-p", str(self.dir), "-c", str(config), "-e", str(self.log), "-g", "daemon off;"],  # noqa: S607
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
