@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from events.models import EventType
 from tests.factories import (
+    AliasFactory,
     EntityFactory,
     EventCitationFactory,
     EventFactory,
@@ -125,6 +126,25 @@ def test_chart_and_map_count_the_filtered_events(client, events):
     bars = {bar.month.isoformat()[:7]: bar.count for bar in response.context["chart"]["bars"]}
     assert (bars["2021-08"], bars["2021-09"], bars["2022-01"], bars["2025-10"]) == (1, 1, 0, 1)
     assert len(tiles) == 34
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"date_from": "2021-08"}, {"place": "baghlan"}, {"event_type": "battles"}, {"participant": "nrf"},
+    {"source": "bbc-2021-09-07"}, {"q": "panjshir"}, {"certainty": "claimed"},
+])
+def test_chart_and_map_count_each_listed_event_once_whatever_the_filter(client, events, params):
+    # Filters through joins make the list DISTINCT; the chart and the map count through a subquery then,
+    # and straight from the list otherwise: either way each listed event counts once.
+    # Joined rows that repeat an event: a second citation of the same source, a second place alias.
+    EventCitationFactory(event=events["uprising"], source=events["uprising"].citations.get().source, locator="p. 2")
+    AliasFactory(entity=events["claim"].location, name="Panjshir Valley")
+    response = client.get(reverse("events:list"), params)
+
+    listed_count = response.context["paginator"].count
+    assert listed_count > 0
+    assert sum(bar.count for bar in response.context["chart"]["bars"]) == listed_count
+    in_provinces = [view for view in response.context["events"] if view.slug in ("uprising", "claim")]
+    assert sum(tile.count for tile in response.context["map"]["tiles"]) == len(in_provinces)
 
 
 @pytest.mark.parametrize("count", [10, 500])
