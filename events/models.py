@@ -101,6 +101,7 @@ class Event(Publishable):
             models.Index(fields=["event_type", "date"]),
             models.Index(fields=["location", "date"]),
             models.Index(fields=["certainty", "date"]),
+            models.Index(fields=["status", "updated_at"]),  # the home page's latest changes
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="event_slug_not_empty"),
