@@ -105,6 +105,16 @@ def start_gunicorn(env, port, **settings):
     )
 
 
+def wait_until_up(base):
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{base} did not answer within 10 s")
+
+
 def test_gunicorn_reload_drops_no_request_and_a_killed_worker_is_replaced(scratch_env):
     manage(scratch_env, "load_seed")
     port = free_port()
@@ -123,12 +133,7 @@ def test_gunicorn_reload_drops_no_request_and_a_killed_worker_is_replaced(scratc
             time.sleep(0.02)
 
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         thread = threading.Thread(target=reader)
         thread.start()
         time.sleep(1.5)
@@ -218,12 +223,7 @@ def test_behind_nginx_a_worker_killed_mid_request_fails_no_request(scratch_env, 
                 results.append(str(error))
 
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         readers = [threading.Thread(target=reader, args=(number,)) for number in range(6)]
         for thread in readers:
             thread.start()
