@@ -85,7 +85,8 @@ def prepare(env, events):
     if events:
         run("generate_events", str(events), env=env)
     run("collectstatic", "--no-input", "-v0", env=env)
-    run("createeditor", EDITOR, "--role", "reviewer", "--password", EDITOR_PASSWORD, env=env)
+    # --password=…: a generated password may start with "-", which argparse would take for an option.
+    run("createeditor", EDITOR, "--role", "reviewer", f"--password={EDITOR_PASSWORD}", env=env)
 
 
 def wait_for(url, log):

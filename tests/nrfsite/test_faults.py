@@ -80,8 +80,9 @@ def test_a_write_waits_for_a_long_write_transaction_instead_of_failing(scratch_e
     started = time.monotonic()
 
     # Longer than SQLite's old 20 s busy timeout, after which this write failed with "database is locked".
-    writer = manage(scratch_env, "createeditor", "waiting-editor", "--role", "editor", "--password",
-                    secrets.token_urlsafe(16), check=False)
+    # --password=…: a generated password may start with "-", which argparse would take for an option.
+    writer = manage(scratch_env, "createeditor", "waiting-editor", "--role", "editor",
+                    f"--password={secrets.token_urlsafe(16)}", check=False)
 
     assert writer.returncode == 0, writer.stderr[-1000:]
     assert holder.wait(timeout=60) == 0
