@@ -5,9 +5,9 @@ from django import forms
 from django.db.models import Q
 
 from entities.models import Certainty, Entity
-from events.models import Event, EventType
+from events.models import Event, EventCitation, EventType
 from nrfsite.filters import FastSelect, PartialDateBoundFilter
-from sources.models import Source
+from sources.citations import citing
 
 
 def places(request=None):
@@ -59,9 +59,7 @@ class EventFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        source = Source.objects.filter(key=value).first()
-        marker = f"@{value}"
-        return queryset.filter(Q(citations__source=source) | Q(summary__contains=marker)).distinct()
+        return queryset.filter(citing(value, EventCitation, "event", "summary"))
 
     def search(self, queryset, name, value):
         value = value.strip()

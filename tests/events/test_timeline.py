@@ -161,3 +161,13 @@ def test_timeline_query_count_does_not_grow_with_events(client, count, django_as
 
     assert response.status_code == 200
     assert len(response.context["events"]) == min(count, 50)
+
+
+def test_source_filter_matches_a_markers_whole_key_only(client, events):
+    # "[@bbc-2021-09-07-extra]" names another source: a substring test took it for bbc-2021-09-07.
+    SourceFactory(key="bbc-2021-09-07-extra")
+    EventFactory(slug="longer-key", title="Cites a longer key", date_partial="2022",
+                 event_type=EventType.objects.get(slug="armed-clash"), summary="Other.[@bbc-2021-09-07-extra]")
+
+    assert listed(client, source="bbc-2021-09-07") == ["uprising", "claim"]
+    assert listed(client, source="bbc-2021-09-07-extra") == ["longer-key"]
