@@ -342,8 +342,9 @@ def main():
             else:
                 result, note = globals()[f"scenario_{name}"](env, args)
             logged = ", ".join(f"{count} {kind}" for kind, count in server.errors_since(offset).items() if count)
-            if proxy and proxy.resent_since(proxy_offset):
-                note += f"; nginx resent {proxy.resent_since(proxy_offset)} request(s) to another worker"
+            resent = proxy.resent_since(proxy_offset) if proxy else 0
+            if resent:
+                note += f"; nginx resent {resent} request(s) to another worker"
             rows.append((name, result, note + (f"; server log: {logged}" if logged else "")))
     finally:
         if proxy:
