@@ -14,9 +14,8 @@ from entities.resources import (
     StatementResource,
 )
 from entities.services import section_sync_citations
-from nrfsite.admin_columns import partial_date_column
-from nrfsite.admin_workflow import EditorialAdmin
-from sources.admin_inlines import CitationInline
+from nrfsite.editorial.admin import partial_date_column
+from sources.admin import CitationAdmin, CitationInline, ContentAdmin
 
 REVIEW_FIELDS = ["as_of", "needs_update", "update_reason", "flagged_on", "review_every", "reviewed_on", "reviewed_by"]
 
@@ -53,7 +52,7 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Entity)
-class EntityAdmin(EditorialAdmin):
+class EntityAdmin(ContentAdmin):
     resource_classes = [EntityResource]
     list_display = ["name", "kind", "slug", partial_date_column("start"), partial_date_column("end"), "status"]
     list_filter = ["kind", "status"]
@@ -77,7 +76,7 @@ class EntityAdmin(EditorialAdmin):
 
 
 @admin.register(Alias)
-class AliasAdmin(EditorialAdmin):
+class AliasAdmin(ContentAdmin):
     resource_classes = [AliasResource]
     list_display = ["name", "language", "entity", "note"]
     list_filter = ["language"]
@@ -87,7 +86,7 @@ class AliasAdmin(EditorialAdmin):
 
 
 @admin.register(Property)
-class PropertyAdmin(EditorialAdmin):
+class PropertyAdmin(ContentAdmin):
     resource_classes = [PropertyResource]
     list_display = ["label", "slug", "inverse_label", "value_type", "infobox_position"]
     list_filter = ["value_type"]
@@ -99,7 +98,7 @@ class StatementCitationInline(CitationInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(EditorialAdmin):
+class StatementAdmin(ContentAdmin):
     resource_classes = [StatementResource]
     list_display = ["subject", "property", "value_display", partial_date_column("start"), partial_date_column("end"),
                     "certainty", "rank", "status", "needs_update"]
@@ -123,7 +122,7 @@ class StatementAdmin(EditorialAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(EditorialAdmin):
+class SectionAdmin(ContentAdmin):
     resource_classes = [SectionResource]
     list_display = ["__str__", "position", partial_date_column("as_of", "as of"), "needs_update",
                     partial_date_column("flagged_on", "flagged"), "status"]
@@ -156,11 +155,9 @@ class SectionAdmin(EditorialAdmin):
 
 
 @admin.register(StatementCitation)
-class StatementCitationAdmin(EditorialAdmin):
+class StatementCitationAdmin(CitationAdmin):
     resource_classes = [StatementCitationResource]
-    list_display = ["statement", "source", "locator"]
-    search_fields = ["source__key", "source__title", "statement__subject__name"]
-    autocomplete_fields = ["statement", "source"]
+    cited, cited_search = "statement", "statement__subject__name"
     list_select_related = ["statement__subject", "statement__property", "statement__value_entity", "source"]
 
 

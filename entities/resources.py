@@ -1,19 +1,10 @@
 """The CSV shapes of entities, aliases, properties, statements, statement citations and sections."""
 
 from entities.models import Alias, Entity, Property, Section, SectionCitation, Statement, StatementCitation, unique_key
-from nrfsite.markup import parse_citations
-from nrfsite.resources import (
-    BundleResource,
-    boolean,
-    citations_set,
-    date,
-    decimal,
-    integer,
-    partial_date,
-    ref,
-    text,
-)
-from sources.models import Source
+from nrfsite.core.markup import parse_citations
+from nrfsite.interchange.columns import boolean, date, decimal, integer, partial_date, ref, text
+from nrfsite.interchange.resources import BundleResource
+from sources.resources import CitingResource, citation_resource, citations_set
 
 REVIEW_COLUMNS = ("as_of", "reviewed_on", "review_every", "needs_update", "update_reason", "flagged_on")
 
@@ -88,7 +79,7 @@ class AliasResource(BundleResource):
         import_id_fields = ("entity", "name", "language")
 
 
-class ReviewColumns(BundleResource):
+class ReviewColumns(CitingResource):
     """The review columns statements and sections share (Reviewable)."""
 
     as_of = partial_date("as_of")
@@ -137,14 +128,14 @@ class StatementResource(ReviewColumns):
 
     def prepare_keys(self, parsed):
         """Rows without a key get the readable one the model would give them, the same on every import."""
-        blank = [entry for entry in parsed if not entry[4] and not entry[2].get("key")]
+        blank = [row for row in parsed if not row.failed and not row.values.get("key")]
         if not blank:
             return
         slugs = {pk: slug for slug, pk in self.fields["subject"].widget.mapping().items()}
         entity_slugs = slugs
-        given = {entry[2]["key"] for entry in parsed if entry[2].get("key")}
-        for entry in blank:
-            values = entry[2]
+        given = {row.values["key"] for row in parsed if row.values.get("key")}
+        for row in blank:
+            values = row.values
             draft = Statement(
                 property=values.get("property"), value_text=values.get("value_text") or "",
                 quantity_best=values.get("quantity_best"),
@@ -158,25 +149,7 @@ class StatementResource(ReviewColumns):
             given.add(values["key"])
 
 
-class StatementCitationResource(BundleResource):
-    """statement_citations.csv: the quoted passage behind a statement's citation."""
-
-    file_name = "statement_citations.csv"
-    key_columns = ("statement", "source", "locator")
-    order_by = ("statement__key", "source__key", "locator")
-    select_related = ("statement", "source")
-
-    statement = ref("statement", Statement, "key")
-    source = ref("source", Source, "key")
-    locator = text("locator")
-    quote = text("quote")
-    quote_translation = text("quote_translation")
-
-    class Meta:
-        model = StatementCitation
-        fields = ("statement", "source", "locator", "quote", "quote_translation")
-        export_order = fields
-        import_id_fields = ("statement", "source", "locator")
+StatementCitationResource = citation_resource(StatementCitation, parent="statement", parent_model=Statement, parent_key="key")
 
 
 def _marker_items(resource, section):

@@ -1,4 +1,8 @@
-"""Public entity pages: the list with filters, and the page with infobox, sections, timeline and references."""
+"""Entity pages, as far as the entities app knows them: the list, and a page with infobox, sections and references.
+
+`nrfsite.site` serves them, adding what needs other apps (the province and event filters of the list, the
+timeline of the page): see `nrfsite/site/pages.py`.
+"""
 
 import datetime
 
@@ -7,17 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from entities import pages
+from entities import presenters
 from entities.filters import EntityFilterSet
 from entities.models import Alias, Entity
 from entities.resources import EntityResource
-from events.pages import event_views, events_of
-from nrfsite.dates import format_range
-from nrfsite.downloads import CSVDownloadMixin
-from nrfsite.workflow import Status
+from entities.selectors import published_statements
+from nrfsite.core.dates import format_range
+from nrfsite.interchange.downloads import CSVDownloadMixin
 from sources.references import References
-
-TIMELINE_LIMIT = 100
 
 
 class EntityListView(CSVDownloadMixin, FilterView):
@@ -35,6 +36,8 @@ class EntityListView(CSVDownloadMixin, FilterView):
 
 
 class EntityDetailView(DetailView):
+    """An entity's page; `page_parts` is the hook a subclass extends with parts computed elsewhere."""
+
     template_name = "entities/entity_detail.html"
     context_object_name = "entity"
 
@@ -46,36 +49,35 @@ class EntityDetailView(DetailView):
             ),
             slug=self.kwargs["slug"],
         )
-        self.preview = drafts and (entity.status != Status.PUBLISHED or "preview" in self.request.GET)
+        self.preview = drafts and (not entity.is_published or "preview" in self.request.GET)
         return entity
+
+    def page_parts(self, entity, references, today):
+        """The page's parts in reading order: footnotes are numbered in the order the parts cite them."""
+        statements = list(published_statements().filter(subject=entity))
+        return {
+            "infobox": presenters.infobox(statements, references, today),
+            "other_statements": presenters.other_statements(statements, references, today),
+            "inverse_statements": presenters.inverse_statements(entity, references, today),
+            "sections": presenters.sections(entity, references, preview=self.preview),
+        }
 
     def get_context_data(self, **kwargs):
         entity = self.object
         today = datetime.date.today()
         references = References()
-        statements = list(pages.published_statements().filter(subject=entity))
-        # The page shows the latest events; the full, filterable timeline is one link away.
-        events = events_of(entity)
-        timeline = list(events.order_by("-date", "-slug")[:TIMELINE_LIMIT])[::-1]
-        events_total = len(timeline) if len(timeline) < TIMELINE_LIMIT else events.count()
         context = super().get_context_data(**kwargs)
         context.update(
             section="entities",
             entity_range=entity_range(entity, today),
             preview=self.preview,
-            infobox=pages.infobox(statements, references, today),
-            other_statements=pages.other_statements(statements, references, today),
-            inverse_statements=pages.inverse_statements(entity, references, today),
-            sections=pages.sections(entity, references, preview=self.preview),
-            events=event_views(timeline, references),
-            events_total=events_total,
+            **self.page_parts(entity, references, today),
             places=list(entity.children.published().order_by("name")) if entity.kind == "place" else [],
             references=references,
             rtl_aliases=[alias for alias in entity.aliases.all() if alias.direction == "rtl"],
             other_aliases=[alias for alias in entity.aliases.all() if alias.direction != "rtl"],
         )
         return context
-
 
 
 def entity_range(entity, today):

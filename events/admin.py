@@ -3,13 +3,12 @@ from django.contrib import admin
 from events.models import Event, EventCitation, EventType, Participation
 from events.resources import EventCitationResource, EventResource, EventTypeResource, ParticipationResource
 from events.services import event_sync_citations
-from nrfsite.admin_columns import partial_date_column
-from nrfsite.admin_workflow import EditorialAdmin
-from sources.admin_inlines import CitationInline
+from nrfsite.editorial.admin import partial_date_column
+from sources.admin import CitationAdmin, CitationInline, ContentAdmin
 
 
 @admin.register(EventType)
-class EventTypeAdmin(EditorialAdmin):
+class EventTypeAdmin(ContentAdmin):
     resource_classes = [EventTypeResource]
     list_display = ["label", "parent", "slug", "position"]
     list_filter = ["parent"]
@@ -28,7 +27,7 @@ class EventCitationInline(CitationInline):
 
 
 @admin.register(Event)
-class EventAdmin(EditorialAdmin):
+class EventAdmin(ContentAdmin):
     resource_classes = [EventResource]
     list_display = [partial_date_column("date"), "title", "event_type", "location", "certainty", "status"]
     list_filter = ["status", "certainty", "event_type", "date_precision"]
@@ -54,7 +53,7 @@ class EventAdmin(EditorialAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(EditorialAdmin):
+class ParticipationAdmin(ContentAdmin):
     resource_classes = [ParticipationResource]
     list_display = ["event", "entity", "role"]
     list_filter = ["role"]
@@ -64,9 +63,7 @@ class ParticipationAdmin(EditorialAdmin):
 
 
 @admin.register(EventCitation)
-class EventCitationAdmin(EditorialAdmin):
+class EventCitationAdmin(CitationAdmin):
     resource_classes = [EventCitationResource]
-    list_display = ["event", "source", "locator"]
-    search_fields = ["source__key", "source__title", "event__title"]
-    autocomplete_fields = ["event", "source"]
+    cited, cited_search = "event", "event__title"
     list_select_related = ["event", "source"]

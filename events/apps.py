@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "Events"
+
+    def ready(self):
+        from entities.resources import PropertyResource
+        from events import queues
+        from events.resources import EventCitationResource, EventResource, EventTypeResource, ParticipationResource
+        from nrfsite.interchange import registry
+
+        # Event types name nothing but each other: the bundle lists them with the other vocabulary, properties.
+        registry.register(EventTypeResource, after=PropertyResource)
+        registry.register(EventResource, ParticipationResource, EventCitationResource)
+        queues.register_queues()

@@ -4,9 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from entities.models import Certainty, Entity
+from entities.models import Entity
 from events.models import Event, EventCitation, EventType
-from nrfsite.filters import FastSelect, PartialDateBoundFilter
+from nrfsite.core.certainty import Certainty
+from nrfsite.core.filters import FastSelect, PartialDateBoundFilter
 from sources.citations import citing
 
 

@@ -6,9 +6,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from entities.models import Certainty, Entity, EntityKind
-from nrfsite.fields import PartialDateField, partial_date_constraints, range_constraint
-from nrfsite.workflow import CONTENT_PERMISSIONS, PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet
+from entities.models import Entity, EntityKind
+from nrfsite.core.certainty import Certainty
+from nrfsite.core.fields import PartialDateField, partial_date_constraints, range_constraint
+from nrfsite.core.publishing import CONTENT_PERMISSIONS, PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet
 from sources.citations import validate_markers
 from sources.models import Citation
 
@@ -50,10 +51,6 @@ class LocationPrecision(models.TextChoices):
     UNKNOWN = "unknown", "unknown"
 
 
-class EventQuerySet(PublishableQuerySet):
-    pass
-
-
 class Event(Publishable):
     """Something that happened on a date: "The Taliban claim control of Panjshir; the NRF denies it" (6 September 2021)."""
 
@@ -91,7 +88,7 @@ class Event(Publishable):
     note = models.TextField(blank=True, help_text='Editorial note: "year inferred from the preceding paragraph".')
 
     history = HistoricalRecords()
-    objects = EventQuerySet.as_manager()
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "date_precision", "slug"]

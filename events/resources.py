@@ -2,16 +2,10 @@
 
 from entities.models import Entity
 from events.models import Event, EventCitation, EventType, Participation, Role
-from nrfsite.resources import (
-    BundleResource,
-    ChildSet,
-    citations_set,
-    integer,
-    partial_date,
-    ref,
-    text,
-)
-from sources.models import Source
+from nrfsite.interchange.children import ChildSet
+from nrfsite.interchange.columns import integer, partial_date, ref, text
+from nrfsite.interchange.resources import BundleResource
+from sources.resources import CitingResource, citation_resource, citations_set
 
 
 class EventTypeResource(BundleResource):
@@ -53,7 +47,7 @@ PARTICIPANTS = ChildSet(
 )
 
 
-class EventResource(BundleResource):
+class EventResource(CitingResource):
     """events.csv: one event per row; `participants` as role:slug, `sources` as key[, locator]."""
 
     file_name = "events.csv"
@@ -113,22 +107,4 @@ class ParticipationResource(BundleResource):
         import_id_fields = ("event", "entity", "role")
 
 
-class EventCitationResource(BundleResource):
-    """event_citations.csv: the quoted passage behind an event's citation."""
-
-    file_name = "event_citations.csv"
-    key_columns = ("event", "source", "locator")
-    order_by = ("event__slug", "source__key", "locator")
-    select_related = ("event", "source")
-
-    event = ref("event", Event)
-    source = ref("source", Source, "key")
-    locator = text("locator")
-    quote = text("quote")
-    quote_translation = text("quote_translation")
-
-    class Meta:
-        model = EventCitation
-        fields = ("event", "source", "locator", "quote", "quote_translation")
-        export_order = fields
-        import_id_fields = ("event", "source", "locator")
+EventCitationResource = citation_resource(EventCitation, parent="event", parent_model=Event)

@@ -10,11 +10,11 @@ from django_filters.views import FilterView
 from events.charts import monthly_chart, province_tiles
 from events.filters import EventFilterSet
 from events.models import Event
-from events.pages import event_views, published_events
+from events.presenters import event_views
 from events.resources import EventResource
-from nrfsite.downloads import CSVDownloadMixin
-from nrfsite.markup import to_plain_text
-from nrfsite.workflow import Status
+from events.selectors import published_events
+from nrfsite.core.markup import to_plain_text
+from nrfsite.interchange.downloads import CSVDownloadMixin
 from sources.references import References
 
 
@@ -48,7 +48,7 @@ class EventDetailView(DetailView):
     def get_object(self, queryset=None):
         drafts = self.request.user.has_perm("events.view_event")
         event = get_object_or_404(published_events(drafts=drafts), slug=self.kwargs["slug"])
-        self.preview = event.status != Status.PUBLISHED
+        self.preview = not event.is_published
         return event
 
     def get_context_data(self, **kwargs):

@@ -48,22 +48,29 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "nrfsite",
+    "nrfsite.site",
+    "nrfsite.editorial",
+    "nrfsite.interchange",
+    "nrfsite.ops",
     "sources",
     "entities",
     "events",
 ]
 
+# The apps that hold the knowledge base's content: their models get the editorial roles' permissions,
+# revision history, text cleaning and page-cache refreshes (nrfsite.editorial.roles, nrfsite.site.signals).
+CONTENT_APPS = ["sources", "entities", "events"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "nrfsite.security.SiteCSPMiddleware",
+    "nrfsite.site.security.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Anonymous public pages from the cache, keyed on the content version (never stale).
-    "nrfsite.cache.PublicPageCacheMiddleware",
+    "nrfsite.site.cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user on every revision django-simple-history writes.
@@ -152,7 +159,8 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
-# django-simple-history: keep a revision for each bulk-written row too.
+# django-simple-history: the reason a revision gives ("CSV import: events.csv", a reviewer's note) is free text,
+# so it is a TextField rather than the default 100-character CharField.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Security ------------------------------------------------------------------------------------

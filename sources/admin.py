@@ -1,13 +1,39 @@
 from django.contrib import admin
 
-from nrfsite.admin_columns import partial_date_column
-from nrfsite.admin_workflow import EditorialAdmin
+from nrfsite.editorial.admin import EditorialAdmin, partial_date_column
+from nrfsite.interchange.admin import CSVAdminMixin
 from sources.models import Source
 from sources.resources import SourceResource
 
 
+class ContentAdmin(EditorialAdmin, CSVAdminMixin):
+    """The admin of every content model: the editorial workflow (nrfsite.editorial) and CSV buttons
+    (nrfsite.interchange). The two mechanisms know nothing of each other; the apps combine them here."""
+
+
+class CitationInline(admin.TabularInline):
+    """The citation inline every cited model's admin uses: the source by key and title, where, and the quote."""
+
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "locator", "quote", "quote_translation"]
+
+
+class CitationAdmin(ContentAdmin):
+    """The admin of a citation table; a subclass names the citing field (`cited`) and how to search it."""
+
+    cited = ""  # "statement", "event"
+    cited_search = ""  # "statement__subject__name"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.list_display = [cls.cited, "source", "locator"]
+        cls.search_fields = ["source__key", "source__title", cls.cited_search]
+        cls.autocomplete_fields = [cls.cited, "source"]
+
+
 @admin.register(Source)
-class SourceAdmin(EditorialAdmin):
+class SourceAdmin(ContentAdmin):
     resource_classes = [SourceResource]
     list_display = ["key", "title", "publisher", "source_type", partial_date_column("published_on", "published"),
                     "affiliation", "status"]

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class SourcesConfig(AppConfig):
     name = "sources"
     verbose_name = "Sources"
+
+    def ready(self):
+        from nrfsite.interchange import registry
+        from sources import queues
+        from sources.resources import SourceResource
+
+        registry.register(SourceResource)
+        queues.register_queues()

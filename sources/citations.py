@@ -5,13 +5,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from nrfsite.markup import citation_keys, parse_citations
+from nrfsite.core.markup import citation_keys, parse_citations
+from sources.models import Source
 
 
 def unknown_keys(keys, known=None):
     """The keys, in order, that name no source; `known` is a set of keys already fetched."""
-    from sources.models import Source
-
     if known is None:
         known = set(Source.objects.filter(key__in=keys).values_list("key", flat=True))
     return [key for key in keys if key not in known]
@@ -57,8 +56,6 @@ def sync_marker_citations(*, citations, text, exact):
     markers (sections); otherwise rows are only added, beside citations
     entered by hand (events).
     """
-    from sources.models import Source
-
     wanted = list(dict.fromkeys((cite.key, cite.locator) for cite in parse_citations(text or "")))
     sources = {source.key: source for source in Source.objects.filter(key__in={key for key, _ in wanted})}
     have = {(citation.source.key, citation.locator): citation for citation in citations.select_related("source")}

@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from nrfsite.fields import PartialDateField, partial_date_constraints
-from nrfsite.markup import KEY_PATTERN
-from nrfsite.workflow import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet
+from nrfsite.core.fields import PartialDateField, partial_date_constraints
+from nrfsite.core.markup import KEY_PATTERN
+from nrfsite.core.publishing import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet
 
 validate_key = RegexValidator(
     rf"^{KEY_PATTERN}$",

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
-from nrfsite.workflow import Status
-
 
 @dataclass
 class Footnote:
@@ -47,7 +45,7 @@ class Reference:
 
     @property
     def published(self):
-        return self.source.status == Status.PUBLISHED
+        return self.source.is_published
 
     @property
     def quotes(self):
@@ -83,7 +81,7 @@ class References:
         ]
 
     def marker_callback(self, sources_by_key):
-        """A `cite` callback for `nrfsite.markup.render`, resolving marker keys through a dict of sources."""
+        """A `cite` callback for `nrfsite.core.markup.render`, resolving marker keys through a dict of sources."""
 
         def cite(marker):
             source = sources_by_key.get(marker.key)

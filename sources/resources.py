@@ -1,6 +1,10 @@
-"""The CSV shape of sources."""
+"""The CSV shape of sources, and what every resource of a citing model shares: source keys and citations."""
 
-from nrfsite.resources import BundleResource, date, partial_date, text
+from nrfsite.core.markup import citation_keys
+from nrfsite.interchange.children import ChildSet
+from nrfsite.interchange.columns import KeyWidget, date, partial_date, ref, text
+from nrfsite.interchange.resources import BundleResource
+from sources.citations import unknown_keys, unknown_keys_message
 from sources.models import Source
 
 
@@ -31,3 +35,72 @@ class SourceResource(BundleResource):
                   "archive_url", "accessed_on", "affiliation", "notes", "status")
         export_order = fields
         import_id_fields = ("key",)
+
+
+class CitingResource(BundleResource):
+    """A resource of a model that cites sources: its `sources` cells and [@key] markers must name known sources.
+
+    The source keys are loaded once per file, so checking markers and citations costs no query per row.
+    """
+
+    @property
+    def source_keys(self):
+        """A source-key widget, for citation child sets and markers."""
+        if not hasattr(self, "_sources_widget"):
+            self._sources_widget = KeyWidget(Source, "key")
+        return self._sources_widget
+
+    def reset_caches(self):
+        super().reset_caches()
+        self.source_keys.reset()
+
+    def check_markup(self, values):
+        problems = []
+        for column in self.markup_columns:
+            keys = citation_keys(values.get(column) or "")
+            missing = unknown_keys(keys, known=self.source_keys.mapping()) if keys else []
+            if missing:
+                problems.append((column, unknown_keys_message(missing)))
+        return problems
+
+
+def citations_set(column, model, parent, related_name, *, derive=None):
+    """A `sources` cell: source keys with optional locators, "wapo-2021, p. 2; bbc-2021"."""
+
+    def parse_item(resource, text):
+        source_key, _, locator = (part.strip() for part in text.partition(","))
+        source_id = resource.source_keys.clean(source_key)
+        return (source_id, locator), {"source_id": source_id, "locator": locator}
+
+    def render_item(citation):
+        return f"{citation.source.key}, {citation.locator}" if citation.locator else citation.source.key
+
+    return ChildSet(
+        column=column, model=model, parent=parent, parse_item=parse_item, render_item=render_item,
+        child_key=lambda citation: (citation.source_id, citation.locator), derive=derive, related_name=related_name,
+    )
+
+
+def citation_resource(model, *, parent, parent_model, parent_key="slug"):
+    """The resource of a citation table (statement_citations.csv, event_citations.csv).
+
+    One row per citation, keyed by the cited row, the source and the locator, with the quoted passage and
+    its translation. Statement and event citations have the same shape, so it is declared once, here.
+    """
+    key = (parent, "source", "locator")
+    fields = (*key, "quote", "quote_translation")
+    file_name = f"{parent}_citations.csv"
+    return type(f"{model.__name__}Resource", (BundleResource,), {
+        "__module__": __name__,
+        "__doc__": f"{file_name}: the quoted passage behind each citation of a {parent}.",
+        "file_name": file_name,
+        "key_columns": key,
+        "order_by": (f"{parent}__{parent_key}", "source__key", "locator"),
+        "select_related": (parent, "source"),
+        parent: ref(parent, parent_model, parent_key),
+        "source": ref("source", Source, "key"),
+        "locator": text("locator"),
+        "quote": text("quote"),
+        "quote_translation": text("quote_translation"),
+        "Meta": type("Meta", (), {"model": model, "fields": fields, "export_order": fields, "import_id_fields": key}),
+    })

@@ -18,7 +18,7 @@ from entities.models import (
     ValueType,
 )
 from events.models import Event, EventCitation, EventType, Participation
-from nrfsite.workflow import Status
+from nrfsite.core.publishing import Status
 from sources.models import Source
 
 

@@ -6,7 +6,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import nrfsite.fields
+import nrfsite.core.fields
 import sources.citations
 
 
@@ -46,12 +46,12 @@ class Migration(migrations.Migration):
                 ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('title', models.CharField(max_length=300)),
                 ('slug', models.SlugField(max_length=160, unique=True)),
-                ('date', nrfsite.fields.PartialDateField(help_text='When it happened, at the precision the sources give.')),
-                ('date_precision', nrfsite.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('date_circa', nrfsite.fields.CircaField(default=False, editable=False)),
-                ('end', nrfsite.fields.PartialDateField(blank=True, help_text='For events spanning days: when it ended.', null=True)),
-                ('end_precision', nrfsite.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('end_circa', nrfsite.fields.CircaField(default=False, editable=False)),
+                ('date', nrfsite.core.fields.PartialDateField(help_text='When it happened, at the precision the sources give.')),
+                ('date_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
+                ('date_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
+                ('end', nrfsite.core.fields.PartialDateField(blank=True, help_text='For events spanning days: when it ended.', null=True)),
+                ('end_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
+                ('end_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
                 ('location_precision', models.CharField(choices=[('exact', 'exact place'), ('district', 'within a district'), ('province', 'within a province'), ('country', 'within the country'), ('unknown', 'unknown')], default='unknown', max_length=10)),
                 ('summary', models.TextField(blank=True, help_text='Markdown. Cite with [@source-key]; unknown keys are refused.', validators=[sources.citations.validate_markers])),
                 ('fatalities_low', models.PositiveIntegerField(blank=True, null=True)),
@@ -81,12 +81,12 @@ class Migration(migrations.Migration):
                 ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('title', models.CharField(max_length=300)),
                 ('slug', models.SlugField(max_length=160)),
-                ('date', nrfsite.fields.PartialDateField(help_text='When it happened, at the precision the sources give.')),
-                ('date_precision', nrfsite.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('date_circa', nrfsite.fields.CircaField(default=False, editable=False)),
-                ('end', nrfsite.fields.PartialDateField(blank=True, help_text='For events spanning days: when it ended.', null=True)),
-                ('end_precision', nrfsite.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('end_circa', nrfsite.fields.CircaField(default=False, editable=False)),
+                ('date', nrfsite.core.fields.PartialDateField(help_text='When it happened, at the precision the sources give.')),
+                ('date_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
+                ('date_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
+                ('end', nrfsite.core.fields.PartialDateField(blank=True, help_text='For events spanning days: when it ended.', null=True)),
+                ('end_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
+                ('end_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
                 ('location_precision', models.CharField(choices=[('exact', 'exact place'), ('district', 'within a district'), ('province', 'within a province'), ('country', 'within the country'), ('unknown', 'unknown')], default='unknown', max_length=10)),
                 ('summary', models.TextField(blank=True, help_text='Markdown. Cite with [@source-key]; unknown keys are refused.', validators=[sources.citations.validate_markers])),
                 ('fatalities_low', models.PositiveIntegerField(blank=True, null=True)),

@@ -1,6 +1,6 @@
 """A GIN index for the site search over events, on PostgreSQL only (SQLite has no GIN indexes).
 
-The expression must be the one `nrfsite.search.search` builds for events (title, summary,
+The expression must be the one `nrfsite.site.search.search` builds for events (title, summary,
 casualty_note, the `simple` configuration); a test checks that PostgreSQL's plan uses it.
 """
 

@@ -7,7 +7,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import nrfsite.fields
+import nrfsite.core.fields
 
 
 class Migration(migrations.Migration):
@@ -33,9 +33,9 @@ class Migration(migrations.Migration):
                 ('publisher', models.CharField(blank=True, help_text='Newspaper, broadcaster, organization.', max_length=200)),
                 ('source_type', models.CharField(choices=[('news', 'news'), ('op-ed', 'op-ed'), ('statement', 'statement'), ('interview', 'interview'), ('report', 'report'), ('government-record', 'government record'), ('social-media', 'social media'), ('book', 'book'), ('encyclopedia', 'encyclopedia'), ('other', 'other')], default='news', max_length=20)),
                 ('language', models.CharField(blank=True, help_text='Language code: "en", "prs" (Dari), "ps" (Pashto).', max_length=16)),
-                ('published_on', nrfsite.fields.PartialDateField(blank=True, help_text='Publication date, at the precision known.', null=True)),
-                ('published_on_precision', nrfsite.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('published_on_circa', nrfsite.fields.CircaField(default=False, editable=False)),
+                ('published_on', nrfsite.core.fields.PartialDateField(blank=True, help_text='Publication date, at the precision known.', null=True)),
+                ('published_on_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
+                ('published_on_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
                 ('url', models.URLField(blank=True, help_text='Leave empty unless known: never guess a URL.', max_length=1000)),
                 ('archive_url', models.URLField(blank=True, help_text='An archived copy (e.g. the Wayback Machine).', max_length=1000)),
                 ('accessed_on', models.DateField(blank=True, help_text='When the URL was last read.', null=True)),
@@ -69,9 +69,9 @@ class Migration(migrations.Migration):
                 ('publisher', models.CharField(blank=True, help_text='Newspaper, broadcaster, organization.', max_length=200)),
                 ('source_type', models.CharField(choices=[('news', 'news'), ('op-ed', 'op-ed'), ('statement', 'statement'), ('interview', 'interview'), ('report', 'report'), ('government-record', 'government record'), ('social-media', 'social media'), ('book', 'book'), ('encyclopedia', 'encyclopedia'), ('other', 'other')], default='news', max_length=20)),
                 ('language', models.CharField(blank=True, help_text='Language code: "en", "prs" (Dari), "ps" (Pashto).', max_length=16)),
-                ('published_on', nrfsite.fields.PartialDateField(blank=True, help_text='Publication date, at the precision known.', null=True)),
-                ('published_on_precision', nrfsite.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('published_on_circa', nrfsite.fields.CircaField(default=False, editable=False)),
+                ('published_on', nrfsite.core.fields.PartialDateField(blank=True, help_text='Publication date, at the precision known.', null=True)),
+                ('published_on_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
+                ('published_on_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
                 ('url', models.URLField(blank=True, help_text='Leave empty unless known: never guess a URL.', max_length=1000)),
                 ('archive_url', models.URLField(blank=True, help_text='An archived copy (e.g. the Wayback Machine).', max_length=1000)),
                 ('accessed_on', models.DateField(blank=True, help_text='When the URL was last read.', null=True)),

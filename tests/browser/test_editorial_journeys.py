@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from entities.models import Section
-from nrfsite.roles import sync_roles
+from nrfsite.editorial.roles import sync_roles
 from tests.browser.support import SCREENSHOTS, new_page
 from tests.factories import UserFactory, restore_vocabulary
 

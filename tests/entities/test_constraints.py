@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from entities.models import Certainty, Entity, Section, Statement, ValueType
+from entities.models import Entity, Section, Statement, ValueType
 from events.models import Event
+from nrfsite.core.certainty import Certainty
 from tests.factories import (
     AliasFactory,
     EntityFactory,

@@ -1,0 +1,159 @@
+"""Who and what the knowledge base is about: entities and their other names."""
+
+import unicodedata
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from nrfsite.core.fields import PartialDateField, partial_date_constraints, range_constraint
+from nrfsite.core.publishing import (
+    CONTENT_PERMISSIONS,
+    PUBLISHABLE_PERMISSIONS,
+    Publishable,
+    PublishableQuerySet,
+)
+
+
+class EntityKind(models.TextChoices):
+    PERSON = "person", "person"
+    ORGANIZATION = "organization", "organization"
+    STATE = "state", "state"
+    PLACE = "place", "place"
+    TOPIC = "topic", "topic"
+
+
+class EntityQuerySet(PublishableQuerySet):
+    def places(self):
+        return self.filter(kind=EntityKind.PLACE)
+
+
+class Entity(Publishable):
+    """A person, organization, state, place or topic: "Ahmad Massoud", "National Resistance Front", "Panjshir"."""
+
+    kind = models.CharField(max_length=12, choices=EntityKind.choices, db_index=True)
+    name = models.CharField(max_length=200, help_text="The name most English sources use.")
+    slug = models.SlugField(max_length=120, unique=True, help_text='Stable identifier used in URLs and CSV: "ahmad-massoud".')
+    description = models.CharField(
+        max_length=300, blank=True, help_text='One line that says what it is: "Afghan politician, leader of the NRF".'
+    )
+    start = PartialDateField(null=True, blank=True, help_text="Founded or born, at the precision known.")
+    end = PartialDateField(null=True, blank=True, help_text="Dissolved or died, at the precision known.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="For a place: the place it lies in (Panjshir → Afghanistan).",
+    )
+    iso_code = models.CharField(
+        max_length=10, blank=True, help_text='For a place: its ISO 3166 code, "AF-PAN" for Panjshir, "TJ" for Tajikistan.'
+    )
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    wikidata_id = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", 'A Wikidata id looks like "Q107472524".')],
+    )
+
+    history = HistoricalRecords()
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        default_permissions = PUBLISHABLE_PERMISSIONS
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="entity_slug_not_empty"),
+            models.UniqueConstraint(
+                fields=["iso_code"],
+                condition=~Q(iso_code=""),
+                name="entity_iso_code_unique",
+                violation_error_message="Another place already has this ISO code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=EntityKind.PLACE) | (Q(iso_code="") & Q(parent__isnull=True)),
+                name="entity_place_fields_only_on_places",
+                violation_error_message="Only a place has an ISO code or a parent place.",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="entity_not_its_own_parent"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="entity_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="entity_longitude_range",
+            ),
+            *partial_date_constraints("start", "end"),
+            range_constraint("start", "end", label="Entity"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("entities:detail", args=[self.slug])
+
+
+validate_language = RegexValidator(
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+    'A language code (BCP 47) is 2-3 lowercase letters, optionally with subtags: "en", "prs", "ps", "fa-AF".',
+)
+
+
+def text_direction(text):
+    """ "rtl" when the first strongly directional character is right-to-left (Dari, Pashto), else "ltr"."""
+    for char in text:
+        bidi = unicodedata.bidirectional(char)
+        if bidi in ("R", "AL"):
+            return "rtl"
+        if bidi == "L":
+            return "ltr"
+    return "ltr"
+
+
+class Alias(models.Model):
+    """Another name of an entity, in its language: "NRF"; Dari «جبهه مقاومت ملی»; Pashto «د ملي مقاومت جبهه»."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    language = models.CharField(
+        max_length=16, blank=True, validators=[validate_language],
+        help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.',
+    )
+    note = models.CharField(max_length=200, blank=True, help_text='What kind of name: "abbreviation", "former name".')
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entity", "language", "name"]
+        verbose_name_plural = "aliases"
+        default_permissions = CONTENT_PERMISSIONS
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="alias_name_not_empty"),
+            models.UniqueConstraint(fields=["entity", "name", "language"], name="alias_unique_per_entity"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def direction(self):
+        return text_direction(self.name)

@@ -1,0 +1,82 @@
+"""An entity's narrative sections and the sources their text cites."""
+
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from entities.models.entities import Entity
+from nrfsite.core.fields import partial_date_constraints
+from nrfsite.core.publishing import (
+    CONTENT_PERMISSIONS,
+    PUBLISHABLE_PERMISSIONS,
+    Publishable,
+    PublishableQuerySet,
+    Reviewable,
+)
+from sources.citations import validate_markers
+from sources.models import Citation
+
+
+class Section(Publishable, Reviewable):
+    """A narrative section of an entity's page; the lead is the section with no title.
+
+    Example: "Status of the resistance", flagged "This section needs to be updated (September 2022)".
+    """
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(max_length=200, blank=True, help_text="Empty for the lead, the page's opening text.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the page; the lead comes first.")
+    body = models.TextField(
+        validators=[validate_markers],
+        help_text="Markdown. Cite with [@source-key], [@source-key, p. 4] or [@a; @b]; unknown keys are refused.",
+    )
+    note = models.TextField(blank=True, help_text="Editorial note on the text (e.g. what the source repeated).")
+
+    history = HistoricalRecords()
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entity", "position", "id"]
+        default_permissions = PUBLISHABLE_PERMISSIONS
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "title"],
+                name="section_title_unique_per_entity",
+                violation_error_message="This entity already has a section with this title (or already has a lead).",
+            ),
+            *partial_date_constraints("as_of", "flagged_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.entity}: {self.title or 'lead'}"
+
+    @property
+    def anchor(self):
+        return section_anchor(self)
+
+    def get_absolute_url(self):
+        return reverse("entities:detail", args=[self.entity.slug]) + f"?preview=1#{self.anchor}"
+
+
+def section_anchor(section):
+    """The id of a section on its entity's page: "lead" for the untitled introduction, "section-3" for others.
+
+    Takes a Section or one of its revisions (a page may show the last published revision of a section).
+    """
+    return f"section-{section.position}" if section.title else "lead"
+
+
+class SectionCitation(Citation):
+    """A source a section's text cites; kept in step with the [@key] markers of its body."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["section", "id"]
+        default_permissions = CONTENT_PERMISSIONS
+        constraints = [
+            models.UniqueConstraint(fields=["section", "source", "locator"], name="sectioncitation_unique"),
+        ]

@@ -1,0 +1,263 @@
+"""What the sources say of an entity: properties (the vocabulary) and statements with their citations."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from entities.models.entities import Entity
+from nrfsite.core.certainty import Certainty
+from nrfsite.core.fields import PartialDateField, partial_date_constraints, range_constraint
+from nrfsite.core.publishing import (
+    CONTENT_PERMISSIONS,
+    PUBLISHABLE_PERMISSIONS,
+    Publishable,
+    PublishableQuerySet,
+    Reviewable,
+)
+from sources.models import Citation
+
+
+class ValueType(models.TextChoices):
+    ENTITY = "entity", "entity"
+    TEXT = "text", "text"
+    QUANTITY = "quantity", "quantity"
+
+
+class Property(models.Model):
+    """What a statement says of its subject: "leader" (led by), "active region", "size"."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=100, help_text='How the infobox labels it: "Leader".')
+    inverse_label = models.CharField(max_length=100, blank=True, help_text='Read from the value\'s side: "leader of".')
+    value_type = models.CharField(max_length=10, choices=ValueType.choices)
+    infobox_position = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Order in the infobox; empty keeps it out of the infobox."
+    )
+    description = models.CharField(max_length=300, blank=True)
+    several_values = models.BooleanField(
+        default=False,
+        help_text="Several values may hold at once (active regions, allies). When off, overlapping statements with "
+        "different values contradict each other and are shown side by side.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("infobox_position").asc(nulls_last=True), "label"]
+        verbose_name_plural = "properties"
+        default_permissions = CONTENT_PERMISSIONS
+
+    def __str__(self):
+        return self.label
+
+
+def unique_key(base, taken):
+    """`base`, or `base.2`, `base.3`… whichever is not in `taken` (an iterable of keys)."""
+    taken = set(taken)
+    base = base[:190]
+    key, number = base, 1
+    while key in taken:
+        number += 1
+        key = f"{base}.{number}"
+    return key
+
+
+class Rank(models.TextChoices):
+    PREFERRED = "preferred", "preferred"
+    NORMAL = "normal", "normal"
+    DEPRECATED = "deprecated", "deprecated (superseded; kept, greyed)"
+
+
+class Statement(Publishable, Reviewable):
+    """One sourced claim about an entity: "Ahmad Massoud leads the NRF since 17 August 2021"."""
+
+    key = models.CharField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text='Stable identifier used in CSV, filled in when left empty: "nrf.leader.ahmad-massoud".',
+    )
+    subject = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="statements")
+    property = models.ForeignKey(Property, on_delete=models.PROTECT, related_name="statements")
+    # A copy of property.value_type, so the database itself can check that the
+    # right value column is filled (a check constraint cannot look at another table).
+    value_type = models.CharField(max_length=10, choices=ValueType.choices, editable=False)
+    value_entity = models.ForeignKey(
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referenced_by",
+        help_text="For properties whose value is an entity (leader, ally, active region).",
+    )
+    value_text = models.CharField(
+        max_length=500, blank=True, help_text='For text properties (ideology), or "unknown" for a quantity.'
+    )
+    quantity_low = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    quantity_best = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    quantity_high = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    quantity_unit = models.CharField(max_length=50, blank=True, help_text='"fighters", "people".')
+    start = PartialDateField(null=True, blank=True, help_text="Since when it holds.")
+    end = PartialDateField(null=True, blank=True, help_text="Until when it held; empty while it still holds.")
+    end_reason = models.CharField(max_length=100, blank=True, help_text='Why it ended: "killed", "resigned".')
+    certainty = models.CharField(
+        max_length=12,
+        choices=Certainty.choices,
+        default=Certainty.REPORTED,
+        help_text="How sure the sources are. 'claimed' needs claimed_by.",
+    )
+    claimed_by = models.ForeignKey(
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claimed_statements",
+        help_text='Whose claim it is: the NRF for "NRF reported claim of 5,000 fighters".',
+    )
+    rank = models.CharField(max_length=10, choices=Rank.choices, default=Rank.NORMAL)
+    note = models.TextField(blank=True, help_text="A note for readers: how sources disagree, how a date was inferred.")
+
+    history = HistoricalRecords()
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["subject", "property", "start"]
+        default_permissions = PUBLISHABLE_PERMISSIONS
+        indexes = [models.Index(fields=["subject", "property"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        value_type=ValueType.ENTITY,
+                        value_entity__isnull=False,
+                        value_text="",
+                        quantity_low__isnull=True,
+                        quantity_best__isnull=True,
+                        quantity_high__isnull=True,
+                    )
+                    | (
+                        Q(
+                            value_type=ValueType.TEXT,
+                            value_entity__isnull=True,
+                            quantity_low__isnull=True,
+                            quantity_best__isnull=True,
+                            quantity_high__isnull=True,
+                        )
+                        & ~Q(value_text="")
+                    )
+                    | (
+                        Q(value_type=ValueType.QUANTITY, value_entity__isnull=True)
+                        & (
+                            ~Q(value_text="")
+                            | Q(quantity_low__isnull=False)
+                            | Q(quantity_best__isnull=False)
+                            | Q(quantity_high__isnull=False)
+                        )
+                    )
+                ),
+                name="statement_value_matches_type",
+                violation_error_message="The value does not match the property's value type.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_low__isnull=True)
+                | Q(quantity_best__isnull=True)
+                | Q(quantity_low__lte=F("quantity_best")),
+                name="statement_quantity_low_le_best",
+                violation_error_message="The low figure is above the best figure.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_best__isnull=True)
+                | Q(quantity_high__isnull=True)
+                | Q(quantity_best__lte=F("quantity_high")),
+                name="statement_quantity_best_le_high",
+                violation_error_message="The best figure is above the high figure.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_low__isnull=True)
+                | Q(quantity_high__isnull=True)
+                | Q(quantity_low__lte=F("quantity_high")),
+                name="statement_quantity_low_le_high",
+                violation_error_message="The low figure is above the high figure.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(certainty=Certainty.CLAIMED) | Q(claimed_by__isnull=False),
+                name="statement_claim_has_claimant",
+                violation_error_message="A claimed statement needs 'claimed by'.",
+            ),
+            models.CheckConstraint(condition=~Q(key=""), name="statement_key_not_empty"),
+            *partial_date_constraints("start", "end", "as_of", "flagged_on"),
+            range_constraint("start", "end", label="Statement"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} — {self.property}: {self.value_display()}"
+
+    def get_absolute_url(self):
+        return reverse("entities:detail", args=[self.subject.slug]) + "?preview=1"
+
+    # A method, not a @property: inside this class body `property` is the field above.
+    def value_display(self):
+        if self.value_type == ValueType.ENTITY:
+            return str(self.value_entity) if self.value_entity_id else ""
+        if self.value_type == ValueType.QUANTITY and self.quantity_best is not None:
+            figure = f"{Decimal(self.quantity_best).normalize():,f}"
+            return f"{figure} {self.quantity_unit}".strip()
+        return self.value_text
+
+    def clean(self):
+        if not self.property_id:
+            return
+        self.value_type = self.property.value_type
+        self.fill_key()
+        label = self.property.label
+        if self.value_type == ValueType.ENTITY and (self.value_text or not self.value_entity_id):
+            raise ValidationError({"value_entity": f'"{label}" takes an entity: fill in value entity, not value text.'})
+        if self.value_type != ValueType.ENTITY and self.value_entity_id:
+            raise ValidationError(
+                {"value_entity": f'"{label}" takes {self.value_type}, not an entity: leave value entity empty.'}
+            )
+        has_quantity = any(v is not None for v in (self.quantity_low, self.quantity_best, self.quantity_high))
+        if self.value_type == ValueType.TEXT and (has_quantity or not self.value_text):
+            raise ValidationError({"value_text": f'"{label}" takes text: fill in value text, not quantities.'})
+
+    def key_base(self):
+        """The readable start of a generated key: subject, property and value slugs."""
+        value = (
+            self.value_entity.slug
+            if self.value_entity_id
+            else slugify(self.value_text)
+            or (f"{Decimal(self.quantity_best).normalize():f}" if self.quantity_best is not None else "")
+        )
+        return ".".join(part for part in (self.subject.slug, self.property.slug, value[:60]) if part)
+
+    def save(self, *args, **kwargs):
+        # One model's own invariants: the value type follows the property; a key always exists.
+        if self.property_id:
+            self.value_type = self.property.value_type
+        self.fill_key()
+        super().save(*args, **kwargs)
+
+    def fill_key(self):
+        if not self.key and self.subject_id and self.property_id:
+            base = self.key_base()
+            self.key = unique_key(base, Statement.objects.filter(key__startswith=base).values_list("key", flat=True))
+
+
+class StatementCitation(Citation):
+    """A statement's footnote: which source backs it, where, in whose words."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["statement", "id"]
+        default_permissions = CONTENT_PERMISSIONS
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "source", "locator"], name="statementcitation_unique"),
+        ]

@@ -1,0 +1,50 @@
+"""The needs-attention queues of entities, statements and sections (registered in EntitiesConfig.ready())."""
+
+from django.db.models import Count
+
+from entities.models import Entity, Section, Statement
+from entities.rules import contradictions
+from nrfsite.core.markup import citation_keys
+from nrfsite.editorial.queues import (
+    CONTRADICTED,
+    UNCITED,
+    Item,
+    register,
+    register_draft_queue,
+    register_review_queues,
+)
+
+
+def uncited_statements(today):
+    queryset = (Statement.objects.published().annotate(n=Count("citations")).filter(n=0)
+                .select_related("subject", "property").order_by("subject__name", "pk"))
+    return [Item(obj, "shows “citation needed” on the public page") for obj in queryset]
+
+
+def uncited_sections(today):
+    queryset = Section.objects.published().select_related("entity").order_by("entity__name", "position")
+    return [Item(obj, "its text has no citation marker") for obj in queryset if not citation_keys(obj.body)]
+
+
+def contradicting_statements(today):
+    statements = list(
+        Statement.objects.published().select_related("subject", "property", "value_entity")
+        .filter(property__several_values=False).order_by("subject", "property", "pk")
+    )
+    found = contradictions(statements)
+    return [Item(obj, f"contradicts another published “{obj.property}” of {obj.subject}")
+            for obj in statements if obj.pk in found]
+
+
+def register_queues():
+    register_review_queues(Section, "Sections", related=("entity",))
+    register_review_queues(Statement, "Statements", related=("subject", "property"))
+    register("contradiction-statement", model=Statement, title="Statements contradicting another published statement",
+             build=contradicting_statements, urgency=CONTRADICTED)
+    register("uncited-statement", model=Statement, title="Published statements with no citation",
+             build=uncited_statements, urgency=UNCITED)
+    register("uncited-section", model=Section, title="Published sections with no citation", build=uncited_sections,
+             urgency=UNCITED)
+    register_draft_queue(Section, "Sections", related=("entity",))
+    register_draft_queue(Statement, "Statements", related=("subject", "property"))
+    register_draft_queue(Entity, "Entities")

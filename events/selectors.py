@@ -1,0 +1,34 @@
+"""The querysets event pages read: published events with what a timeline shows, and an entity's events."""
+
+from django.db.models import Prefetch, Q
+
+from entities.models import Entity
+from events.models import Event, EventCitation, Participation
+from nrfsite.core.publishing import Status
+
+
+def published_events(*, drafts=False):
+    """Published events (all, for an editor's preview) with everything a timeline shows, in a fixed number of
+    queries."""
+    return (
+        (Event.objects.all() if drafts else Event.objects.published())
+        .select_related("event_type__parent", "location__parent", "claimed_by")
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(entity__status=Status.PUBLISHED).select_related("entity"),
+            ),
+            Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("pk")),
+        )
+    )
+
+
+def events_of(entity):
+    """Published events an entity took part in, or that happened in it (a province and its districts)."""
+    # A subquery instead of a join: no DISTINCT over every joined row, and each branch of the OR can use
+    # its own index.
+    condition = Q(pk__in=Participation.objects.filter(entity=entity).values("event_id"))
+    if entity.kind == "place":
+        places = Entity.objects.filter(Q(pk=entity.pk) | Q(parent=entity))
+        condition |= Q(location__in=places.values("pk"))
+    return published_events().filter(condition).order_by("date", "slug")

@@ -1,0 +1,41 @@
+"""Filters the public lists share: a partial-date bound, and a fast <select>."""
+
+import django_filters
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+
+from nrfsite.core.fields import PartialDateFormField
+
+
+class PartialDateBoundFilter(django_filters.CharFilter):
+    """ "from 2021-08" keeps dates on or after 1 August 2021; "to 2021-08" those on or before 31 August 2021."""
+
+    field_class = PartialDateFormField  # the admin's date box: the same parsing, length limit and messages
+
+    def __init__(self, *args, bound, **kwargs):
+        self.bound = bound
+        kwargs.setdefault("lookup_expr", "gte" if bound == "from" else "lte")
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "2021, 2021-08 or 2021-08-17", "size": 14}))
+        kwargs.setdefault("help_text", "")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return super().filter(qs, value.value if self.bound == "from" else value.last_day)
+
+
+class FastSelect(forms.Select):
+    """A <select> rendered in Python: Django's per-option templates cost ~0.1 ms an option, and the
+    timeline's participant and place lists have hundreds."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")}
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        options = format_html_join(
+            "", "<option value=\"{}\"{}>{}</option>",
+            ((str(option_value), " selected" if str(option_value) in selected else "", label)
+             for option_value, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)

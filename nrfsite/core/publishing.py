@@ -1,0 +1,101 @@
+"""Abstract models that content models mix in: publishing and review state."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from nrfsite.core.fields import PartialDateField
+
+# Every content model gets import/export permissions beside Django's four, so the
+# admin's CSV buttons can be granted separately (django-import-export checks
+# "<app>.import_<model>" and "<app>.export_<model>").
+CONTENT_PERMISSIONS = ("add", "change", "delete", "view", "import", "export")
+PUBLISHABLE_PERMISSIONS = (*CONTENT_PERMISSIONS, "publish")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "draft"
+    PUBLISHED = "published", "published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: never a draft."""
+        return self.filter(status=Status.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(status=Status.DRAFT)
+
+
+class Publishable(models.Model):
+    """Draft or published, with timestamps. Public querysets call `.published()`."""
+
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    pending_review = models.BooleanField(
+        default=False, editable=False,
+        help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
+    )
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # One model's own invariant: every save is a new version (the admin's edit-conflict check reads it).
+        self.version = (self.version or 0) + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+class Reviewable(models.Model):
+    """Review state: how current a text is, who last checked it, and whether it needs an update.
+
+    "Outdated" means flagged, or its review is overdue, or the date it is true
+    "as of" is older than its review interval.
+    """
+
+    as_of = PartialDateField(
+        null=True,
+        blank=True,
+        help_text='The date the text is true as of, as the source says: "As of August 2024" → "August 2024".',
+    )
+    reviewed_on = models.DateField(null=True, blank=True, help_text="When an editor last checked this against sources.")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who last checked it.",
+    )
+    review_every = models.PositiveIntegerField(
+        default=180, help_text="Days after which this should be checked again (and after which an 'as of' date ages)."
+    )
+    needs_update = models.BooleanField(default=False, help_text="Flagged as out of date.")
+    update_reason = models.CharField(max_length=300, blank=True, help_text="Why it needs an update, shown to readers.")
+    flagged_on = PartialDateField(
+        null=True, blank=True, help_text='When it was flagged, at the precision known: "September 2022".'
+    )
+
+    class Meta:
+        abstract = True

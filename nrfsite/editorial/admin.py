@@ -1,0 +1,282 @@
+"""The editorial admin: roles, publishing, review actions, edit conflicts, revision diffs and restores.
+
+`EditorialAdmin` is the base of every content model's admin. What a user may
+do follows `nrfsite.editorial.roles`: an Editor adds and changes (a change to a
+published item goes back to draft for review), a Reviewer also publishes,
+unpublishes, marks reviewed, flags, restores revisions and deletes. A
+forbidden action is refused with a message, never a 500.
+"""
+
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from nrfsite.core.publishing import Publishable, Reviewable, Status
+from nrfsite.editorial import services as editorial
+from nrfsite.editorial.diff import field_changes, record_values
+from nrfsite.editorial.forms import REASON_FIELD, ChangeReasonFormMixin, FlagForm, VersionedFormMixin
+from nrfsite.editorial.queues import bucket, for_model
+from nrfsite.editorial.roles import can_review
+
+
+def partial_date_column(name, description=None):
+    """A sortable changelist column showing a partial date at its own precision."""
+
+    @admin.display(description=description or name.replace("_", " "), ordering=name)
+    def column(obj):
+        value = getattr(obj, f"{name}_partial")
+        return str(value) if value else "—"
+
+    column.__name__ = f"{name}_at_precision"
+    return column
+
+
+class EditorialAdmin(SimpleHistoryAdmin):
+    """Base admin for every content model."""
+
+    object_history_template = "admin/nrfsite/object_history.html"
+    change_form_template = "admin/nrfsite/change_form.html"
+    change_list_template = "admin/nrfsite/change_list.html"
+
+    @property
+    def publishable(self):
+        return issubclass(self.model, Publishable)
+
+    @property
+    def reviewable(self):
+        return issubclass(self.model, Reviewable)
+
+    # Permissions ----------------------------------------------------------------
+
+    def has_publish_permission(self, request, obj=None):
+        return can_review(request.user, self.model)
+
+    def get_list_filter(self, request):
+        filters = list(super().get_list_filter(request))
+        return [AttentionFilter, *filters] if for_model(self.model) else filters
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self.publishable and not self.has_publish_permission(request):
+            fields.append("status")
+        if self.reviewable and not self.has_publish_permission(request):
+            fields += ["reviewed_on", "reviewed_by"]
+        return fields
+
+    # Actions ----------------------------------------------------------------------
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.publishable:
+            actions.pop("publish_selected", None)
+            actions.pop("unpublish_selected", None)
+        if not self.reviewable:
+            actions.pop("mark_reviewed", None)
+            actions.pop("flag_needs_update", None)
+        return actions
+
+    @admin.action(description="Publish selected", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        done = sum(editorial.publishable_publish(obj=obj, user=request.user) for obj in queryset)
+        self.message_user(request, f"Published {done} item(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected (back to draft)", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        done = sum(editorial.publishable_unpublish(obj=obj, user=request.user) for obj in queryset)
+        self.message_user(request, f"Unpublished {done} item(s).", messages.SUCCESS)
+
+    @admin.action(description="Mark selected as reviewed", permissions=["publish"])
+    def mark_reviewed(self, request, queryset):
+        for obj in queryset:
+            editorial.reviewable_mark_reviewed(obj=obj, user=request.user)
+        self.message_user(request, f"Marked {queryset.count()} item(s) reviewed.", messages.SUCCESS)
+
+    @admin.action(description="Flag selected as needing an update…", permissions=["publish"])
+    def flag_needs_update(self, request, queryset):
+        form = FlagForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for obj in queryset:
+                editorial.reviewable_flag(obj=obj, user=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(request, f"Flagged {queryset.count()} item(s).", messages.SUCCESS)
+            return None
+        return TemplateResponse(request, "admin/nrfsite/flag.html", {
+            **self.admin_site.each_context(request), "title": "Flag as needing an update", "form": form,
+            "queryset": queryset, "opts": self.model._meta, "action": "flag_needs_update",
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        })
+
+    actions = ["publish_selected", "unpublish_selected", "mark_reviewed", "flag_needs_update"]
+
+    # One item's buttons -----------------------------------------------------------
+
+    def get_urls(self):
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+        urls = [
+            path("<path:object_id>/workflow/<str:step>/", self.admin_site.admin_view(self.workflow_view),
+                 name=f"{prefix}_workflow"),
+            path("<path:object_id>/history/compare/", self.admin_site.admin_view(self.compare_view),
+                 name=f"{prefix}_compare"),
+            path("deleted/", self.admin_site.admin_view(self.deleted_view), name=f"{prefix}_deleted"),
+            path("deleted/<int:history_id>/restore/", self.admin_site.admin_view(self.restore_deleted_view),
+                 name=f"{prefix}_restore_deleted"),
+        ]
+        return urls + super().get_urls()
+
+    def workflow_view(self, request, object_id, step):
+        """POST-only buttons on the change form: publish, unpublish, review, flag."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = get_object_or_404(self.model, pk=unquote(object_id))
+        change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+        if not self.has_publish_permission(request, obj):
+            self.message_user(request, "Only a reviewer may do that: your change was not applied.", messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        if step == "publish" and self.publishable:
+            editorial.publishable_publish(obj=obj, user=request.user)
+            self.message_user(request, f"“{obj}” is published.", messages.SUCCESS)
+        elif step == "unpublish" and self.publishable:
+            editorial.publishable_unpublish(obj=obj, user=request.user)
+            self.message_user(request, f"“{obj}” is a draft again.", messages.SUCCESS)
+        elif step == "review" and self.reviewable:
+            editorial.reviewable_mark_reviewed(obj=obj, user=request.user, note=request.POST.get("note", "")[:200])
+            self.message_user(request, f"“{obj}” is marked reviewed.", messages.SUCCESS)
+        elif step == "flag" and self.reviewable:
+            reason = request.POST.get("reason", "").strip()[:300]
+            if not reason:
+                self.message_user(request, "Say why it needs an update: the reason is shown to readers.",
+                                  messages.ERROR)
+            else:
+                editorial.reviewable_flag(obj=obj, user=request.user, reason=reason)
+                self.message_user(request, f"“{obj}” is flagged as needing an update.", messages.SUCCESS)
+        else:
+            self.message_user(request, "Unknown action.", messages.ERROR)
+        return HttpResponseRedirect(change_url)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(
+            can_review=self.has_publish_permission(request, obj),
+            publishable=self.publishable,
+            reviewable=self.reviewable,
+            workflow_steps=["publish", "unpublish", "review", "flag"],
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_review": self.has_publish_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    # Edit conflicts -----------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        mixins = (ChangeReasonFormMixin,) if not self.publishable or obj is None else (
+            ChangeReasonFormMixin, VersionedFormMixin,
+        )
+        return type(form.__name__, (*mixins, form), {})
+
+    # Saving ---------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get(REASON_FIELD, "").strip()
+        if reason:
+            obj._change_reason = reason  # the revision says why, beside who and when
+        if self.publishable:
+            was_published = change and obj.status == Status.PUBLISHED and "status" not in form.changed_data
+            if change and not self.has_publish_permission(request, obj) and was_published and form.changed_data:
+                obj.status = Status.DRAFT
+                obj.pending_review = True
+                self.message_user(
+                    request,
+                    "Saved as a draft: a reviewer publishes it before readers see the change. Until then the "
+                    "public page keeps the last published version.",
+                    messages.WARNING,
+                )
+            if obj.status == Status.PUBLISHED and (not change or "status" in form.changed_data):
+                editorial.mark_published(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    # History: diffs, restores, deleted items --------------------------------------------
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring a revision is a reviewer's right; an editor may look at it."""
+        if request.method == "POST" and not self.has_publish_permission(request):
+            self.message_user(request, "Only a reviewer may restore a revision.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def compare_view(self, request, object_id):
+        """A readable diff between any two revisions of one item (?a=<history id>&b=<history id>)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        history = self.model.history.filter(**{self.model._meta.pk.attname: obj.pk})
+        records = {str(record.history_id): record for record in history.order_by("-history_date")}
+        ordered = list(records.values())
+        a = records.get(request.GET.get("a")) or (ordered[1] if len(ordered) > 1 else None)
+        b = records.get(request.GET.get("b")) or (ordered[0] if ordered else None)
+        if a is not None and b is not None and a.history_date > b.history_date:
+            a, b = b, a
+        changes = field_changes(self.model, record_values(a), record_values(b)) if a and b else []
+        return TemplateResponse(request, "admin/nrfsite/compare.html", {
+            **self.admin_site.each_context(request), "title": f"Compare revisions of “{obj}”", "object": obj,
+            "opts": self.model._meta, "a": a, "b": b, "changes": changes, "records": ordered,
+        })
+
+    def deleted_records(self):
+        history = self.model.history.model
+        pk_name = self.model._meta.pk.attname
+        existing = self.model._default_manager.values(pk_name)
+        return (history.objects.filter(history_type="-").exclude(**{f"{pk_name}__in": existing})
+                .select_related("history_user").order_by("-history_date"))
+
+    def deleted_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(request, "admin/nrfsite/deleted.html", {
+            **self.admin_site.each_context(request), "title": f"Deleted {self.model._meta.verbose_name_plural}",
+            "opts": self.model._meta, "records": self.deleted_records()[:200],
+            "can_restore": self.has_publish_permission(request),
+        })
+
+    def restore_deleted_view(self, request, history_id):
+        changelist = reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_deleted")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_publish_permission(request):
+            self.message_user(request, "Only a reviewer may bring back a deleted item.", messages.ERROR)
+            return HttpResponseRedirect(changelist)
+        record = self.deleted_records().filter(history_id=history_id).first()
+        if record is None:
+            self.message_user(request, "That item is not deleted (any more).", messages.WARNING)
+            return HttpResponseRedirect(changelist)
+        with transaction.atomic():
+            instance = editorial.history_restore(record=record, user=request.user)
+        self.message_user(request, f"“{instance}” is back, as it was before it was deleted.", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[instance.pk])
+        )
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    """?attention=<queue>: the changelist narrowed to one queue of the dashboard."""
+
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return for_model(model_admin.model)
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        found = bucket(self.value())
+        if found is None or found.model is not queryset.model:
+            return queryset.none()
+        return queryset.filter(pk__in=found.pks)

@@ -1,0 +1,69 @@
+"""The editorial admin's forms: why a change was made, the flag reason, and the edit-conflict check."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+
+from nrfsite.editorial.diff import word_diff
+
+VERSION_FIELD = "opened_version"
+
+
+class FlagForm(forms.Form):
+    reason = forms.CharField(max_length=300, help_text="Shown to readers beside the flagged text.")
+
+
+REASON_FIELD = "change_reason"
+
+
+class ChangeReasonFormMixin:
+    """An optional "why" for the revision this save makes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[REASON_FIELD] = forms.CharField(
+            required=False, max_length=300, label="Reason for this change",
+            help_text="Optional; kept in the history beside who and when (e.g. 'BBC, 3 March 2025, confirms it').",
+            widget=forms.TextInput(attrs={"size": 60}),
+        )
+
+
+class VersionedFormMixin:
+    """Optimistic locking: the form remembers the version it was opened on and refuses a save made on an older
+    one, keeping what the editor typed and showing what changed in the meantime."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[VERSION_FIELD] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, initial=self.instance.version
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get(VERSION_FIELD)
+        current = type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk).first()
+        if current is None or opened is None or current.version == opened:
+            return cleaned
+        latest = current.history.select_related("history_user").order_by("-history_date").first()
+        who = latest.history_user.get_username() if latest and latest.history_user else "someone"
+        when = latest.history_date.strftime("%-d %B %Y at %H:%M") if latest else "meanwhile"
+        changes = []
+        for name in self.changed_data:
+            if name == VERSION_FIELD or name not in self.fields:
+                continue
+            field = type(self.instance)._meta.get_field(name) if name in {
+                f.name for f in type(self.instance)._meta.fields} else None
+            if field is None:
+                continue
+            theirs = field.value_from_object(current)
+            if theirs != cleaned.get(name):
+                changes.append(format_html("<li><strong>{}</strong>: {}</li>", field.verbose_name,
+                                           word_diff(theirs, cleaned.get(name))))
+        # The next save is a deliberate one: the form now carries the version just shown.
+        self.data = self.data.copy()
+        self.data[self.add_prefix(VERSION_FIELD)] = current.version
+        raise ValidationError(format_html(
+            "Changed by {} on {} since you opened it. Your text is kept below; the differences between their "
+            "version and yours (<del>theirs</del> <ins>yours</ins>) are: <ul>{}</ul>Check them, then save again to "
+            "keep your version.", who, when, format_html_join("", "{}", ((c,) for c in changes)) or "(none)",
+        ), code="edit_conflict")

@@ -1,0 +1,165 @@
+"""What needs an editor's attention: the queues of the admin dashboard, each item with why it is listed.
+
+The queues are a registry: the generic ones (flagged, review overdue, "as of" aged, drafts) are built
+here for any Reviewable or Publishable model, and each app registers the queues of its own models in
+its AppConfig.ready() (`entities/queues.py`, `events/queues.py`, `sources/queues.py`), including queues
+only it can compute (uncited statements, stale claims…). The dashboard lists them by urgency.
+
+Every queue is a function of `today`, so tests pin the date. Ageing rules:
+- review overdue: last reviewed (or, never reviewed, created) more than `review_every` days ago;
+- "as of" aged: the end of the `as_of` period is more than `review_every` days ago, and the item has not
+  been reviewed within `review_every` days (a review takes it off the queue until it ages again).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+SHOWN_PER_BUCKET = 5
+
+# Urgency: the dashboard's order, most urgent first; queues of one urgency keep their registration order.
+FLAGGED, AS_OF_AGED, REVIEW_DUE, CONTRADICTED, UNCITED, STALE_CLAIM, DRAFT, UNARCHIVED = range(10, 90, 10)
+
+
+@dataclass
+class Item:
+    obj: object
+    why: str
+
+
+@dataclass
+class Bucket:
+    """One queue as it stands today: its items, most pressing first."""
+
+    key: str
+    title: str
+    model: type
+    items: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.items)
+
+    @property
+    def pks(self):
+        return [item.obj.pk for item in self.items]
+
+    @property
+    def url(self):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + f"?attention={self.key}"
+
+    @property
+    def shown(self):
+        return self.items[:SHOWN_PER_BUCKET]
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    title: str
+    model: type
+    build: callable  # today -> [Item]
+    urgency: int
+    order: int
+
+
+_queues = {}
+
+
+def register(key, *, model, title, build, urgency):
+    """Add a queue: `build(today)` returns its items. Registering a key again replaces it."""
+    order = _queues[key].order if key in _queues else len(_queues)
+    _queues[key] = Queue(key, title, model, build, urgency, order)
+
+
+def registered():
+    return sorted(_queues.values(), key=lambda queue: (queue.urgency, queue.order))
+
+
+def _bucket(queue, today):
+    return Bucket(queue.key, queue.title, queue.model, queue.build(today))
+
+
+def buckets(today=None, *, models=None):
+    """Every queue (of the given models), most urgent first; empty queues included."""
+    today = today or datetime.date.today()
+    return [_bucket(queue, today) for queue in registered() if models is None or queue.model in models]
+
+
+def bucket(key, today=None):
+    queue = _queues.get(key)
+    return _bucket(queue, today or datetime.date.today()) if queue else None
+
+
+def for_model(model):
+    """The queue keys and titles that list this model, for its changelist filter."""
+    return [(queue.key, queue.title) for queue in registered() if queue.model is model]
+
+
+# Generic queues -------------------------------------------------------------------
+
+
+def days_ago(value, today):
+    return (today - value).days
+
+
+def _review_due(obj, today):
+    last = obj.reviewed_on or obj.created_at.date()
+    return days_ago(last, today) > obj.review_every
+
+
+def flagged(model, related=()):
+    def build(today):
+        queryset = model.objects.filter(needs_update=True).order_by("flagged_on", "pk").select_related(*related)
+        return [Item(obj, f"flagged {obj.flagged_on_partial or 'undated'}: {obj.update_reason or 'no reason given'}")
+                for obj in queryset]
+    return build
+
+
+def review_overdue(model, related=()):
+    def build(today):
+        items = []
+        for obj in model.objects.filter(needs_update=False).select_related(*related).order_by("reviewed_on", "pk"):
+            if _review_due(obj, today):
+                since = f"last reviewed {obj.reviewed_on:%-d %B %Y}" if obj.reviewed_on else "never reviewed"
+                items.append(Item(obj, f"{since}; to be checked every {obj.review_every} days"))
+        return items
+    return build
+
+
+def as_of_aged(model, related=()):
+    def build(today):
+        items = []
+        for obj in model.objects.filter(as_of__isnull=False).select_related(*related).order_by("as_of", "pk"):
+            as_of = obj.as_of_partial
+            recently_reviewed = obj.reviewed_on and days_ago(obj.reviewed_on, today) <= obj.review_every
+            if days_ago(as_of.last_day, today) > obj.review_every and not recently_reviewed:
+                items.append(Item(obj, f"as of {as_of}: older than {obj.review_every} days"))
+        return items
+    return build
+
+
+def drafts(model, related=()):
+    def build(today):
+        queryset = model.objects.drafts().order_by("-updated_at").select_related(*related)
+        return [Item(obj, f"draft, last changed {obj.updated_at:%-d %B %Y}") for obj in queryset]
+    return build
+
+
+def register_review_queues(model, label, *, related=()):
+    """The three queues of a Reviewable model: flagged, "as of" aged, review overdue."""
+    name = model._meta.model_name
+    register(f"flagged-{name}", model=model, title=f"{label} flagged as needing an update",
+             build=flagged(model, related), urgency=FLAGGED)
+    register(f"asof-{name}", model=model, title=f"{label} whose “as of” date has aged",
+             build=as_of_aged(model, related), urgency=AS_OF_AGED)
+    register(f"review-{name}", model=model, title=f"{label} due for review",
+             build=review_overdue(model, related), urgency=REVIEW_DUE)
+
+
+def register_draft_queue(model, label, *, related=()):
+    """The queue of a Publishable model's drafts, waiting for a reviewer."""
+    register(f"draft-{model._meta.model_name}", model=model, title=f"{label} waiting for review (drafts)",
+             build=drafts(model, related), urgency=DRAFT)

@@ -1,0 +1,75 @@
+"""Editorial writes: publish, unpublish, mark reviewed, flag, restore. Each leaves a revision saying who and why."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from nrfsite.core.dates import PartialDate
+from nrfsite.core.publishing import Status
+
+
+def _save(obj, *, user, reason, fields=None):
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save(update_fields=fields) if fields else obj.save()
+
+
+def mark_published(obj, user):
+    """Set the published state on an unsaved object: status, who, when, nothing pending."""
+    obj.status = Status.PUBLISHED
+    obj.pending_review = False
+    obj.published_at = timezone.now()
+    obj.published_by = user
+
+
+def publishable_publish(*, obj, user):
+    """Make a draft public; records who and when."""
+    if obj.status == Status.PUBLISHED:
+        return False
+    mark_published(obj, user)
+    _save(obj, user=user, reason=f"Published by {user.get_username()}")
+    return True
+
+
+def publishable_unpublish(*, obj, user):
+    """Take a published item off the public site (it becomes a draft again)."""
+    if obj.status != Status.PUBLISHED:
+        return False
+    obj.status = Status.DRAFT
+    obj.pending_review = False
+    _save(obj, user=user, reason=f"Unpublished by {user.get_username()}")
+    return True
+
+
+def reviewable_mark_reviewed(*, obj, user, note="", today=None):
+    """Checked against the sources today: clears the flag; the item leaves the review queue."""
+    obj.reviewed_on = today or datetime.date.today()
+    obj.reviewed_by = user
+    obj.needs_update = False
+    obj.update_reason = ""
+    obj.flagged_on_partial = None
+    reason = f"Marked reviewed by {user.get_username()}" + (f": {note}" if note else "")
+    _save(obj, user=user, reason=reason)
+
+
+def reviewable_flag(*, obj, user, reason, today=None):
+    """Flag as needing an update, with the reason readers will see and today's date."""
+    obj.needs_update = True
+    obj.update_reason = reason
+    obj.flagged_on_partial = PartialDate.from_date(today or datetime.date.today())
+    _save(obj, user=user, reason=f"Flagged by {user.get_username()}: {reason}")
+
+
+@transaction.atomic
+def history_restore(*, record, user):
+    """Bring an item back to an earlier revision, or back from deletion; the restore is itself a revision."""
+    instance = record.instance
+    model = type(instance)
+    current = model._default_manager.filter(pk=instance.pk).first()
+    if current is not None and hasattr(current, "version"):
+        instance.version = current.version  # the save raises it past what editors have open
+    when = record.history_date.strftime("%-d %B %Y %H:%M")
+    verb = "Restored the revision of" if current is not None else "Brought back from deletion, as of"
+    _save(instance, user=user, reason=f"{verb} {when} ({user.get_username()})")
+    return instance

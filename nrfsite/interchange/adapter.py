@@ -1,0 +1,92 @@
+"""django-import-export's side of the admin's CSV buttons, answered by our importer.
+
+The admin's import and export views stay django-import-export's own (preview, confirm, permissions); what
+they call on a resource (`import_data`, the file format's `create_dataset`) is answered here, by the
+strict all-or-nothing importer, and our report is handed back as the Result those views render.
+"""
+
+from collections import defaultdict
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from import_export.formats import base_formats
+from import_export.results import Error, Result, RowResult
+
+from nrfsite.interchange import dialect
+from nrfsite.interchange.report import ImportFailed
+
+
+class CSVFormat(base_formats.CSV):
+    """CSV for the admin: read as bytes so our decoder reports encoding problems, and keeps line numbers."""
+
+    encoding = None
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        table = dialect.parse(dialect.decode(in_stream, self.encoding))
+        width = len(table.header)
+        dataset = tablib.Dataset(headers=table.header)
+        for _line, cells in table.rows:
+            dataset.append((cells + [""] * width)[:width])
+        dataset.nrf_table = table
+        return dataset
+
+
+class AdminImportMixin:
+    """`import_data`, the entry point the admin calls, run through `run_import` in one transaction."""
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        """django-import-export's entry point (the admin), answered by our importer."""
+        table = getattr(dataset, "nrf_table", None)
+        if table is None:
+            table = dialect.Table(list(dataset.headers or []), [
+                (number + 2, ["" if cell is None else str(cell) for cell in row])
+                for number, row in enumerate(dataset)
+            ])
+        file_name = kwargs.get("file_name") or self.file_name
+        user = kwargs.get("user")
+        reason = f"CSV import: {file_name}"
+        try:
+            with transaction.atomic():
+                report = self.run_import(table, file_name=file_name, user=user, reason=reason)
+                if report.errors or dry_run:
+                    raise ImportFailed([report])
+        except ImportFailed as rollback:
+            report = rollback.reports[0]
+        return self.as_result(report)
+
+    def as_result(self, report):
+        """Our report as django-import-export's Result, for the admin's preview and confirm pages."""
+        result = Result()
+        result.diff_headers = report.header or self.get_export_headers()
+        file_errors = [error for error in report.errors if not error.line]
+        for error in file_errors:
+            result.append_base_error(Error(str(error)))
+        by_line = defaultdict(dict)
+        for error in report.errors:
+            if error.line:
+                by_line[error.line].setdefault(error.column or NON_FIELD_ERRORS, []).append(error.message)
+        values = {row.line: row.values for row in report.rows}
+        for line in sorted(by_line):
+            result.append_invalid_row(
+                line, dict(zip(result.diff_headers, values.get(line, []), strict=False)), ValidationError(by_line[line])
+            )
+        if not report.errors:
+            for row in report.rows:
+                row_result = RowResult()
+                row_result.import_type = {"new": RowResult.IMPORT_TYPE_NEW, "update": RowResult.IMPORT_TYPE_UPDATE,
+                                          "skip": RowResult.IMPORT_TYPE_SKIP}[row.kind]
+                row_result.object_repr = row.key
+                row_result.diff = row.values
+                row_result.instance = row.instance
+                row_result.object_id = getattr(row_result.instance, "pk", None)
+                result.append_row_result(row_result)
+                result.increment_row_result_total(row_result)
+        result.totals[RowResult.IMPORT_TYPE_INVALID] = len(by_line)
+        return result

@@ -1,0 +1,45 @@
+"""Import and export buttons for a model's admin, backed by its BundleResource."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+from import_export.forms import ImportForm
+
+from nrfsite.interchange.adapter import CSVFormat
+from nrfsite.interchange.dialect import CSVFileError
+
+
+class SizedImportForm(ImportForm):
+    """The admin's import form, refusing a file over IMPORT_MAX_UPLOAD_BYTES before reading it."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                f"The file is {filesizeformat(upload.size)}; imports take up to {filesizeformat(limit)}. "
+                "Split it, or import it on the command line with import_bundle."
+            )
+        return upload
+
+
+class CSVAdminMixin(ImportExportModelAdmin):
+    """CSV import (with the dry-run preview before confirm) and export of the filtered changelist.
+
+    Import and export each need their own permission (`<app>.import_<model>`,
+    `<app>.export_<model>`), so an editor can be allowed one without the other.
+    """
+
+    import_form_class = SizedImportForm
+    import_formats = [CSVFormat]
+    export_formats = [base_formats.CSV]
+    import_error_display = ("message",)
+    skip_admin_log = False
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, CSVFileError):
+            form.add_error("import_file", str(error))
+        else:
+            super().add_data_read_fail_error_to_form(form, error)

@@ -1,0 +1,119 @@
+"""Bundles: the whole dataset as a folder of CSV files, one per model, plus a manifest.
+
+`export_bundle` writes the files in dependency order; `import_bundle` reads
+them back in that order in one transaction, so a bundle loads completely or
+not at all. The seed dataset under `fixtures/` is such a bundle.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.db import transaction
+from tqdm import tqdm
+
+from nrfsite.interchange import dialect
+from nrfsite.interchange.registry import resource_classes
+from nrfsite.interchange.report import ImportFailed, ImportReport
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+def _progress(iterable, *, total, desc, enabled):
+    if not enabled:
+        return iterable
+    return tqdm(iterable, total=total, desc=desc, unit=" rows", leave=False, file=sys.stderr)
+
+
+def export_bundle(directory, *, progress=False):
+    """Write every model's CSV file and the manifest into `directory`; return {file name: row count}."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for resource_class in resource_classes():
+        resource = resource_class()
+        rows = resource.export_rows()
+        total = resource.get_queryset().count() if progress else None
+        path = directory / resource.file_name
+        count = -1
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            for cells in _progress(rows, total=total and total + 1, desc=resource.file_name, enabled=progress):
+                dialect.write([cells], stream)
+                count += 1
+        counts[resource.file_name] = count
+    manifest = {"format": "nrfsite-bundle", "format_version": FORMAT_VERSION, "files": counts}
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    return counts
+
+
+def read_manifest(directory):
+    path = Path(directory) / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise dialect.CSVFileError(f"{MANIFEST} is not valid JSON: {error}") from None
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise dialect.CSVFileError(
+            f"{MANIFEST} says format version {manifest.get('format_version')!r}; this site reads version {FORMAT_VERSION}."
+        )
+    return manifest
+
+
+def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progress=False, reason=None):
+    """Import every CSV file of a bundle in one transaction; return the reports, one per file.
+
+    Nothing is written if any file has an error, or with `dry_run`.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise dialect.CSVFileError(f"{directory} is not a folder.")
+    resources = [resource_class() for resource_class in resource_classes()]
+    known = {resource.file_name for resource in resources}
+    reports = []
+    try:
+        manifest = read_manifest(directory)
+    except dialect.CSVFileError as error:
+        return [ImportReport(MANIFEST, errors=[dialect.CellError(MANIFEST, 0, "", str(error))])]
+    for path in sorted(directory.glob("*.csv")):
+        if path.name not in known:
+            reports.append(ImportReport(path.name, errors=[dialect.CellError(
+                path.name, 0, "", f"Unknown file: a bundle holds {', '.join(sorted(known))}."
+            )]))
+    present = [resource for resource in resources if (directory / resource.file_name).exists()]
+    if not present and not reports:
+        raise dialect.CSVFileError(f"{directory} holds none of the bundle's files ({', '.join(sorted(known))}).")
+    try:
+        with transaction.atomic():
+            for resource in _progress(present, total=len(present), desc="bundle", enabled=progress):
+                name = resource.file_name
+                try:
+                    table = dialect.parse(dialect.decode((directory / name).read_bytes(), encoding))
+                except dialect.CSVFileError as error:
+                    reports.append(ImportReport(name, errors=[dialect.CellError(name, 0, "", str(error))]))
+                    continue
+                report = resource.run_import(
+                    table, file_name=name, user=user, reason=reason or f"CSV import: {directory.name}/{name}",
+                    keep_rows=False,
+                )
+                del table
+                reports.append(report)
+            if dry_run or any(report.errors for report in reports):
+                raise ImportFailed(reports)
+    except ImportFailed:
+        pass
+    if manifest:
+        _check_counts(manifest, reports)
+    return reports
+
+
+def _check_counts(manifest, reports):
+    """A file with fewer rows than its manifest says was cut short: say so."""
+    for report in reports:
+        expected = manifest.get("files", {}).get(report.file)
+        if expected is not None and len(report.rows) != expected and not report.errors:
+            report.errors.append(dialect.CellError(
+                report.file, 0, "", f"{MANIFEST} lists {expected} rows but the file has {len(report.rows)}."
+            ))

@@ -1,0 +1,24 @@
+"""Child sets: rows of another model that each row of a file owns, written as one `;`-separated cell."""
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ChildSet:
+    """Rows of another model owned by each row of this file, as one `;`-separated cell.
+
+    `participants = actor:nrf; counterpart:taliban` makes the event's
+    participations exactly those; `sources = wapo-2021, p. 2; bbc-2021`
+    makes its citations exactly those. With `derive`, the set comes from the
+    row itself instead of a column (a section's citations from its markers).
+    """
+
+    column: str
+    model: type
+    parent: str  # the child's foreign key to the row's model
+    parse_item: callable = None  # (resource, text) -> (key tuple, {field: value}); raises ValueError
+    render_item: callable = None  # child -> text
+    child_key: callable = None  # child -> key tuple
+    derive: callable = None  # (resource, obj) -> list of item texts
+    related_name: str = ""
+

@@ -1,0 +1,127 @@
+"""The one CSV dialect of every import, export and download: decoding, rows with line numbers, safe cells, errors.
+
+Nothing here knows a model; the importer and the exporters are built on it.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+
+# A cell a spreadsheet would run as a formula starts with one of these.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+@dataclass(frozen=True, order=True)
+class CellError:
+    """One reason a file cannot be imported, with where it is: "events.csv, line 12, column date: …"."""
+
+    file: str
+    line: int  # 0 when the error is about the whole file
+    column: str
+    message: str
+
+    def __str__(self):
+        where = [self.file or "the file"]
+        if self.line:
+            where.append(f"line {self.line}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class CSVFileError(ValueError):
+    """A file that cannot be read as CSV at all (binary, wrong encoding, empty)."""
+
+
+# Cells -----------------------------------------------------------------
+
+
+def escape_cell(text):
+    """Neutralise a cell a spreadsheet would run as a formula, reversibly.
+
+    A cell starting with = + - @ tab or carriage return gets a leading
+    apostrophe (spreadsheets show it as text); a cell that already starts with
+    an apostrophe gets one more, so `unescape_cell` can always undo exactly
+    what was added.
+    """
+    if text and (text.startswith(FORMULA_TRIGGERS) or text.startswith(ESCAPE)):
+        return ESCAPE + text
+    return text
+
+
+def unescape_cell(text):
+    """Undo `escape_cell`: drop one leading apostrophe."""
+    if text and text.startswith(ESCAPE):
+        return text[1:]
+    return text
+
+
+# Files -----------------------------------------------------------------
+
+
+def decode(data, encoding=None):
+    """Bytes of a CSV file as text: UTF-8 with or without BOM unless told otherwise.
+
+    Raises CSVFileError with a sentence a user can act on for a binary file, an
+    empty file, or bytes that are not in the encoding.
+    """
+    if isinstance(data, str):
+        text = data
+    else:
+        if not data.strip():
+            raise CSVFileError("The file is empty.")
+        if b"\x00" in data[:8192]:
+            raise CSVFileError(
+                "This is not a text file (it contains NUL bytes): export the sheet as CSV, UTF-8, and try again."
+            )
+        codec = encoding or "utf-8-sig"
+        try:
+            text = data.decode(codec)
+        except LookupError:
+            raise CSVFileError(f'Unknown encoding "{encoding}".') from None
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            hint = "" if encoding else ' Save it as "CSV UTF-8", or give its encoding (e.g. --encoding cp1256).'
+            raise CSVFileError(
+                f"The file is not valid {codec}: byte 0x{data[error.start]:02x} on line {line} cannot be read.{hint}"
+            ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise CSVFileError("The file is empty.")
+    return text
+
+
+@dataclass
+class Table:
+    """A parsed CSV file: its header and its rows, each with the line it starts on."""
+
+    header: list
+    rows: list  # [(line, [cells])]
+
+
+def parse(text):
+    """Split CSV text into a header and rows; Windows line endings and cells spanning lines are fine."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows = []
+    header = None
+    line = 1
+    try:
+        for cells in reader:
+            if header is None:
+                header = [cell.strip() for cell in cells]
+            elif any(cell.strip() for cell in cells):
+                rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise CSVFileError(f"Line {reader.line_num}: this is not well-formed CSV ({error}).") from None
+    if not header or not any(header):
+        raise CSVFileError("The file has no header row.")
+    return Table(header, rows)
+
+
+def write(rows, stream):
+    """Write rows of cells (strings, already escaped) to a text stream: the one CSV dialect our exports use."""
+    writer = csv.writer(stream, lineterminator="\r\n")  # RFC 4180; also makes csv quote a lone "\r"
+    writer.writerows(rows)

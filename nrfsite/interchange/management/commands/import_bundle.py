@@ -1,0 +1,48 @@
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from nrfsite.interchange.bundle import import_bundle
+from nrfsite.interchange.dialect import CSVFileError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a bundle (a folder of CSV files as export_bundle writes them) in one transaction. "
+        "Every error is reported with file, line and column; if there is any, nothing is written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", help="The bundle folder.")
+        parser.add_argument("--dry-run", action="store_true", help="Check and report without writing anything.")
+        parser.add_argument("--encoding", help="The files' encoding if not UTF-8, e.g. cp1256 for Excel on Windows.")
+        parser.add_argument("--user", help="Username the revisions are recorded under.")
+
+    def handle(self, *args, directory, dry_run, encoding, user, **options):
+        started = time.monotonic()
+        if user:
+            try:
+                user = get_user_model().objects.get(username=user)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f'No user "{user}".') from None
+        try:
+            reports = import_bundle(
+                directory, dry_run=dry_run, user=user, encoding=encoding, progress=self.stderr.isatty()
+            )
+        except CSVFileError as error:
+            raise CommandError(str(error)) from error
+        errors = [error for report in reports for error in report.errors]
+        for report in reports:
+            self.stdout.write(f"  {report.summary()}")
+        for error in errors:
+            self.stderr.write(f"  {error}")
+        totals = {kind: sum(report.count(kind) for report in reports) for kind in ("new", "update", "skip")}
+        counts = f"{totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged"
+        elapsed = f"{time.monotonic() - started:.1f} s"
+        if errors:
+            raise CommandError(f"{len(errors)} error(s): nothing was imported ({counts} if fixed; {elapsed}).")
+        if dry_run:
+            self.stdout.write(self.style.WARNING(f"Dry run: nothing was written. Would import {counts} ({elapsed})."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Imported {counts} in one transaction ({elapsed})."))

@@ -1,0 +1,54 @@
+"""What an import did or would do: each row's outcome, every error, and the exception that rolls it back."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    line: int
+    kind: str  # new, update, skip, error
+    key: str
+    values: list
+    changes: list = field(default_factory=list)  # column names that change
+    instance: object = None  # the model object, for the admin's preview
+
+
+@dataclass
+class ImportReport:
+    """What one file's import did, or would do: counts, rows and every error."""
+
+    file: str
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    header: list = field(default_factory=list)
+    keep_rows: bool = True  # False: keep each row's line, kind and key, not its cells and object
+
+    def add_row(self, line, kind, key, cells, changes=(), instance=None):
+        if not self.keep_rows:
+            cells, changes, instance = [], [], None
+        outcome = RowOutcome(line, kind, key, cells, list(changes), instance)
+        self.rows.append(outcome)
+        return outcome
+
+    def count(self, kind):
+        return sum(1 for row in self.rows if row.kind == kind)
+
+    @property
+    def totals(self):
+        return {kind: self.count(kind) for kind in ("new", "update", "skip")}
+
+    def summary(self):
+        totals = self.totals
+        return (
+            f"{self.file}: {totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged, "
+            f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}"
+        )
+
+
+class ImportFailed(Exception):
+    """Raised inside the import transaction to roll it back; carries the reports."""
+
+    def __init__(self, reports):
+        super().__init__("import rolled back")
+        self.reports = reports
+

@@ -1,0 +1,68 @@
+"""`BundleResource`: a model's CSV shape, with the strict importer and the streaming exporter behind it.
+
+Each app's `resources.py` declares a subclass: its columns (django-import-export `Field`s made with the
+helpers of `columns`), its natural key and its child sets (`participants`, `sources`), and registers it
+with `registry` in its AppConfig.ready(). The admin's import/export buttons, the `import_bundle` and
+`export_bundle` commands and public downloads all go through these classes.
+"""
+
+from import_export import resources
+
+from nrfsite.interchange import dialect
+from nrfsite.interchange.adapter import AdminImportMixin
+from nrfsite.interchange.columns import LIST_SEPARATOR
+from nrfsite.interchange.importer import ImporterMixin
+
+EXPORT_CHUNK = 2000  # rows read (with their children) at a time when exporting
+
+
+class BundleResource(AdminImportMixin, ImporterMixin, resources.ModelResource):
+    """A model's CSV shape, and the strict bulk importer and streaming exporter behind it."""
+
+    file_name = ""  # its file in a bundle: "events.csv"
+    key_columns = ("slug",)  # the natural key, as column names
+    child_sets = ()  # ChildSet specs
+    self_reference = ""  # a column naming a row of the same model (entities' parent), resolved after insert
+    markup_columns = ()  # columns holding markup, checked by `check_markup` instead of their field validators
+    select_related = ()
+    prefetch_related = ()
+    order_by = ("slug",)
+
+    @property
+    def model(self):
+        return self._meta.model
+
+    # Export -----------------------------------------------------------------
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related(*self.select_related).prefetch_related(
+            *self.prefetch_related, *(child.related_name for child in self.child_sets if child.column)
+        ).order_by(*self.order_by)
+
+    def export_field(self, field, instance, **kwargs):
+        child_set = next((c for c in self.child_sets if c.column and c.column == field.column_name), None)
+        if child_set is not None:
+            return dialect.escape_cell(self.render_child_set(child_set, instance))
+        value = super().export_field(field, instance, **kwargs)
+        return dialect.escape_cell("" if value is None else str(value))
+
+    def export_rows(self, queryset=None):
+        """The header, then each row's cells (escaped), streamed in chunks: memory does not grow with the table."""
+        queryset = self.filter_export(self.get_queryset() if queryset is None else queryset)
+        yield self.get_export_headers()
+        for obj in self.iter_queryset(queryset):
+            yield self.export_resource(obj)
+
+    def iter_queryset(self, queryset):
+        """The rows in one pass, EXPORT_CHUNK at a time, each chunk with its prefetched children.
+
+        django-import-export pages a prefetching queryset with LIMIT/OFFSET (its workaround from before
+        Django 4.1 let iterator() prefetch), so every page re-reads all the rows before it: on PostgreSQL,
+        exporting 100,000 events (501,055 rows) ran over 10 minutes, against 129 s in one pass.
+        """
+        yield from queryset.iterator(chunk_size=EXPORT_CHUNK)
+
+    def render_child_set(self, child_set, obj):
+        children = getattr(obj, child_set.related_name).all()
+        return f"{LIST_SEPARATOR} ".join(sorted(child_set.render_item(child) for child in children))
+

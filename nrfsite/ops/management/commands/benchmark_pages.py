@@ -1,0 +1,103 @@
+"""Median response times of the main public pages at growing numbers of events, against a trivial view."""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+
+from entities.models import Entity
+from events.models import Event
+from events.resources import EventResource
+from nrfsite.interchange import dialect
+from nrfsite.ops.benchmark import make_references, synthetic_rows, write_files
+
+PAGES = [
+    ("home", "/"),
+    ("timeline", "/events/"),
+    ("timeline, filtered", "/events/?place=bench-place-1&date_from=2022&certainty=reported"),
+    ("timeline, CSV of a filter", "/events/?place=bench-place-1&format=csv"),
+    ("entity page (actor)", "/entities/bench-actor-0/"),
+    ("entity page (place)", "/entities/bench-place-1/"),
+    ("event page", "/events/bench-event-0000001/"),
+    ("source page", "/sources/bench-source-0/"),
+    ("entity list", "/entities/"),
+    ("search", "/search/?q=synthetic+event+12"),
+]
+BASELINE = ("trivial view (robots.txt)", "/robots.txt")
+
+
+def grow_to(n, have, directory):
+    """Import events `have`..`n` (synthetic, published) through our importer, in one transaction."""
+    rows = list(synthetic_rows(n))[have:]
+    write_files(iter(rows), directory)
+    table = dialect.parse((directory / "events.csv").read_text(encoding="utf-8"))
+    with transaction.atomic():
+        report = EventResource().run_import(table, file_name="events.csv", reason="benchmark")
+        if report.errors:
+            raise CommandError(f"Synthetic events refused: {report.errors[0]}")
+
+
+def median_ms(client, url, runs):
+    client.get(url)  # warm caches and connections
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}")
+    return statistics.median(times)
+
+
+class Command(BaseCommand):
+    help = (
+        "Median time of the main public pages at N events (1k, 10k, 100k by default), each with two participants "
+        "and two citations, served by Django's test client, against a trivial view served the same way. Run it on an "
+        "empty scratch database (make bench-pages does)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--events", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+        parser.add_argument("--runs", type=int, default=15, help="Requests per page and size; the median is reported.")
+
+    def handle(self, *args, events, runs, **options):
+        if Event.objects.exists() or Entity.objects.exists():
+            raise CommandError("The database has content: run the benchmark on an empty scratch database.")
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        # Measure the pages themselves: with the page cache on, every request after the first is a cache hit.
+        settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+        make_references()
+        client = Client(HTTP_HOST="localhost")
+        results = {}
+        have = 0
+        with tempfile.TemporaryDirectory() as tmp:
+            for n in sorted(events):
+                grow_to(n, have, Path(tmp))
+                have = n
+                baseline = median_ms(client, BASELINE[1], runs)
+                results[n] = {"baseline": baseline}
+                for name, url in PAGES:
+                    results[n][name] = median_ms(client, url, runs)
+                self.stderr.write(f"N = {n:,} measured")
+        sizes = sorted(events)
+        self.stdout.write(
+            f"### Public pages on {connection.vendor}, page cache off (median of {runs} requests, ms; "
+            "ratio to the trivial view)"
+        )
+        self.stdout.write(f"Python {sys.version.split()[0]}; CPU count {os.cpu_count()}")
+        self.stdout.write("")
+        self.stdout.write("| page | " + " | ".join(f"{n:,} events" for n in sizes) + " |")
+        self.stdout.write("|---|" + "---:|" * len(sizes))
+        self.stdout.write(f"| {BASELINE[0]} | " + " | ".join(f"{results[n]['baseline']:.1f} ms" for n in sizes) + " |")
+        for name, _url in PAGES:
+            cells = [f"{results[n][name]:.1f} ms ({results[n][name] / results[n]['baseline']:.0f}×)" for n in sizes]
+            self.stdout.write(f"| {name} | " + " | ".join(cells) + " |")

@@ -1,0 +1,43 @@
+import tempfile
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from entities.models import Entity
+from nrfsite.interchange.bundle import import_bundle
+from nrfsite.ops.benchmark import make_references, synthetic_rows, write_files
+
+
+class Command(BaseCommand):
+    help = (
+        "Add N synthetic published events (each with two participants and two citations, among 300 places, "
+        "200 actors and 500 sources it creates once) through the bundle importer: data for load and page tests. "
+        "Never run it on a real site's database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("count", type=int)
+        parser.add_argument("--start", type=int, default=0, help="Number of the first event (to add more later).")
+        parser.add_argument("--bundle-only", metavar="DIR", help="Only write the bundle to DIR, do not import it.")
+
+    def handle(self, *args, count, start, bundle_only, **options):
+        started = time.monotonic()
+        if not Entity.objects.filter(slug="bench-place-0").exists():
+            make_references()
+        rows = list(synthetic_rows(start + count))[start:]
+        with tempfile.TemporaryDirectory() as tmp:
+            directory = Path(bundle_only) if bundle_only else Path(tmp)
+            write_files(iter(rows), directory)
+            for name in ("plain_events.csv", "plain_participations.csv", "plain_citations.csv"):
+                (directory / name).unlink()
+            if bundle_only:
+                self.stdout.write(f"Wrote {count:,} events to {directory / 'events.csv'}.")
+                return
+            reports = import_bundle(directory, reason="Synthetic events")
+        errors = [error for report in reports for error in report.errors]
+        if errors:
+            raise CommandError(f"The synthetic events were refused: {errors[0]}")
+        self.stdout.write(self.style.SUCCESS(
+            f"Added {count:,} synthetic events in {time.monotonic() - started:.1f} s."
+        ))

@@ -1,0 +1,51 @@
+"""Filters of public lists that reach across apps: an entity list filtered by its events and provinces."""
+
+import django_filters
+from django.db.models import Q
+
+from entities.filters import EntityFilterSet
+from entities.models import Entity
+from nrfsite.core.filters import FastSelect, PartialDateBoundFilter
+from nrfsite.core.publishing import Status
+
+
+def provinces(request=None):
+    return Entity.objects.published().places().filter(iso_code__startswith="AF-").order_by("name")
+
+
+class EntityListFilterSet(EntityFilterSet):
+    """The entity list's filters: name and kind (the entities app's), province and event dates (through events)."""
+
+    province = django_filters.ModelChoiceFilter(
+        queryset=provinces, method="in_province", label="Active in province", to_field_name="slug",
+        empty_label="any province", widget=FastSelect,
+    )
+    events_from = PartialDateBoundFilter(bound="from", method="with_events", label="Has events from")
+    events_to = PartialDateBoundFilter(bound="to", method="with_events", label="Has events until")
+
+    class Meta(EntityFilterSet.Meta):
+        fields = ["q", "kind", "province"]
+
+    def in_province(self, queryset, name, place):
+        """Entities with a published event there, or a published statement naming it (active region)."""
+        return queryset.filter(
+            Q(participations__event__status=Status.PUBLISHED, participations__event__location=place)
+            | Q(participations__event__status=Status.PUBLISHED, participations__event__location__parent=place)
+            | Q(statements__status=Status.PUBLISHED, statements__value_entity=place)
+            | Q(pk=place.pk)
+        ).distinct()
+
+    def with_events(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset, so from/to bound the same event
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        start, end = self.form.cleaned_data.get("events_from"), self.form.cleaned_data.get("events_to")
+        if start or end:
+            condition = Q(participations__event__status=Status.PUBLISHED)
+            if start:
+                condition &= Q(participations__event__date__gte=start.value)
+            if end:
+                condition &= Q(participations__event__date__lte=end.last_day)
+            queryset = queryset.filter(condition).distinct()
+        return queryset

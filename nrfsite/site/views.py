@@ -1,0 +1,111 @@
+"""Site-wide pages: home, search, robots.txt, error pages."""
+
+import datetime
+from itertools import chain
+
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from entities import presenters as entity_pages
+from entities.models import Entity, Section, Statement
+from entities.selectors import published_statements
+from events.models import Event
+from events.presenters import event_views
+from events.selectors import published_events
+from nrfsite.site.search import search
+from sources.models import Source
+from sources.references import References
+
+HOME_ENTITY = "nrf"
+RESULTS_PER_GROUP = 50
+
+
+@require_GET
+def home(request):
+    today = datetime.date.today()
+    references = References()
+    nrf = Entity.objects.published().filter(slug=HOME_ENTITY).first()
+    profile = []
+    lead = None
+    if nrf is not None:
+        statements = list(published_statements().filter(subject=nrf))
+        profile = entity_pages.infobox(statements, references, today)[:6]
+        lead = next(iter(entity_pages.sections(nrf, references)), None)
+    latest = event_views(published_events().order_by("-date", "-slug")[:6], references)
+    recent = sorted(
+        chain(
+            Statement.objects.published().select_related("subject", "property").order_by("-updated_at")[:8],
+            Section.objects.published().select_related("entity").order_by("-updated_at")[:8],
+            Event.objects.published().order_by("-updated_at")[:8],
+        ),
+        key=lambda item: item.updated_at, reverse=True,
+    )[:8]
+    counts = {
+        "entities": Entity.objects.published().count(),
+        "events": Event.objects.published().count(),
+        "sources": Source.objects.published().count(),
+        "statements": Statement.objects.published().count(),
+    }
+    return render(request, "home.html", {
+        "nrf": nrf, "profile": profile, "lead": lead, "latest": latest, "recent": [_recent(item) for item in recent],
+        "counts": counts, "references": references,
+    })
+
+
+def _recent(item):
+    if isinstance(item, Statement):
+        return {"when": item.updated_at, "text": f"{item.subject.name}: {item.property.label}",
+                "url": reverse("entities:detail", args=[item.subject.slug])}
+    if isinstance(item, Section):
+        return {"when": item.updated_at, "text": f"{item.entity.name}: {item.title or 'introduction'}",
+                "url": reverse("entities:detail", args=[item.entity.slug])}
+    return {"when": item.updated_at, "text": item.title, "url": reverse("events:detail", args=[item.slug])}
+
+
+@require_GET
+def search_view(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = {"entities": [], "events": [], "sources": []}
+    if query:
+        results["entities"] = list(search(
+            Entity.objects.published(), ["name", "slug", "description", "aliases__name"], query
+        ).order_by("name")[:RESULTS_PER_GROUP])
+        results["events"] = list(search(
+            Event.objects.published(), ["title", "summary", "casualty_note"], query
+        ).select_related("event_type").order_by("date", "slug")[:RESULTS_PER_GROUP])
+        results["sources"] = list(search(
+            Source.objects.published(), ["key", "title", "authors", "publisher"], query
+        ).order_by("key")[:RESULTS_PER_GROUP])
+    total = sum(len(group) for group in results.values())
+    return render(request, "search.html", {"search_query": query, "results": results, "total": total})
+
+
+@require_GET
+def healthz(request):
+    """200 when the app can query its database, 503 otherwise; never cached."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any database failure is "unhealthy"
+        response = JsonResponse({"status": "error", "database": type(error).__name__}, status=503)
+    else:
+        response = JsonResponse({"status": "ok", "database": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", "Allow: /",
+             f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def server_error(request):
+    """The 500 page, rendered without context processors or database access."""
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
