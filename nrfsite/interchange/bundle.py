@@ -85,6 +85,7 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
     present = [resource for resource in resources if (directory / resource.file_name).exists()]
     if not present and not reports:
         raise dialect.CSVFileError(f"{directory} holds none of the bundle's files ({', '.join(sorted(known))}).")
+    created_in_import = {}  # rows a file creates that a later file names (citations, participations)
     try:
         with transaction.atomic():
             for resource in _progress(present, total=len(present), desc="bundle", enabled=progress):
@@ -96,7 +97,7 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
                     continue
                 report = resource.run_import(
                     table, file_name=name, user=user, reason=reason or f"CSV import: {directory.name}/{name}",
-                    keep_rows=False,
+                    keep_rows=False, created_in_import=created_in_import,
                 )
                 del table
                 reports.append(report)

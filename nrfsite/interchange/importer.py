@@ -137,7 +137,7 @@ class ImporterMixin(WriterMixin):
             return None
         return IMPORT_CHUNK
 
-    def run_import(self, table, *, file_name=None, user=None, reason="", keep_rows=True):
+    def run_import(self, table, *, file_name=None, user=None, reason="", keep_rows=True, created_in_import=None):
         """Import one parsed file; call inside a transaction and roll back if the report has errors.
 
         Rows are checked and written a chunk at a time inside the caller's transaction. After the
@@ -145,8 +145,14 @@ class ImporterMixin(WriterMixin):
         names every bad row; the caller's rollback removes what earlier chunks wrote. With
         `keep_rows=False` the report keeps each row's line, kind and key but not its cells and
         object (the admin's preview shows them; a bundle of 100,000 events cannot hold them all).
+
+        `created_in_import` ({model: set of pks}) is shared by the files of one bundle: a row an earlier
+        file created (a citation written through statements.csv's `sources` cell) counts as new when a
+        later file (statement_citations.csv) names it, so an import into an empty database reports
+        every row as new.
         """
         file_name = file_name or self.file_name
+        self.created_in_import = created_in_import
         report = ImportReport(file_name, header=list(table.header), keep_rows=keep_rows)
         self.reset_caches()
         if not self.check_header(table, report):

@@ -41,6 +41,8 @@ class WriterMixin:
                 child_plans.append((child_set, obj, desired, before is None))
             if before is not None:
                 kind = "update" if changes or child_changed else "skip"
+                if obj.pk in self.created_earlier(model):
+                    kind = "new"  # an earlier file of this import created it: it is new to the database
             outcome = report.add_row(row.line, kind, self.describe_obj(obj), row.cells, changes, instance=obj)
             if deferred_parent:
                 obj._deferred_parent = deferred_parent
@@ -87,6 +89,12 @@ class WriterMixin:
             for obj in created:
                 widget.add(getattr(obj, widget.field), obj)
 
+    created_in_import = None
+
+    def created_earlier(self, model):
+        """The pks of `model` rows that earlier files of the same import created."""
+        return self.created_in_import.get(model, ()) if self.created_in_import else ()
+
     def fix_self_references(self, objs):
         if not self.self_reference:
             return
@@ -122,6 +130,8 @@ class WriterMixin:
                             to_create.append(child_model(**{parent_attname: obj.pk}, **values))
                     to_delete.extend(child for k, child in have.items() if k not in desired)
                 child_model._default_manager.bulk_create(to_create, batch_size=BATCH)
+                if self.created_in_import is not None:
+                    self.created_in_import.setdefault(child_model, set()).update(child.pk for child in to_create)
                 history.objects.bulk_create(
                     history_rows(child_model, to_create, kind="+", user=user, reason=reason)
                     + history_rows(child_model, to_delete, kind="-", user=user, reason=reason),

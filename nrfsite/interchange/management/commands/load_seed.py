@@ -29,6 +29,9 @@ class Command(BaseCommand):
             self.stderr.write(f"  {error}")
         if errors:
             raise CommandError(f"The seed bundle has {len(errors)} error(s); nothing was loaded.")
+        if options["verbosity"] >= 1:
+            for report in reports:  # the vocabulary files say "unchanged" when the migrations already made it
+                self.stdout.write(f"  {report.summary()}")
         totals = {kind: sum(report.count(kind) for report in reports) for kind in ("new", "update", "skip")}
         verb = "Would load" if dry_run else "Loaded"
         self.stdout.write(self.style.SUCCESS(
