@@ -99,22 +99,21 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
                     table, file_name=name, user=user, reason=reason or f"CSV import: {directory.name}/{name}",
                     keep_rows=False, created_in_import=created_in_import,
                 )
+                # Inside the transaction: a file cut short must roll the whole bundle back, not be noticed after.
+                _check_count(manifest, report, len(table.rows))
                 del table
                 reports.append(report)
             if dry_run or any(report.errors for report in reports):
                 raise ImportFailed(reports)
     except ImportFailed:
         pass
-    if manifest:
-        _check_counts(manifest, reports)
     return reports
 
 
-def _check_counts(manifest, reports):
-    """A file with fewer rows than its manifest says was cut short: say so."""
-    for report in reports:
-        expected = manifest.get("files", {}).get(report.file)
-        if expected is not None and len(report.rows) != expected and not report.errors:
-            report.errors.append(dialect.CellError(
-                report.file, 0, "", f"{MANIFEST} lists {expected} rows but the file has {len(report.rows)}."
-            ))
+def _check_count(manifest, report, rows):
+    """A file with another number of rows than its manifest says was cut short or added to: say so."""
+    expected = (manifest or {}).get("files", {}).get(report.file)
+    if expected is not None and rows != expected:
+        report.errors.append(dialect.CellError(
+            report.file, 0, "", f"{MANIFEST} lists {expected} rows but the file has {rows}."
+        ))

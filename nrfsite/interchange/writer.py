@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from nrfsite.interchange import dialect
 from nrfsite.interchange.signals import rows_imported
@@ -41,6 +42,8 @@ class WriterMixin:
                 child_plans.append((child_set, obj, desired, before is None))
             if before is not None:
                 kind = "update" if changes or child_changed else "skip"
+                if child_changed and not changes:
+                    changed.append(obj)  # its citations or participants changed: so did the item readers see
                 if obj.pk in self.created_earlier(model):
                     kind = "new"  # an earlier file of this import created it: it is new to the database
             outcome = report.add_row(row.line, kind, self.describe_obj(obj), row.cells, changes, instance=obj)
@@ -59,6 +62,13 @@ class WriterMixin:
                 obj.version += 1
             if changed:
                 changed_fields.add("version")
+        # bulk_update() skips auto_now: set it, so the feed, the sitemap and "Recently updated" see the change.
+        for auto_now in (f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)):
+            if changed:
+                now = timezone.now()
+                for obj in changed:
+                    setattr(obj, auto_now.attname, now)
+                changed_fields.add(auto_now.attname)
         try:
             with transaction.atomic():
                 model._default_manager.bulk_create(created, batch_size=BATCH)

@@ -110,3 +110,56 @@ def test_a_large_import_gives_postgresqls_planner_the_new_row_counts():
     assert estimates["events_event"] >= 1200
     assert estimates["events_participation"] >= 2400
     assert estimates["events_historicalevent"] >= 1200
+
+
+def test_a_manifest_count_mismatch_leaves_the_database_unchanged(tmp_path):
+    make_full_dataset()
+    export(tmp_path / "bundle")
+    events = (tmp_path / "bundle" / "events.csv").read_text(encoding="utf-8").replace(
+        "Taliban claim control of Panjshir", "Taliban claim control of all Panjshir")
+    (tmp_path / "bundle" / "events.csv").write_text(events, encoding="utf-8")
+    manifest = (tmp_path / "bundle" / "manifest.json").read_text()
+    (tmp_path / "bundle" / "manifest.json").write_text(manifest.replace('"events.csv": 2', '"events.csv": 3'))
+    before = export(tmp_path / "before")
+
+    ok, _out, err = import_(tmp_path / "bundle")
+
+    assert not ok
+    assert "events.csv: manifest.json lists 3 rows but the file has 2." in err
+    assert export(tmp_path / "after") == before  # the changed title was not written either
+
+
+def test_an_imported_change_moves_updated_at_so_feeds_and_sitemaps_see_it(tmp_path, client):
+    make_full_dataset()
+    export(tmp_path)
+    event = Event.objects.get(slug="taliban-claim-panjshir")
+    stamped = event.updated_at
+    rows = (tmp_path / "events.csv").read_text(encoding="utf-8").replace(
+        "Taliban claim control of Panjshir", "Taliban claim full control of Panjshir")
+    (tmp_path / "events.csv").write_text(rows, encoding="utf-8")
+
+    ok, _out, err = import_(tmp_path)
+
+    assert ok, err
+    event.refresh_from_db()
+    assert event.updated_at > stamped
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"<lastmod>{event.updated_at.date().isoformat()}</lastmod>" in sitemap
+
+
+def test_a_change_to_an_events_participants_alone_moves_its_updated_at(tmp_path):
+    make_full_dataset()
+    export(tmp_path)
+    event = Event.objects.get(slug="taliban-claim-panjshir")
+    stamped, version = event.updated_at, event.version
+    rows = (tmp_path / "events.csv").read_text(encoding="utf-8").replace("claimant:taliban; denier:nrf", "claimant:taliban")
+    (tmp_path / "events.csv").write_text(rows, encoding="utf-8")
+    (tmp_path / "participations.csv").unlink()  # the file would put the denier back
+    (tmp_path / "manifest.json").unlink()
+
+    ok, _out, err = import_(tmp_path)
+
+    assert ok, err
+    event.refresh_from_db()
+    assert (event.updated_at > stamped, event.version) == (True, version + 1)
+    assert [p.role for p in event.participations.all()] == ["claimant"]
