@@ -142,8 +142,10 @@ class EditorialAdmin(SimpleHistoryAdmin):
             editorial.publishable_publish(obj=obj, user=request.user)
             self.message_user(request, f"“{obj}” is published.", messages.SUCCESS)
         elif step == "unpublish" and self.publishable:
-            editorial.publishable_unpublish(obj=obj, user=request.user)
-            self.message_user(request, f"“{obj}” is a draft again.", messages.SUCCESS)
+            if editorial.publishable_unpublish(obj=obj, user=request.user):
+                self.message_user(request, f"“{obj}” is a draft again: readers no longer see it.", messages.SUCCESS)
+            else:
+                self.message_user(request, f"“{obj}” was not public: there was nothing to unpublish.", messages.WARNING)
         elif step == "review" and self.reviewable:
             editorial.reviewable_mark_reviewed(obj=obj, user=request.user, note=request.POST.get("note", "")[:200])
             self.message_user(request, f"“{obj}” is marked reviewed.", messages.SUCCESS)

@@ -33,8 +33,12 @@ def publishable_publish(*, obj, user):
 
 
 def publishable_unpublish(*, obj, user):
-    """Take a published item off the public site (it becomes a draft again)."""
-    if obj.status != Status.PUBLISHED:
+    """Take an item off the public site: it becomes a draft, and nothing of it stays public.
+
+    An item whose change awaits review is a draft whose last published version readers still see:
+    unpublishing it withdraws that version too. False if the public saw nothing of it.
+    """
+    if obj.status != Status.PUBLISHED and not obj.pending_review:
         return False
     obj.status = Status.DRAFT
     obj.pending_review = False

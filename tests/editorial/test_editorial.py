@@ -340,3 +340,32 @@ def test_draft_and_uncited_queues_list_what_belongs_and_nothing_else():
     assert bucket("draft-section").pks == [draft.pk]
     assert bucket("uncited-section").pks == [uncited.pk]
     assert bucket("uncited-event").pks == [bare_event.pk]
+
+
+def test_unpublishing_a_section_whose_change_awaits_review_takes_its_old_text_off_the_public_page(client, section):
+    client.force_login(member("Editor"))
+    client.post(change_url(section), section_form(section, body="New text."))
+    assert "Old text." in client.get("/entities/nrf/").content.decode()  # readers keep the published text
+    client.force_login(member("Reviewer"))
+
+    response = client.post(reverse("admin:entities_section_workflow", args=[section.pk, "unpublish"]), follow=True)
+
+    assert "is a draft again" in response.content.decode()
+    client.logout()
+    public = client.get("/entities/nrf/").content.decode()
+    assert "Old text." not in public and "New text." not in public
+
+
+def test_bulk_unpublish_counts_a_pending_item_and_says_so_for_a_draft(client, section):
+    client.force_login(member("Editor"))
+    client.post(change_url(section), section_form(section, body="New text."))
+    never_published = SectionFactory(entity=section.entity, title="Draft", position=2, body="Draft.", status="draft")
+    client.force_login(member("Reviewer"))
+
+    response = client.post(reverse("admin:entities_section_changelist"), {
+        "action": "unpublish_selected", "_selected_action": [section.pk, never_published.pk]}, follow=True)
+
+    assert "Unpublished 1 item(s)." in response.content.decode()
+    response = client.post(reverse("admin:entities_section_workflow", args=[never_published.pk, "unpublish"]),
+                           follow=True)
+    assert "was not public: there was nothing to unpublish" in response.content.decode()
