@@ -5,28 +5,49 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+# Where `make run` and `make serve` listen: `make run PORT=8080`, `make serve HOST=0.0.0.0`.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Host names Django accepts there: DJANGO_ALLOWED_HOSTS if you set it, else the local names;
+# plus HOST when it is not 127.0.0.1 or localhost.
+comma := ,
+LOCAL_HOSTS := localhost,127.0.0.1,[::1]
+SITE_HOSTS := $(if $(DJANGO_ALLOWED_HOSTS),$(DJANGO_ALLOWED_HOSTS),$(LOCAL_HOSTS))$(addprefix $(comma),$(filter-out 127.0.0.1 localhost,$(HOST)))
 # The local admin login `make run` creates (printed when it starts).
 ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= nrfsite-local-admin
 
 
-.PHONY: install run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages
+.PHONY: install install-app system-packages run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Two stamps: the application's requirements (enough for run, serve, bench) and the dev/test tools
+# on top (install, test, lint, format). `make run` after `make test` installs nothing; `make test`
+# after `make run` adds the tools.
+APP_STAMP := $(VENV)/.installed-app
+DEV_STAMP := $(VENV)/.installed-dev
+
+$(APP_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): $(APP_STAMP) requirements.txt requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed ## create the virtualenv and install the pinned requirements
+install-app: $(APP_STAMP) ## create the virtualenv and install the application's pinned requirements
 
-run: install ## migrate, load the seed, create a local admin login, serve on 127.0.0.1:8000
+install: $(DEV_STAMP) ## the same plus the test and lint tools (requirements-dev.txt)
+
+system-packages: ## check for (and install, when root or sudo allows) Chromium, Java, nginx, postgresql-client
+	bash scripts/system-packages.sh
+
+run: install-app ## migrate, load the seed, create a local admin login, serve on $(HOST):$(PORT) (default 127.0.0.1:8000)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_seed
 	$(PY) manage.py ensure_local_admin --username $(ADMIN_USER) --password $(ADMIN_PASSWORD)
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_ALLOWED_HOSTS="$(SITE_HOSTS)" $(PY) manage.py runserver $(HOST):$(PORT)
 
 SECRET_FILE := .secret_key
 
@@ -34,31 +55,33 @@ $(SECRET_FILE):
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-serve: install $(SECRET_FILE) ## production mode on 127.0.0.1:8000: collectstatic, migrate, seed, gunicorn
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_SECURE_HTTPS=false \
-	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost $(PY) manage.py collectstatic --no-input -v0
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_SECURE_HTTPS=false \
-	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_SECURE_HTTPS=false \
-	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost $(PY) manage.py load_seed
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_SECURE_HTTPS=false \
-	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost $(VENV)/bin/gunicorn -c gunicorn.conf.py nrfsite.wsgi
+# Production mode on plain HTTP: debug off, the generated secret key, HTTPS-only settings off.
+SERVE_ENV = DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" DJANGO_SECURE_HTTPS=false \
+	DJANGO_ALLOWED_HOSTS="$(SITE_HOSTS)"
 
-test: install ## run the whole test suite (DATABASE_URL picks the engine; SQLite by default)
-	$(PY) -m pytest
+serve: install-app $(SECRET_FILE) ## production mode on $(HOST):$(PORT): collectstatic, migrate, seed, gunicorn
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	$(SERVE_ENV) $(PY) manage.py load_seed
+	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py nrfsite.wsgi
 
-lint: install ## ruff lint and format check
+# /usr/sbin is on PATH for the nginx fault test: Debian puts nginx there, outside a normal user's PATH.
+test: system-packages install ## run the whole test suite (DATABASE_URL picks the engine; SQLite by default)
+	PATH="$$PATH:/usr/sbin" $(PY) -m pytest
+
+lint: install ## ruff lint and format check, and the import layers (import-linter, pyproject.toml)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff format --check .
 
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-migrations-check: install ## fail if a model change has no migration
+migrations-check: install-app ## fail if a model change has no migration
 	$(PY) manage.py makemigrations --check --dry-run
 
-reset-db: install ## delete the local SQLite database and migrate afresh
+reset-db: install-app ## delete the local SQLite database and migrate afresh
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 	$(PY) manage.py migrate --no-input
 
@@ -69,12 +92,12 @@ BENCH_EVENTS ?= 10000 100000
 BENCH_SQLITE := /tmp/nrfsite-bench.sqlite3
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432/nrfsite_bench
 
-bench: install ## CSV benchmark on a scratch SQLite database (BENCH_EVENTS="10000 100000")
+bench: install-app ## CSV benchmark on a scratch SQLite database (BENCH_EVENTS="10000 100000")
 	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --no-input -v0
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py benchmark_csv --events $(BENCH_EVENTS)
 
-bench-postgres: install ## the same on a scratch PostgreSQL database (dropped and recreated)
+bench-postgres: install-app ## the same on a scratch PostgreSQL database (dropped and recreated)
 	psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS nrfsite_bench WITH (FORCE)"
 	psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE nrfsite_bench"
 	DATABASE_URL=$(BENCH_PG) $(PY) manage.py migrate --no-input -v0
@@ -82,7 +105,7 @@ bench-postgres: install ## the same on a scratch PostgreSQL database (dropped an
 
 BENCH_PAGE_EVENTS ?= 1000 10000 100000
 
-bench-pages: install ## median page times at 1k/10k/100k events against a trivial view (scratch SQLite)
+bench-pages: install-app ## median page times at 1k/10k/100k events against a trivial view (scratch SQLite)
 	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --no-input -v0
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py benchmark_pages --events $(BENCH_PAGE_EVENTS)
