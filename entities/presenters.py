@@ -9,7 +9,6 @@ from entities.rules import contradictions
 from entities.selectors import live_sections, published_statements
 from nrfsite.core.dates import format_range
 from nrfsite.core.markup import citation_keys, render
-from nrfsite.core.publishing import Status
 from sources.models import Source
 
 
@@ -82,7 +81,7 @@ def other_statements(statements, references, today):
 
 def inverse_statements(entity, references, today):
     """What others say with this entity as the value: "leader of NRF"."""
-    statements = published_statements().filter(value_entity=entity, subject__status=Status.PUBLISHED).order_by(
+    statements = published_statements().filter(value_entity=entity).order_by(
         "property__infobox_position", "subject__name", "start"
     )
     return [StatementView(s, references.cite_all(s.citations.all()), statement_range(s, today)) for s in statements]
@@ -107,6 +106,7 @@ def sections(entity, references, *, preview=False):
         live_sections(entity)
     )
     keys = {key for section in rows for key in citation_keys(section.body)}
-    sources = {source.key: source for source in Source.objects.filter(key__in=keys)}
+    visible = Source.objects.all() if preview else Source.objects.public()
+    sources = {source.key: source for source in visible.filter(key__in=keys)}
     cite = references.marker_callback(sources)
     return [SectionView(section, render(section.body, cite=cite)) for section in rows]

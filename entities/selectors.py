@@ -1,19 +1,18 @@
 """The querysets entity pages read: what the public may see of statements and sections."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from entities.models import Section, Statement, StatementCitation
 from nrfsite.core.publishing import Status
 
 
 def published_statements():
-    """Published statements whose value and claimant are public too, with what a page shows of them."""
+    """Public statements (Statement.objects.public()) with what a page shows of them: public citations only."""
     return (
-        Statement.objects.published()
-        .filter(Q(value_entity__isnull=True) | Q(value_entity__status=Status.PUBLISHED))
+        Statement.objects.public()
         .select_related("subject", "property", "value_entity", "claimed_by")
         .prefetch_related(
-            Prefetch("citations", queryset=StatementCitation.objects.select_related("source").order_by("pk"))
+            Prefetch("citations", queryset=StatementCitation.objects.public().select_related("source").order_by("pk"))
         )
     )
 

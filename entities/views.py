@@ -29,7 +29,7 @@ class EntityListView(CSVDownloadMixin, FilterView):
     download_name = "entities"
 
     def get_queryset(self):
-        return Entity.objects.published().prefetch_related("aliases").order_by("name")
+        return Entity.objects.public().prefetch_related("aliases").order_by("name")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section="entities", **kwargs)
@@ -44,7 +44,7 @@ class EntityDetailView(DetailView):
     def get_object(self, queryset=None):
         drafts = self.request.user.has_perm("entities.view_entity")
         entity = get_object_or_404(
-            (Entity.objects.all() if drafts else Entity.objects.published()).select_related("parent").prefetch_related(
+            (Entity.objects.all() if drafts else Entity.objects.public()).select_related("parent").prefetch_related(
                 Prefetch("aliases", queryset=Alias.objects.order_by("language", "name"))
             ),
             slug=self.kwargs["slug"],
@@ -72,7 +72,7 @@ class EntityDetailView(DetailView):
             entity_range=entity_range(entity, today),
             preview=self.preview,
             **self.page_parts(entity, references, today),
-            places=list(entity.children.published().order_by("name")) if entity.kind == "place" else [],
+            places=list(entity.children.public().order_by("name")) if entity.kind == "place" else [],
             references=references,
             rtl_aliases=[alias for alias in entity.aliases.all() if alias.direction == "rtl"],
             other_aliases=[alias for alias in entity.aliases.all() if alias.direction != "rtl"],

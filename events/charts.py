@@ -112,7 +112,7 @@ def province_tiles(queryset):
         code = code if (code or "").startswith("AF-") else parent_code
         if code:
             counts[code] = counts.get(code, 0) + by_place[pk]
-    slugs = dict(Entity.objects.published().places().filter(iso_code__startswith="AF-").values_list("iso_code", "slug"))
+    slugs = dict(Entity.objects.public().places().filter(iso_code__startswith="AF-").values_list("iso_code", "slug"))
     peak = max(counts.values(), default=0)
     tiles = []
     for code, name, column, row in PROVINCES:

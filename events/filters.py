@@ -9,14 +9,15 @@ from events.models import Event, EventCitation, EventType
 from nrfsite.core.certainty import Certainty
 from nrfsite.core.filters import FastSelect, PartialDateBoundFilter
 from sources.citations import citing
+from sources.models import Source
 
 
 def places(request=None):
-    return Entity.objects.published().places().order_by("name")
+    return Entity.objects.public().places().order_by("name")
 
 
 def participants(request=None):
-    return Entity.objects.published().exclude(kind="place").order_by("name")
+    return Entity.objects.public().exclude(kind="place").order_by("name")
 
 
 class EventFilterSet(django_filters.FilterSet):
@@ -60,6 +61,8 @@ class EventFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if not Source.objects.public().filter(key=value).exists():
+            return queryset.none()  # a draft's key finds what an unknown key finds: nothing
         return queryset.filter(citing(value, EventCitation, "event", "summary"))
 
     def search(self, queryset, name, value):

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from entities.models import Entity, EntityKind
+from entities.models import Entity, EntityKind, public_entity
 from nrfsite.core.certainty import Certainty
 from nrfsite.core.fields import PartialDateField, partial_date_constraints, range_constraint
 from nrfsite.core.publishing import CONTENT_PERMISSIONS, PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet
@@ -51,6 +51,12 @@ class LocationPrecision(models.TextChoices):
     UNKNOWN = "unknown", "unknown"
 
 
+class EventQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published events whose place and claimant (if any) are public too."""
+        return self.published().filter(public_entity("location", optional=True), public_entity("claimed_by", optional=True))
+
+
 class Event(Publishable):
     """Something that happened on a date: "The Taliban claim control of Panjshir; the NRF denies it" (6 September 2021)."""
 
@@ -88,7 +94,7 @@ class Event(Publishable):
     note = models.TextField(blank=True, help_text='Editorial note: "year inferred from the preceding paragraph".')
 
     history = HistoricalRecords()
-    objects = PublishableQuerySet.as_manager()
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "date_precision", "slug"]
@@ -134,6 +140,12 @@ class Role(models.TextChoices):
     MENTIONED = "mentioned", "mentioned"
 
 
+class ParticipationQuerySet(models.QuerySet):
+    def public(self):
+        """Participations of a public entity (the event's own rule is Event.objects.public())."""
+        return self.filter(public_entity("entity"))
+
+
 class Participation(models.Model):
     """Who took part in an event, and how: the Taliban as claimant, the NRF as denier."""
 
@@ -143,6 +155,7 @@ class Participation(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "role", "id"]

@@ -46,15 +46,17 @@ class EventView:
         return getattr(self.event, name)
 
 
-def marker_sources(texts):
+def marker_sources(texts, *, preview=False):
+    """The sources the [@key] markers of `texts` name: public ones only, unless an editor previews drafts."""
     keys = {key for text in texts for key in citation_keys(text)}
-    return {source.key: source for source in Source.objects.filter(key__in=keys)} if keys else {}
+    visible = Source.objects.all() if preview else Source.objects.public()
+    return {source.key: source for source in visible.filter(key__in=keys)} if keys else {}
 
 
-def event_views(events, references):
+def event_views(events, references, *, preview=False):
     """Views of events in the given order, citing into the page's reference list."""
     events = list(events)
-    cite = references.marker_callback(marker_sources(event.summary for event in events))
+    cite = references.marker_callback(marker_sources((event.summary for event in events), preview=preview))
     views = []
     for event in events:
         summary = render(event.summary, cite=cite) if event.summary else ""

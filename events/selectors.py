@@ -4,21 +4,21 @@ from django.db.models import Prefetch, Q
 
 from entities.models import Entity
 from events.models import Event, EventCitation, Participation
-from nrfsite.core.publishing import Status
 
 
 def published_events(*, drafts=False):
     """Published events (all, for an editor's preview) with everything a timeline shows, in a fixed number of
     queries."""
     return (
-        (Event.objects.all() if drafts else Event.objects.published())
+        (Event.objects.all() if drafts else Event.objects.public())
         .select_related("event_type__parent", "location__parent", "claimed_by")
         .prefetch_related(
             Prefetch(
                 "participations",
-                queryset=Participation.objects.filter(entity__status=Status.PUBLISHED).select_related("entity"),
+                queryset=Participation.objects.public().select_related("entity"),
             ),
-            Prefetch("citations", queryset=EventCitation.objects.select_related("source").order_by("pk")),
+            Prefetch("citations", queryset=(EventCitation.objects.all() if drafts else EventCitation.objects.public())
+                     .select_related("source").order_by("pk")),
         )
     )
 

@@ -54,8 +54,8 @@ class EventDetailView(DetailView):
     def get_context_data(self, **kwargs):
         references = References()
         context = super().get_context_data(**kwargs)
-        context.update(section="events", preview=self.preview, view=event_views([self.object], references)[0],
-                       references=references)
+        view = event_views([self.object], references, preview=self.preview)[0]
+        context.update(section="events", preview=self.preview, view=view, references=references)
         return context
 
 
@@ -70,7 +70,7 @@ class EventFeed(Feed):
         return reverse("events:list")
 
     def items(self):
-        return Event.objects.published().select_related("event_type").order_by("-date", "-updated_at")[:50]
+        return Event.objects.public().select_related("event_type").order_by("-date", "-updated_at")[:50]
 
     def item_title(self, item):
         return f"{item.date_partial}: {item.title}"

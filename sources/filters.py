@@ -7,7 +7,7 @@ from sources.models import Affiliation, Source, SourceType
 
 
 def publishers(request=None):
-    return [(p, p) for p in Source.objects.published().exclude(publisher="").order_by("publisher")
+    return [(p, p) for p in Source.objects.public().exclude(publisher="").order_by("publisher")
             .values_list("publisher", flat=True).distinct()]
 
 

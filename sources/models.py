@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from nrfsite.core.fields import PartialDateField, partial_date_constraints
 from nrfsite.core.markup import KEY_PATTERN
-from nrfsite.core.publishing import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet
+from nrfsite.core.publishing import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet, Status
 
 validate_key = RegexValidator(
     rf"^{KEY_PATTERN}$",
@@ -39,6 +39,10 @@ class Affiliation(models.TextChoices):
 
 
 class SourceQuerySet(PublishableQuerySet):
+    def public(self):
+        """What readers may see of sources: the published ones. Every public page, list and download uses it."""
+        return self.published()
+
     def without_archive(self):
         return self.filter(archive_url="")
 
@@ -87,6 +91,12 @@ class Source(Publishable):
         return reverse("sources:detail", args=[self.key])
 
 
+class CitationQuerySet(models.QuerySet):
+    def public(self):
+        """Citations a reader may follow: those of a published source (the cited fact's own rule is its model's)."""
+        return self.filter(source__status=Status.PUBLISHED)
+
+
 class Citation(models.Model):
     """Where in a source a fact is found. Concrete subclasses live with the thing cited."""
 
@@ -99,6 +109,8 @@ class Citation(models.Model):
     locator = models.CharField(max_length=100, blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".')
     quote = models.TextField(blank=True, help_text="The passage that supports the fact, in the original language.")
     quote_translation = models.TextField(blank=True, help_text="An English translation of the quote, if needed.")
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         abstract = True

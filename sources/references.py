@@ -10,7 +10,7 @@ reference links back to each of them.
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 
 @dataclass
@@ -86,7 +86,8 @@ class References:
         def cite(marker):
             source = sources_by_key.get(marker.key)
             if source is None:
-                return format_html('<sup class="fn fn-missing">[{}?]</sup>', marker.key)
+                # No key: a marker naming a draft source reads like one naming no source, never its key.
+                return mark_safe('<sup class="fn fn-missing">[?]</sup>')
             return self.cite(source, locator=marker.locator).html()
 
         return cite

@@ -1,6 +1,7 @@
 """The CSV shape of sources, and what every resource of a citing model shares: source keys and citations."""
 
-from nrfsite.core.markup import citation_keys
+from nrfsite.core.markup import citation_keys, keep_citations
+from nrfsite.interchange import dialect
 from nrfsite.interchange.children import ChildSet
 from nrfsite.interchange.columns import KeyWidget, date, partial_date, ref, text
 from nrfsite.interchange.resources import BundleResource
@@ -53,6 +54,15 @@ class CitingResource(BundleResource):
     def reset_caches(self):
         super().reset_caches()
         self.source_keys.reset()
+
+    def export_field(self, field, instance, **kwargs):
+        if self.for_public and field.column_name in self.markup_columns:
+            # A marker naming a draft source would put its key in a public file: only public ones stay.
+            if not hasattr(self, "_public_keys"):
+                self._public_keys = set(Source.objects.public().values_list("key", flat=True))
+            text = keep_citations(getattr(instance, field.attribute) or "", self._public_keys)
+            return dialect.escape_cell(text)
+        return super().export_field(field, instance, **kwargs)
 
     def check_markup(self, values):
         problems = []

@@ -20,7 +20,7 @@ class SourceListView(CSVDownloadMixin, FilterView):
     download_name = "sources"
 
     def get_queryset(self):
-        return Source.objects.published().order_by("key")
+        return Source.objects.public().order_by("key")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section="sources", **kwargs)
@@ -33,7 +33,7 @@ class SourceDetailView(DetailView):
     slug_url_kwarg = "key"
 
     def get_queryset(self):
-        return Source.objects.all() if self.request.user.has_perm("sources.view_source") else Source.objects.published()
+        return Source.objects.all() if self.request.user.has_perm("sources.view_source") else Source.objects.public()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section="sources", preview=not self.object.is_published, **kwargs)

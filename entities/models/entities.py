@@ -14,6 +14,7 @@ from nrfsite.core.publishing import (
     PUBLISHABLE_PERMISSIONS,
     Publishable,
     PublishableQuerySet,
+    Status,
 )
 
 
@@ -25,9 +26,32 @@ class EntityKind(models.TextChoices):
     TOPIC = "topic", "topic"
 
 
+def public_entity(path="", *, optional=False):
+    """The condition that the entity at `path` ("subject", "location"; "" for the row itself) is public:
+    published, and so is the place it lies in. With `optional`, no entity there is fine too.
+
+    This is the one rule of what readers may see of entities; every model that names an entity builds
+    its `public()` on it, so a draft's name, slug or text never reaches a public surface.
+    """
+    prefix = f"{path}__" if path else ""
+    condition = Q(**{f"{prefix}status": Status.PUBLISHED}) & (
+        Q(**{f"{prefix}parent__isnull": True}) | Q(**{f"{prefix}parent__status": Status.PUBLISHED})
+    )
+    return (Q(**{f"{path}__isnull": True}) | condition) if optional else condition
+
+
 class EntityQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published entities whose parent place (if any) is published too."""
+        return self.filter(public_entity())
+
     def places(self):
         return self.filter(kind=EntityKind.PLACE)
+
+
+class AliasQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(public_entity("entity"))
 
 
 class Entity(Publishable):
@@ -141,6 +165,7 @@ class Alias(models.Model):
     note = models.CharField(max_length=200, blank=True, help_text='What kind of name: "abbreviation", "former name".')
 
     history = HistoricalRecords()
+    objects = AliasQuerySet.as_manager()
 
     class Meta:
         ordering = ["entity", "language", "name"]

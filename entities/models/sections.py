@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from entities.models.entities import Entity
+from entities.models.entities import Entity, public_entity
 from nrfsite.core.fields import partial_date_constraints
 from nrfsite.core.publishing import (
     CONTENT_PERMISSIONS,
@@ -16,6 +16,12 @@ from nrfsite.core.publishing import (
 )
 from sources.citations import validate_markers
 from sources.models import Citation
+
+
+class SectionQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published sections of a public entity."""
+        return self.published().filter(public_entity("entity"))
 
 
 class Section(Publishable, Reviewable):
@@ -34,7 +40,7 @@ class Section(Publishable, Reviewable):
     note = models.TextField(blank=True, help_text="Editorial note on the text (e.g. what the source repeated).")
 
     history = HistoricalRecords()
-    objects = PublishableQuerySet.as_manager()
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["entity", "position", "id"]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from entities.models.entities import Entity
+from entities.models.entities import Entity, public_entity
 from nrfsite.core.certainty import Certainty
 from nrfsite.core.fields import PartialDateField, partial_date_constraints, range_constraint
 from nrfsite.core.publishing import (
@@ -73,6 +73,15 @@ class Rank(models.TextChoices):
     DEPRECATED = "deprecated", "deprecated (superseded; kept, greyed)"
 
 
+class StatementQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published statements about a public entity whose value and claimant (if any) are public too."""
+        return self.published().filter(
+            public_entity("subject"), public_entity("value_entity", optional=True),
+            public_entity("claimed_by", optional=True),
+        )
+
+
 class Statement(Publishable, Reviewable):
     """One sourced claim about an entity: "Ahmad Massoud leads the NRF since 17 August 2021"."""
 
@@ -123,7 +132,7 @@ class Statement(Publishable, Reviewable):
     note = models.TextField(blank=True, help_text="A note for readers: how sources disagree, how a date was inferred.")
 
     history = HistoricalRecords()
-    objects = PublishableQuerySet.as_manager()
+    objects = StatementQuerySet.as_manager()
 
     class Meta:
         ordering = ["subject", "property", "start"]

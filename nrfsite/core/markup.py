@@ -83,6 +83,25 @@ def citation_keys(text):
     return list(dict.fromkeys(cite.key for cite in parse_citations(text)))
 
 
+def keep_citations(text, keep):
+    """The text with only the citations whose key is in `keep`: "a [@x; @y, p. 2]" keeping {"y"} is "a [@y, p. 2]".
+
+    A marker left with no citation goes, with the space before it; text that is not a marker stays as it is.
+    """
+
+    def rewrite(match):
+        cites = _group(match.group("body"))
+        if cites is None:
+            return match.group(0)
+        kept = [f"@{c.key}, {c.locator}" if c.locator else f"@{c.key}" for c in cites if c.key in keep]
+        return f"{match.group('space')}[{'; '.join(kept)}]" if kept else ""
+
+    return _SPACED_MARKER.sub(rewrite, text or "")
+
+
+_SPACED_MARKER = re.compile(r"(?P<space>\s?)" + MARKER.pattern)
+
+
 def _sanitize(fragment):
     return nh3.clean(
         fragment,

@@ -39,7 +39,9 @@ class CSVDownloadMixin:
             return HttpResponseBadRequest("The filters are not valid: " + "; ".join(
                 f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
             ))
-        return stream_csv(self.resource_class(), filterset.qs, self.download_name)
+        resource = self.resource_class()
+        resource.for_public = True
+        return stream_csv(resource, filterset.qs, self.download_name)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

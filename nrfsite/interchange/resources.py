@@ -27,6 +27,7 @@ class BundleResource(AdminImportMixin, ImporterMixin, resources.ModelResource):
     select_related = ()
     prefetch_related = ()
     order_by = ("slug",)
+    for_public = False  # a public download: subclasses leave out what readers may not see (draft sources' keys)
 
     @property
     def model(self):

@@ -10,7 +10,7 @@ from nrfsite.core.publishing import Status
 
 
 def provinces(request=None):
-    return Entity.objects.published().places().filter(iso_code__startswith="AF-").order_by("name")
+    return Entity.objects.public().places().filter(iso_code__startswith="AF-").order_by("name")
 
 
 class EntityListFilterSet(EntityFilterSet):

@@ -9,7 +9,6 @@ from entities.views import EntityDetailView, EntityListView
 from events.models import Event, EventCitation
 from events.presenters import event_views
 from events.selectors import events_of
-from nrfsite.core.publishing import Status
 from nrfsite.site.filters import EntityListFilterSet
 from sources.citations import citing
 from sources.views import SourceDetailView
@@ -29,7 +28,7 @@ class EntityPage(EntityDetailView):
         parts = super().page_parts(entity, references, today)  # the infobox and sections cite first
         events = events_of(entity)
         timeline = list(events.order_by("-date", "-slug")[:TIMELINE_LIMIT])[::-1]
-        parts["events"] = event_views(timeline, references)
+        parts["events"] = event_views(timeline, references, preview=self.preview)
         parts["events_total"] = len(timeline) if len(timeline) < TIMELINE_LIMIT else events.count()
         return parts
 
@@ -40,15 +39,15 @@ class SourcePage(SourceDetailView):
     def get_context_data(self, **kwargs):
         source = self.object
         statements = (
-            Statement.objects.published().filter(citations__source=source, subject__status=Status.PUBLISHED)
+            Statement.objects.public().filter(citations__source=source)
             .select_related("subject", "property", "value_entity").distinct().order_by("subject__name", "property__slug")
         )
         events = (
-            Event.objects.published().filter(citing(source.key, EventCitation, "event", "summary"))
+            Event.objects.public().filter(citing(source.key, EventCitation, "event", "summary"))
             .select_related("event_type").order_by("date", "slug")
         )
         sections = (
-            Section.objects.published().filter(entity__status=Status.PUBLISHED)
+            Section.objects.public()
             .filter(citing(source.key, SectionCitation, "section", "body"))
             .select_related("entity").order_by("entity__name", "position")
         )

@@ -12,7 +12,7 @@ class EntitySitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Entity.objects.published().order_by("slug")
+        return Entity.objects.public().order_by("slug")
 
     def location(self, item):
         return reverse("entities:detail", args=[item.slug])
@@ -23,7 +23,7 @@ class EntitySitemap(Sitemap):
 
 class EventSitemap(EntitySitemap):
     def items(self):
-        return Event.objects.published().order_by("slug")
+        return Event.objects.public().order_by("slug")
 
     def location(self, item):
         return reverse("events:detail", args=[item.slug])
@@ -33,7 +33,7 @@ class SourceSitemap(EntitySitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Source.objects.published().order_by("key")
+        return Source.objects.public().order_by("key")
 
     def location(self, item):
         return reverse("sources:detail", args=[item.key])

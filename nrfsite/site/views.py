@@ -28,7 +28,7 @@ RESULTS_PER_GROUP = 50
 def home(request):
     today = datetime.date.today()
     references = References()
-    nrf = Entity.objects.published().filter(slug=HOME_ENTITY).first()
+    nrf = Entity.objects.public().filter(slug=HOME_ENTITY).first()
     profile = []
     lead = None
     if nrf is not None:
@@ -38,17 +38,17 @@ def home(request):
     latest = event_views(published_events().order_by("-date", "-slug")[:6], references)
     recent = sorted(
         chain(
-            Statement.objects.published().select_related("subject", "property").order_by("-updated_at")[:8],
-            Section.objects.published().select_related("entity").order_by("-updated_at")[:8],
-            Event.objects.published().order_by("-updated_at")[:8],
+            Statement.objects.public().select_related("subject", "property").order_by("-updated_at")[:8],
+            Section.objects.public().select_related("entity").order_by("-updated_at")[:8],
+            Event.objects.public().order_by("-updated_at")[:8],
         ),
         key=lambda item: item.updated_at, reverse=True,
     )[:8]
     counts = {
-        "entities": Entity.objects.published().count(),
-        "events": Event.objects.published().count(),
-        "sources": Source.objects.published().count(),
-        "statements": Statement.objects.published().count(),
+        "entities": Entity.objects.public().count(),
+        "events": Event.objects.public().count(),
+        "sources": Source.objects.public().count(),
+        "statements": Statement.objects.public().count(),
     }
     return render(request, "home.html", {
         "nrf": nrf, "profile": profile, "lead": lead, "latest": latest, "recent": [_recent(item) for item in recent],
@@ -72,13 +72,13 @@ def search_view(request):
     results = {"entities": [], "events": [], "sources": []}
     if query:
         results["entities"] = list(search(
-            Entity.objects.published(), ["name", "slug", "description", "aliases__name"], query
+            Entity.objects.public(), ["name", "slug", "description", "aliases__name"], query
         ).order_by("name")[:RESULTS_PER_GROUP])
         results["events"] = list(search(
-            Event.objects.published(), ["title", "summary", "casualty_note"], query
+            Event.objects.public(), ["title", "summary", "casualty_note"], query
         ).select_related("event_type").order_by("date", "slug")[:RESULTS_PER_GROUP])
         results["sources"] = list(search(
-            Source.objects.published(), ["key", "title", "authors", "publisher"], query
+            Source.objects.public(), ["key", "title", "authors", "publisher"], query
         ).order_by("key")[:RESULTS_PER_GROUP])
     total = sum(len(group) for group in results.values())
     return render(request, "search.html", {"search_query": query, "results": results, "total": total})

@@ -82,10 +82,11 @@ def test_editor_previews_a_draft_exactly_as_the_page_will_look(client, site):
     assert "Secret event" in html
 
 
-def test_draft_source_cited_by_a_published_fact_shows_as_unpublished(client, site):
+def test_a_citation_of_a_draft_source_is_left_out_of_the_public_page(client, site):
+    # It was listed as "Unpublished source"; readers now see only what public sources back (issue 15).
     html = client.get("/entities/nrf/").content.decode()
 
-    assert html.count('<span class="citation citation-unpublished">Unpublished source</span>') == 1
+    assert "Unpublished source" not in html and "citation-unpublished" not in html
     assert "A public report" in html
 
 
