@@ -3,13 +3,12 @@
 from entities.models import Alias, Entity, Property, Section, SectionCitation, Statement, StatementCitation, unique_key
 from nrfsite.core.markup import parse_citations
 from nrfsite.interchange.columns import boolean, date, decimal, integer, partial_date, ref, text
-from nrfsite.interchange.resources import BundleResource
-from sources.resources import CitingResource, citation_resource, citations_set
+from sources.resources import CitingResource, ContentResource, citation_resource, citations_set
 
 REVIEW_COLUMNS = ("as_of", "reviewed_on", "review_every", "needs_update", "update_reason", "flagged_on")
 
 
-class PropertyResource(BundleResource):
+class PropertyResource(ContentResource):
     """properties.csv: the statement vocabulary, in infobox order."""
 
     file_name = "properties.csv"
@@ -30,7 +29,7 @@ class PropertyResource(BundleResource):
         import_id_fields = ("slug",)
 
 
-class EntityResource(BundleResource):
+class EntityResource(ContentResource):
     """entities.csv: people, organizations, states, places and topics, keyed by slug."""
 
     file_name = "entities.csv"
@@ -59,7 +58,7 @@ class EntityResource(BundleResource):
         import_id_fields = ("slug",)
 
 
-class AliasResource(BundleResource):
+class AliasResource(ContentResource):
     """aliases.csv: other names of an entity, with their language ("prs" Dari, "ps" Pashto)."""
 
     file_name = "aliases.csv"

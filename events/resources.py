@@ -4,11 +4,10 @@ from entities.models import Entity
 from events.models import Event, EventCitation, EventType, Participation, Role
 from nrfsite.interchange.children import ChildSet
 from nrfsite.interchange.columns import integer, partial_date, ref, text
-from nrfsite.interchange.resources import BundleResource
-from sources.resources import CitingResource, citation_resource, citations_set
+from sources.resources import CitingResource, ContentResource, citation_resource, citations_set
 
 
-class EventTypeResource(BundleResource):
+class EventTypeResource(ContentResource):
     """event_types.csv: the two-level taxonomy; `parent` names a top-level type."""
 
     file_name = "event_types.csv"
@@ -87,7 +86,7 @@ class EventResource(CitingResource):
         import_id_fields = ("slug",)
 
 
-class ParticipationResource(BundleResource):
+class ParticipationResource(ContentResource):
     """participations.csv: who took part in an event and how, with a note."""
 
     file_name = "participations.csv"

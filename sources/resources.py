@@ -1,6 +1,8 @@
 """The CSV shape of sources, and what every resource of a citing model shares: source keys and citations."""
 
 from nrfsite.core.markup import citation_keys, keep_citations
+from nrfsite.core.publishing import Publishable, Status
+from nrfsite.editorial.roles import can_review
 from nrfsite.interchange import dialect
 from nrfsite.interchange.children import ChildSet
 from nrfsite.interchange.columns import KeyWidget, date, partial_date, ref, text
@@ -9,7 +11,32 @@ from sources.citations import unknown_keys, unknown_keys_message
 from sources.models import Source
 
 
-class SourceResource(BundleResource):
+class ContentResource(BundleResource):
+    """The resource of every content model: an import writes only what the importing user may write.
+
+    The rule is the editorial one (`can_review`): an Editor never changes what the public sees. By
+    import an Editor may add drafts and change drafts; a row that would publish, or change a published
+    row (or a row of a model with no draft state, which is public at once), is refused with its line.
+    The system (the seed loader, `import_bundle` without --user) writes as a reviewer would.
+    """
+
+    def check_rights(self, row):
+        user = getattr(self, "import_user", None)
+        if user is None or row.kind == "skip" or can_review(user, self.model):
+            return []
+        if not issubclass(self.model, Publishable):
+            return [("", f"Only a reviewer may change {self.model._meta.verbose_name_plural} by import: they have no "
+                         "draft state, so a change would be public at once.")]
+        if row.before is not None and (row.before["status"] == Status.PUBLISHED or row.before["pending_review"]):
+            return [("", "This row is published: only a reviewer may change it by import. An editor's change made "
+                         "in the admin form waits there for review.")]
+        if row.obj.status == Status.PUBLISHED:
+            return [("status", 'Only a reviewer may publish: import the row as "draft" and '
+                               "a reviewer publishes it.")]
+        return []
+
+
+class SourceResource(ContentResource):
     """sources.csv: one row per source, keyed by its citation key."""
 
     file_name = "sources.csv"
@@ -38,7 +65,7 @@ class SourceResource(BundleResource):
         import_id_fields = ("key",)
 
 
-class CitingResource(BundleResource):
+class CitingResource(ContentResource):
     """A resource of a model that cites sources: its `sources` cells and [@key] markers must name known sources.
 
     The source keys are loaded once per file, so checking markers and citations costs no query per row.
@@ -100,7 +127,7 @@ def citation_resource(model, *, parent, parent_model, parent_key="slug"):
     key = (parent, "source", "locator")
     fields = (*key, "quote", "quote_translation")
     file_name = f"{parent}_citations.csv"
-    return type(f"{model.__name__}Resource", (BundleResource,), {
+    return type(f"{model.__name__}Resource", (ContentResource,), {
         "__module__": __name__,
         "__doc__": f"{file_name}: the quoted passage behind each citation of a {parent}.",
         "file_name": file_name,

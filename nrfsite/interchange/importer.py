@@ -46,6 +46,10 @@ class CheckedRow:
     before: dict | None  # the existing row's field values; None for a new row
     child_items: dict
     deferred_parent: str | None  # a self-reference to a row this file creates
+    kind: str = ""  # what writing it does: new, update or skip (see `plan_row`)
+    changes: list = field(default_factory=list)  # the fields it changes
+    child_changed: bool = False
+    child_plans: list = field(default_factory=list)  # [(child set, {child key: values})]
 
 
 class ImporterMixin(WriterMixin):
@@ -153,6 +157,7 @@ class ImporterMixin(WriterMixin):
         """
         file_name = file_name or self.file_name
         self.created_in_import = created_in_import
+        self.import_user = user  # None: the system (the seed loader, a bundle imported without --user)
         report = ImportReport(file_name, header=list(table.header), keep_rows=keep_rows)
         self.reset_caches()
         if not self.check_header(table, report):
@@ -261,8 +266,43 @@ class ImporterMixin(WriterMixin):
             if errors:
                 report.add_row(line, "error", "", cells)
                 continue
-            work.append(CheckedRow(line, cells, obj, before, row.child_items, deferred_parent))
+            checked = CheckedRow(line, cells, obj, before, row.child_items, deferred_parent)
+            try:
+                self.plan_row(checked)
+            except ValueError as error:
+                report.errors.append(dialect.CellError(file_name, line, "", str(error)))
+                report.add_row(line, "error", "", cells)
+                continue
+            refused = self.check_rights(checked)
+            for column, message in refused:
+                report.errors.append(dialect.CellError(file_name, line, column, message))
+            if refused:
+                report.add_row(line, "error", "", cells)
+                continue
+            work.append(checked)
         return work
+
+    def plan_row(self, row):
+        """What writing a checked row does: its kind, the fields it changes, and its child sets' rows."""
+        obj, before = row.obj, row.before
+        if before is not None:
+            row.changes = [name for name, value in snapshot(obj).items() if value != before[name]]
+        for child_set in self.child_sets:
+            desired = self.child_desired(child_set, obj, row.child_items)
+            if desired is None:
+                continue  # the column is not in this file: leave the children as they are
+            if before is not None:
+                have = {child_set.child_key(c) for c in getattr(obj, child_set.related_name).all()}
+                row.child_changed |= have != set(desired)
+            row.child_plans.append((child_set, desired))
+        if before is None or obj.pk in self.created_earlier(self.model):
+            row.kind = "new"  # new to the database (an earlier file of this import may have written it)
+        else:
+            row.kind = "update" if row.changes or row.child_changed else "skip"
+
+    def check_rights(self, row):
+        """A hook: [(column, message)] when the importing user (`import_user`) may not write this row."""
+        return []
 
     def check_header(self, table, report):
         columns = set(self.columns()) | {child.column for child in self.child_sets if child.column}

@@ -19,34 +19,16 @@ class WriterMixin:
     def write(self, work, report, *, user, reason):
         model = self.model
         created, changed, changed_fields = [], [], set()
-        child_plans = []  # (child_set, obj, desired dict or None)
+        child_plans = []  # (child_set, obj, desired dict, is the parent new)
         for row in work:
             obj, before, deferred_parent = row.obj, row.before, row.deferred_parent
             if before is None:
-                kind, changes = "new", []
                 created.append(obj)
-            else:
-                after = snapshot(obj)
-                changes = [name for name in after if after[name] != before[name]]
-                if changes:
-                    changed.append(obj)
-                    changed_fields.update(changes)
-            child_changed = False
-            for child_set in self.child_sets:
-                desired = self.child_desired(child_set, obj, row.child_items)
-                if desired is None:
-                    continue  # the column is not in this file: leave the children as they are
-                if before is not None:
-                    have = {child_set.child_key(c) for c in getattr(obj, child_set.related_name).all()}
-                    child_changed |= have != set(desired)
-                child_plans.append((child_set, obj, desired, before is None))
-            if before is not None:
-                kind = "update" if changes or child_changed else "skip"
-                if child_changed and not changes:
-                    changed.append(obj)  # its citations or participants changed: so did the item readers see
-                if obj.pk in self.created_earlier(model):
-                    kind = "new"  # an earlier file of this import created it: it is new to the database
-            outcome = report.add_row(row.line, kind, self.describe_obj(obj), row.cells, changes, instance=obj)
+            elif row.changes or row.child_changed:
+                changed.append(obj)  # its citations or participants alone changing changes the item readers see
+                changed_fields.update(row.changes)
+            child_plans.extend((child_set, obj, desired, before is None) for child_set, desired in row.child_plans)
+            outcome = report.add_row(row.line, row.kind, self.describe_obj(obj), row.cells, row.changes, instance=obj)
             if deferred_parent:
                 obj._deferred_parent = deferred_parent
                 if before is not None and obj not in changed:

@@ -27,10 +27,10 @@ def statements(subject, prop):
 
 
 def test_load_seed_is_idempotent(seed):
-    assert seed.splitlines()[-1].startswith("Loaded the seed:") and " 0 new" not in seed.splitlines()[-1]
+    assert seed.splitlines()[-1].startswith("Loaded the seed as the system:") and " 0 new" not in seed.splitlines()[-1]
     again = io.StringIO()
     call_command("load_seed", stdout=again)
-    assert "Loaded the seed: 0 new, 0 updated," in again.getvalue()
+    assert "Loaded the seed as the system: 0 new, 0 updated," in again.getvalue()
 
 
 def test_loading_into_an_empty_database_reports_each_row_as_new(seed):

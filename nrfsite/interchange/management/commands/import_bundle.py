@@ -17,7 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("directory", help="The bundle folder.")
         parser.add_argument("--dry-run", action="store_true", help="Check and report without writing anything.")
         parser.add_argument("--encoding", help="The files' encoding if not UTF-8, e.g. cp1256 for Excel on Windows.")
-        parser.add_argument("--user", help="Username the revisions are recorded under.")
+        parser.add_argument(
+            "--user", help="Import as this user: the revisions name them, and their rights apply (an Editor's file may "
+                           "add and change drafts, not publish or change what the public sees). Without it the "
+                           "import writes as the system.",
+        )
 
     def handle(self, *args, directory, dry_run, encoding, user, **options):
         started = time.monotonic()
@@ -33,6 +37,8 @@ class Command(BaseCommand):
         except CSVFileError as error:
             raise CommandError(str(error)) from error
         errors = [error for report in reports for error in report.errors]
+        who = f"as {user.get_username()}, with their rights" if user else "as the system (no --user): no rights checked"
+        self.stdout.write(f"Importing {who}.")
         for report in reports:
             self.stdout.write(f"  {report.summary()}")
         for error in errors:

@@ -11,7 +11,8 @@ SEED = settings.BASE_DIR / "fixtures" / "seed"
 
 class Command(BaseCommand):
     help = (
-        "Load the seed dataset (fixtures/seed, a CSV bundle) through the same importer users use. "
+        "Load the seed dataset (fixtures/seed, a CSV bundle) through the same importer users use, writing as the "
+        "system (no editorial rights apply). "
         "Idempotent: a second run changes nothing."
     )
 
@@ -35,6 +36,6 @@ class Command(BaseCommand):
         totals = {kind: sum(report.count(kind) for report in reports) for kind in ("new", "update", "skip")}
         verb = "Would load" if dry_run else "Loaded"
         self.stdout.write(self.style.SUCCESS(
-            f"{verb} the seed: {totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged "
+            f"{verb} the seed as the system: {totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged "
             f"({time.monotonic() - started:.1f} s)."
         ))

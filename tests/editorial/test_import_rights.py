@@ -1,0 +1,123 @@
+"""An import writes only what its user may write: an Editor never publishes or changes what the public sees by CSV.
+
+The same rule as the admin form (nrfsite.editorial.roles.can_review), for the admin's import button and
+for `import_bundle --user`.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from entities.models import Alias
+from events.models import Event
+from tests.csv_helpers import export, import_, make_full_dataset
+from tests.factories import EventFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "slug,title,date,event_type,status\r\n"
+
+
+def member(role, username):
+    user = UserFactory(is_staff=True, username=username)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def admin_preview(client, text):
+    upload = SimpleUploadedFile("events.csv", text.encode(), content_type="text/csv")
+    return client.post(reverse("admin:events_event_import"), {"resource": 0, "format": 0, "import_file": upload})
+
+
+@pytest.fixture
+def published_event():
+    return EventFactory(slug="clash", title="Clash in Panjshir", event_type__slug="armed-clash-test")
+
+
+def test_an_editors_import_of_a_change_to_a_published_event_is_refused_and_the_public_page_keeps_it(
+        client, published_event):
+    client.force_login(member("Editor", "alice"))
+
+    response = admin_preview(client, HEADER + "clash,Clash in all of Panjshir,2021-08-17,armed-clash-test,published\r\n")
+
+    result = response.context["result"]
+    assert result.has_validation_errors() and "confirm_form" not in response.context
+    assert "This row is published: only a reviewer may change it by import" in response.content.decode()
+    client.logout()
+    assert "Clash in Panjshir" in client.get("/events/clash/").content.decode()
+
+
+def test_an_editors_import_may_not_publish_a_new_row(client, published_event):
+    client.force_login(member("Editor", "alice"))
+
+    response = admin_preview(client, HEADER + "new-one,A new event,2021-09,armed-clash-test,published\r\n")
+
+    assert response.context["result"].has_validation_errors()
+    assert "Only a reviewer may publish" in response.content.decode()
+    assert not Event.objects.filter(slug="new-one").exists()
+
+
+def test_an_editors_import_adds_drafts_the_public_does_not_see(client, published_event):
+    client.force_login(member("Editor", "alice"))
+
+    response = admin_preview(client, HEADER + "new-one,A new event,2021-09,armed-clash-test,draft\r\n")
+    client.post(reverse("admin:events_event_process_import"), response.context["confirm_form"].initial)
+
+    assert Event.objects.get(slug="new-one").status == "draft"
+    client.logout()
+    assert client.get("/events/new-one/").status_code == 404
+
+
+def test_a_reviewers_import_of_the_same_change_is_public_at_once(client, published_event):
+    client.force_login(member("Reviewer", "rita"))
+
+    response = admin_preview(client, HEADER + "clash,Clash in all of Panjshir,2021-08-17,armed-clash-test,published\r\n")
+    client.post(reverse("admin:events_event_process_import"), response.context["confirm_form"].initial)
+
+    client.logout()
+    assert "Clash in all of Panjshir" in client.get("/events/clash/").content.decode()
+
+
+def test_import_bundle_applies_the_rights_of_its_user(tmp_path):
+    make_full_dataset()
+    member("Editor", "alice")
+    member("Reviewer", "rita")
+    export(tmp_path)
+    events = (tmp_path / "events.csv").read_text(encoding="utf-8")
+    (tmp_path / "events.csv").write_text(events.replace("Taliban claim control of Panjshir", "Changed title"),
+                                         encoding="utf-8")
+
+    refused, _out, err = import_(tmp_path, "--user", "alice")
+    title_after_editor = Event.objects.get(slug="taliban-claim-panjshir").title
+    accepted, _out, err_reviewer = import_(tmp_path, "--user", "rita")
+
+    assert not refused and "events.csv, line" in err and "only a reviewer may change it by import" in err
+    assert title_after_editor == "Taliban claim control of Panjshir"
+    assert accepted, err_reviewer
+    assert Event.objects.get(slug="taliban-claim-panjshir").title == "Changed title"
+
+
+def test_an_editor_may_reimport_an_unchanged_export_but_not_change_aliases(tmp_path):
+    make_full_dataset()
+    member("Editor", "alice")
+    export(tmp_path)
+
+    unchanged, out, err = import_(tmp_path, "--user", "alice")
+    aliases = (tmp_path / "aliases.csv").read_text(encoding="utf-8").replace("NRF", "N.R.F.", 1)
+    (tmp_path / "aliases.csv").write_text(aliases, encoding="utf-8")
+    changed, _out, err_aliases = import_(tmp_path, "--user", "alice")
+
+    assert unchanged, err
+    assert "Imported 0 new, 0 updated," in out
+    assert not changed and "Only a reviewer may change aliases by import" in err_aliases
+    assert not Alias.objects.filter(name__startswith="N.R.F.").exists()
+
+
+def test_import_bundle_says_when_it_writes_as_the_system(tmp_path):
+    make_full_dataset()
+    export(tmp_path)
+
+    ok, out, _err = import_(tmp_path)
+
+    assert ok and "as the system" in out
