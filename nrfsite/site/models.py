@@ -1,6 +1,6 @@
 """Site-wide state: the content version public page caches are keyed on."""
 
-from django.db import models
+from django.db import models, transaction
 
 
 class ContentVersion(models.Model):
@@ -25,6 +25,25 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls):
+        """A new version now, and another once the transaction commits.
+
+        The one written now makes the change's own transaction (and a test's) see a new version. The one
+        written after the commit is what makes the cache right: on PostgreSQL a row id is handed out when
+        the row is written, not when it commits, so a transaction that unpublishes (version 23) can be
+        overtaken by one that commits version 25; a reader who then renders the still-public page caches
+        it under 25, and 23 never shows. A version written after the commit is higher than any version a
+        reader can have seen before it, so every page cached from the old data becomes unreachable.
+        """
+        cls._write()
+        connection = transaction.get_connection()
+        # Once per transaction: a thousand saves in one import need one version after it, not a thousand.
+        # Django drops the callbacks of a rolled-back savepoint from run_on_commit, so a later save re-adds it.
+        if connection.in_atomic_block and any(entry[1] == cls._write for entry in connection.run_on_commit):
+            return
+        transaction.on_commit(cls._write)
+
+    @classmethod
+    def _write(cls):
         latest = cls.objects.create()
         if latest.pk % cls.KEEP == 0:
             cls.objects.filter(pk__lt=latest.pk - cls.KEEP).delete()
