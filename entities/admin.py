@@ -14,7 +14,7 @@ from entities.resources import (
     StatementResource,
 )
 from entities.services import section_sync_citations
-from nrfsite.editorial.admin import partial_date_column
+from nrfsite.editorial.admin import EditorialInline, partial_date_column
 from sources.admin import CitationAdmin, CitationInline, ContentAdmin
 
 REVIEW_FIELDS = ["as_of", "needs_update", "update_reason", "flagged_on", "review_every", "reviewed_on", "reviewed_by"]
@@ -25,7 +25,7 @@ class AliasInline(admin.TabularInline):
     extra = 0
 
 
-class StatementInline(admin.TabularInline):
+class StatementInline(EditorialInline, admin.TabularInline):
     model = Statement
     fk_name = "subject"
     extra = 0
@@ -44,7 +44,7 @@ class StatementInline(admin.TabularInline):
         return "—" if count is None else (count or "none: citation needed")
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(EditorialInline, admin.StackedInline):
     model = Section
     extra = 0
     fields = ["position", "title", "body", "status", "needs_update", "update_reason", "flagged_on", "as_of"]

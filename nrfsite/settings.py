@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 # The apps that hold the knowledge base's content: their models get the editorial roles' permissions,
 # revision history, text cleaning and page-cache refreshes (nrfsite.editorial.roles, nrfsite.site.signals).
 CONTENT_APPS = ["sources", "entities", "events"]
+# The vocabulary: no draft state, and a change shows on every page at once, so only reviewers change it.
+REVIEWER_ONLY_MODELS = ["entities.property", "events.eventtype"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

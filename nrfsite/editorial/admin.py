@@ -38,6 +38,17 @@ def partial_date_column(name, description=None):
     return column
 
 
+class EditorialInline:
+    """An inline of a publishable or reviewable model: its status and review fields are a reviewer's, as on its own
+    form (the inline's fields are not covered by the parent form's read-only fields)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_review(request.user, self.model):
+            fields += [name for name in ("status", "reviewed_on", "reviewed_by") if name in (self.fields or [])]
+        return fields
+
+
 class EditorialAdmin(SimpleHistoryAdmin):
     """Base admin for every content model."""
 
@@ -190,10 +201,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
         if reason:
             obj._change_reason = reason  # the revision says why, beside who and when
         if self.publishable:
-            was_published = change and obj.status == Status.PUBLISHED and "status" not in form.changed_data
-            if change and not self.has_publish_permission(request, obj) and was_published and form.changed_data:
-                obj.status = Status.DRAFT
-                obj.pending_review = True
+            if change and form.changed_data and editorial.hold_for_review(obj=obj, user=request.user):
                 self.message_user(
                     request,
                     "Saved as a draft: a reviewer publishes it before readers see the change. Until then the "
@@ -203,6 +211,20 @@ class EditorialAdmin(SimpleHistoryAdmin):
             if obj.status == Status.PUBLISHED and (not change or "status" in form.changed_data):
                 editorial.mark_published(obj, request.user)
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows follow the rule of their own form: an editor's change to a published one waits for review."""
+        if issubclass(formset.model, Publishable):
+            held = [
+                inline.instance for inline in formset.initial_forms
+                if inline.has_changed() and not formset._should_delete_form(inline)
+                and editorial.hold_for_review(obj=inline.instance, user=request.user)
+            ]
+            if held:
+                self.message_user(request, f"{len(held)} changed {formset.model._meta.verbose_name_plural} saved as "
+                                           "drafts: a reviewer publishes them before readers see the change.",
+                                  messages.WARNING)
+        super().save_formset(request, form, formset, change)
 
     # History: diffs, restores, deleted items --------------------------------------------
 

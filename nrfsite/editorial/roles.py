@@ -13,6 +13,9 @@ from django.conf import settings
 from django.contrib.auth.management import create_permissions
 
 EDITOR_ACTIONS = ("view", "add", "change", "import", "export")
+# On the vocabulary (settings.REVIEWER_ONLY_MODELS: properties, event types) an Editor only reads: it has
+# no draft state, and one changed label changes every infobox and timeline at once.
+EDITOR_VOCABULARY_ACTIONS = ("view", "export")
 REVIEWER_ACTIONS = (*EDITOR_ACTIONS, "publish", "delete")
 ROLES = {"Editor": EDITOR_ACTIONS, "Reviewer": REVIEWER_ACTIONS}
 # Models without a publish permission: a reviewer may "restore" them with their change permission.
@@ -32,11 +35,16 @@ def sync_roles(apps):
         .exclude(content_type__model__startswith="historical")
         .select_related("content_type")
     )
+    vocabulary = {tuple(label.split(".")) for label in settings.REVIEWER_ONLY_MODELS}
     for name, actions in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            [permission for permission in permissions if permission.codename.split("_", 1)[0] in actions]
-        )
+        group.permissions.set([
+            permission for permission in permissions
+            if permission.codename.split("_", 1)[0] in (
+                EDITOR_VOCABULARY_ACTIONS if name == "Editor" and (
+                    permission.content_type.app_label, permission.content_type.model) in vocabulary else actions
+            )
+        ])
 
 
 def can_review(user, model):

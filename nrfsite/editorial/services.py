@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from nrfsite.core.dates import PartialDate
 from nrfsite.core.publishing import Status
+from nrfsite.editorial.roles import can_review
 
 
 def _save(obj, *, user, reason, fields=None):
@@ -21,6 +22,19 @@ def mark_published(obj, user):
     obj.pending_review = False
     obj.published_at = timezone.now()
     obj.published_by = user
+
+
+def hold_for_review(*, obj, user):
+    """An editor's change to a public item becomes a draft that waits for a reviewer; True if it was held.
+
+    Every way an editor changes an item in the admin (its own form, an inline on another form) applies
+    this, so the rule of who may change what the public sees is `can_review`, once.
+    """
+    if obj.pk is None or can_review(user, type(obj)) or not (obj.status == Status.PUBLISHED or obj.pending_review):
+        return False
+    obj.status = Status.DRAFT
+    obj.pending_review = True
+    return True
 
 
 def publishable_publish(*, obj, user):

@@ -1,4 +1,4 @@
-"""The Editor and Reviewer groups (see nrfsite/roles.py)."""
+"""The Editor and Reviewer groups (see nrfsite/editorial/roles.py)."""
 
 from django.db import migrations
 
