@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from nrfsite.core.dates import PartialDate
@@ -81,7 +81,12 @@ def reviewable_flag(*, obj, user, reason, today=None):
 
 @transaction.atomic
 def history_restore(*, record, user):
-    """Bring an item back to an earlier revision, or back from deletion; the restore is itself a revision."""
+    """Bring an item back to an earlier revision, or back from deletion; the restore is itself a revision.
+
+    Brought back from deletion, the item comes back whole: the rows its deletion took with it (its
+    citations, participants, aliases, statements…, found through the model's CASCADE relations) come
+    back as they were, each with its own revision.
+    """
     instance = record.instance
     model = type(instance)
     current = model._default_manager.filter(pk=instance.pk).first()
@@ -89,5 +94,33 @@ def history_restore(*, record, user):
         instance.version = current.version  # the save raises it past what editors have open
     when = record.history_date.strftime("%-d %B %Y %H:%M")
     verb = "Restored the revision of" if current is not None else "Brought back from deletion, as of"
-    _save(instance, user=user, reason=f"{verb} {when} ({user.get_username()})")
+    reason = f"{verb} {when} ({user.get_username()})"
+    _save(instance, user=user, reason=reason)
+    if current is None and record.history_type == "-":
+        _restore_cascaded(instance, deleted_at=record.history_date, user=user, reason=reason)
     return instance
+
+
+# The rows a cascade deletes are deleted in the same transaction just before their parent, so their
+# deletion revisions are dated within moments of the parent's; a child deleted on its own earlier stays deleted.
+CASCADE_WINDOW = datetime.timedelta(seconds=10)
+
+
+def _restore_cascaded(parent, *, deleted_at, user, reason):
+    for relation in parent._meta.related_objects:
+        child_model = relation.related_model
+        if relation.on_delete is not models.CASCADE or not hasattr(child_model, "history") or relation.many_to_many:
+            continue
+        fk = relation.field.attname
+        records = child_model.history.filter(
+            **{fk: parent.pk}, history_type="-", history_date__gte=deleted_at - CASCADE_WINDOW,
+            history_date__lte=deleted_at,
+        ).order_by("history_date")
+        pk_name = child_model._meta.pk.attname
+        for child_record in records:
+            pk = getattr(child_record, pk_name)
+            if child_model._default_manager.filter(pk=pk).exists():
+                continue
+            child = child_record.instance
+            _save(child, user=user, reason=reason)
+            _restore_cascaded(child, deleted_at=deleted_at, user=user, reason=reason)
