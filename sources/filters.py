@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from nrfsite.core.filters import YearFilter
 from sources.models import Affiliation, Source, SourceType
 
 
@@ -16,7 +17,7 @@ class SourceFilterSet(django_filters.FilterSet):
     source_type = django_filters.ChoiceFilter(choices=SourceType.choices, label="Type", empty_label="any type")
     publisher = django_filters.CharFilter(lookup_expr="iexact", label="Publisher")
     language = django_filters.CharFilter(lookup_expr="iexact", label="Language code")
-    year = django_filters.NumberFilter(field_name="published_on__year", label="Year published")
+    year = YearFilter(field_name="published_on__year", label="Year published")
     affiliation = django_filters.ChoiceFilter(choices=Affiliation.choices, empty_label="any affiliation")
 
     class Meta:

@@ -26,6 +26,17 @@ class PartialDateBoundFilter(django_filters.CharFilter):
         return super().filter(qs, value.value if self.bound == "from" else value.last_day)
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A year, 1 to 9999: what a date can hold. "0", "-1", "99999" or "1e5" are a form error, never a 500."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
 class FastSelect(forms.Select):
     """A <select> rendered in Python: Django's per-option templates cost ~0.1 ms an option, and the
     timeline's participant and place lists have hundreds."""

@@ -11,6 +11,7 @@ marker with what a `cite` callback returns (a footnote link on public pages).
 
 import html
 import re
+import secrets
 from dataclasses import dataclass
 
 import nh3
@@ -35,14 +36,27 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
     "sup": {"id", "class"},
     "ol": {"start"},
-    "th": {"style"},
-    "td": {"style"},
+    "th": {"class"},
+    "td": {"class"},
 }
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
 )
+
+
+def _aligned_cell(tokens, idx, options, env):
+    """A table cell's alignment as a class ("align-right"): the public pages' CSP blocks style attributes."""
+    token = tokens[idx]
+    align = str(token.attrs.pop("style", "")).removeprefix("text-align:")
+    if align in ("left", "center", "right"):
+        token.attrs["class"] = f"align-{align}"
+    return _markdown.renderer.renderToken(tokens, idx, options, env)
+
+
+_markdown.renderer.rules["th_open"] = _aligned_cell
+_markdown.renderer.rules["td_open"] = _aligned_cell
 # A leading "# Title" inside a section body must not outrank the page's own headings.
 _markdown.renderer.rules["heading_open"] = lambda tokens, idx, options, env: (
     f"<h{min(6, int(tokens[idx].tag[1]) + 1)}>"
@@ -110,7 +124,6 @@ def _sanitize(fragment):
         url_schemes=ALLOWED_SCHEMES,
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
-        filter_style_properties={"text-align"},
     )
 
 
@@ -122,13 +135,16 @@ def render(text, cite=None):
     """
     text = clean_text(text)
     replacements = []
+    # Markers become placeholders while Markdown renders; a nonce drawn for this render makes them tokens
+    # no text can forge (a text that holds "\u2063CITE7\u2063" is rendered as the text it is).
+    nonce = secrets.token_hex(8)
 
     def placeholder(match):
         group = _group(match.group("body"))
         if group is None:
             return match.group(0)
         replacements.append(group)
-        return f"\u2063CITE{len(replacements) - 1}\u2063"
+        return f"\u2063CITE{nonce}:{len(replacements) - 1}\u2063"
 
     source = MARKER.sub(placeholder, text)
     rendered = _markdown.render(source)
@@ -137,7 +153,7 @@ def render(text, cite=None):
         group = replacements[int(match.group(1))]
         return "".join(cite(marker) for marker in group) if cite else ""
 
-    rendered = re.sub("\u2063CITE(\\d+)\u2063", substitute, rendered)
+    rendered = re.sub(f"\u2063CITE{nonce}:(\\d+)\u2063", substitute, rendered)
     return mark_safe(_sanitize(rendered))  # noqa: S308 - sanitized by nh3 against ALLOWED_TAGS just above.
 
 

@@ -51,8 +51,12 @@ def escape_cell(text):
 
 
 def unescape_cell(text):
-    """Undo `escape_cell`: drop one leading apostrophe."""
-    if text and text.startswith(ESCAPE):
+    """Undo `escape_cell`, and only it: drop the apostrophe it put before a formula trigger or an apostrophe.
+
+    A hand-written cell such as "'tis" was never escaped (the exporter writes it "''tis") and keeps its
+    apostrophe.
+    """
+    if text and text.startswith(ESCAPE) and text[1:].startswith((*FORMULA_TRIGGERS, ESCAPE)):
         return text[1:]
     return text
 
@@ -71,9 +75,12 @@ def decode(data, encoding=None):
     else:
         if not data.strip():
             raise CSVFileError("The file is empty.")
-        if b"\x00" in data[:8192]:
+        nul = data.find(b"\x00")  # anywhere in the file: one past the first 8 KB was once stripped silently
+        if nul >= 0:
+            line = data[:nul].count(b"\n") + 1
             raise CSVFileError(
-                "This is not a text file (it contains NUL bytes): export the sheet as CSV, UTF-8, and try again."
+                f"This is not a text file (it contains NUL bytes, the first on line {line}): "
+                "export the sheet as CSV, UTF-8, and try again."
             )
         codec = encoding or "utf-8-sig"
         try:

@@ -19,7 +19,8 @@ SKIP_PREFIXES = ("/admin/", "/static/", "/healthz")
 
 
 def page_key(request, version):
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The whole address, scheme and host included: robots.txt and the feed print absolute links.
+    digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     return f"page:{version}:{request.method}:{digest}"
 
 

@@ -8,7 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from entities import presenters as entity_pages
 from entities.models import Entity, Section, Statement
@@ -24,7 +24,7 @@ HOME_ENTITY = "nrf"
 RESULTS_PER_GROUP = 50
 
 
-@require_GET
+@require_safe  # GET and HEAD: monitors ask with HEAD
 def home(request):
     today = datetime.date.today()
     references = References()
@@ -66,7 +66,7 @@ def _recent(item):
     return {"when": item.updated_at, "text": item.title, "url": reverse("events:detail", args=[item.slug])}
 
 
-@require_GET
+@require_safe  # GET and HEAD: monitors ask with HEAD
 def search_view(request):
     query = request.GET.get("q", "").strip()[:200]
     results = {"entities": [], "events": [], "sources": []}
@@ -84,7 +84,7 @@ def search_view(request):
     return render(request, "search.html", {"search_query": query, "results": results, "total": total})
 
 
-@require_GET
+@require_safe  # GET and HEAD: monitors ask with HEAD
 def healthz(request):
     """200 when the app can query its database, 503 otherwise; never cached."""
     try:
@@ -99,7 +99,7 @@ def healthz(request):
     return response
 
 
-@require_GET
+@require_safe  # GET and HEAD: monitors ask with HEAD
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", "Allow: /",
              f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
