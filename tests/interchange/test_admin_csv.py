@@ -121,3 +121,31 @@ def test_admin_export_neutralises_formula_cells(client):
     )
 
     assert response.content.decode("utf-8-sig").splitlines()[1] == "nrf,'=cmd|' /C calc'!A0"
+
+
+@pytest.mark.parametrize("name", ["victim.txt", "../victim.txt", "/tmp/victim.txt", "", "x" * 32])
+def test_the_confirm_step_refuses_a_file_name_the_server_did_not_hand_out(client, name, tmp_path, settings):
+    import tempfile
+    from pathlib import Path
+
+    victim = Path(tempfile.gettempdir()) / "victim.txt"
+    victim.write_text("keep me")
+    client.force_login(editor("view_entity", "add_entity", "change_entity", "import_entity"))
+
+    response = client.post(reverse("admin:entities_entity_process_import"), {
+        "import_file_name": name, "original_file_name": "entities.csv", "format": 0, "resource": 0})
+
+    assert response.status_code in (200, 400)  # an empty name is a form error; any other is refused
+    assert victim.read_text() == "keep me"
+    assert not Entity.objects.exists()
+
+
+def test_an_upload_is_stored_under_a_signed_name_in_the_apps_own_folder(client):
+    client.force_login(editor("view_entity", "add_entity", "change_entity", "import_entity"))
+
+    response = preview(client, ENTITIES)
+
+    name = response.context["confirm_form"].initial["import_file_name"]
+    assert "/" not in name and ":" in name  # a signed token, not a path
+    response = client.post(reverse("admin:entities_entity_process_import"), response.context["confirm_form"].initial)
+    assert response.status_code == 302 and Entity.objects.filter(slug="nrf").exists()
