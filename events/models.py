@@ -41,6 +41,8 @@ class EventType(models.Model):
     def clean(self):
         if self.parent_id and self.parent.parent_id:
             raise ValidationError({"parent": "Event types have two levels: a sub-type's parent must be top-level."})
+        if self.parent_id and self.pk and self.subtypes.exists():
+            raise ValidationError({"parent": "This type has sub-types, so it cannot become a sub-type itself."})
 
 
 class LocationPrecision(models.TextChoices):

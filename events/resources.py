@@ -12,6 +12,7 @@ class EventTypeResource(ContentResource):
 
     file_name = "event_types.csv"
     self_reference = "parent"
+    max_depth = 2  # a top-level type and its sub-types
     order_by = ("slug",)
     select_related = ("parent",)
 

@@ -67,7 +67,7 @@ class AdminImportMixin:
         result.diff_headers = report.header or self.get_export_headers()
         file_errors = [error for error in report.errors if not error.line]
         for error in file_errors:
-            result.append_base_error(Error(str(error)))
+            result.append_base_error(Error(ValueError(str(error))))  # Error wants an exception
         by_line = defaultdict(dict)
         for error in report.errors:
             if error.line:

@@ -46,6 +46,7 @@ class CheckedRow:
     before: dict | None  # the existing row's field values; None for a new row
     child_items: dict
     deferred_parent: str | None  # a self-reference to a row this file creates
+    parent_key: str = ""  # the self-reference's cell (entities' and event types' parent)
     kind: str = ""  # what writing it does: new, update or skip (see `plan_row`)
     changes: list = field(default_factory=list)  # the fields it changes
     child_changed: bool = False
@@ -54,6 +55,8 @@ class CheckedRow:
 
 class ImporterMixin(WriterMixin):
     """The import half of `BundleResource`."""
+
+    max_depth = None  # with a self-reference: how many levels the hierarchy may have (event types: 2)
 
     def columns(self):
         """Column name -> Field, in file order (built once: the importer asks for it on every row)."""
@@ -266,7 +269,8 @@ class ImporterMixin(WriterMixin):
             if errors:
                 report.add_row(line, "error", "", cells)
                 continue
-            checked = CheckedRow(line, cells, obj, before, row.child_items, deferred_parent)
+            checked = CheckedRow(line, cells, obj, before, row.child_items, deferred_parent,
+                                 parent_key=values.get(self.self_reference) or "" if self.self_reference else "")
             try:
                 self.plan_row(checked)
             except ValueError as error:
@@ -280,7 +284,40 @@ class ImporterMixin(WriterMixin):
                 report.add_row(line, "error", "", cells)
                 continue
             work.append(checked)
+        if self.self_reference:
+            work = self.check_hierarchy(work, report)
         return work
+
+    def check_hierarchy(self, work, report):
+        """Refuse rows whose parent chain, with this file applied, loops back to them or is deeper than allowed.
+
+        A file is taken whole when it has a self-reference, so every row's new parent is known here.
+        """
+        f = self.columns()[self.self_reference]
+        key_field, fk = f.widget.field, self.model_field(f).name
+        parents = dict(self.model._default_manager.values_list(key_field, f"{fk}__{key_field}"))
+        for row in work:
+            parents[getattr(row.obj, key_field)] = row.parent_key or None
+        kept = []
+        for row in work:
+            key = getattr(row.obj, key_field)
+            chain, parent = [key], parents.get(key)
+            while parent and parent not in chain:
+                chain.append(parent)
+                parent = parents.get(parent)
+            message = ""
+            if parent:
+                loop = " → ".join([*chain[chain.index(parent):], parent])
+                message = f'"{key}" would lie inside itself ({loop}): a parent cannot be its own descendant.'
+            elif self.max_depth and len(chain) > self.max_depth:
+                message = (f"{self.model._meta.verbose_name_plural.capitalize()} have {self.max_depth} levels at most; "
+                           f"this makes {len(chain)}: {' › '.join(reversed(chain))}.")
+            if message:
+                report.errors.append(dialect.CellError(report.file, row.line, self.self_reference, message))
+                report.add_row(row.line, "error", "", row.cells)
+            else:
+                kept.append(row)
+        return kept
 
     def plan_row(self, row):
         """What writing a checked row does: its kind, the fields it changes, and its child sets' rows."""

@@ -1,12 +1,16 @@
 """Bad input gets every error with file, line, column and reason, and writes nothing."""
 
+import html
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from entities.models import Alias, Entity
 from events.models import Event
 from sources.models import Source
 from tests.csv_helpers import counts, import_, write_csv
-from tests.factories import EntityFactory, SourceFactory
+from tests.factories import EntityFactory, PlaceFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +205,42 @@ def test_a_long_file_imports_whole_and_a_second_time_changes_nothing(tmp_path):
     ok, out, err = import_(tmp_path)
     assert ok, err
     assert "sources.csv: 0 new, 0 updated, 12000 unchanged, 0 errors" in out
+
+
+def test_a_row_that_is_its_own_parent_is_reported_in_the_admin_preview(client):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="Reviewer"))
+    client.force_login(user)
+    upload = SimpleUploadedFile("entities.csv", b"slug,kind,name,parent,status\r\nloop,place,Loop,loop,draft\r\n")
+
+    response = client.post(reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload})
+
+    assert response.status_code == 200
+    assert '"loop" would lie inside itself (loop → loop)' in html.unescape(response.content.decode())
+    assert not Entity.objects.filter(slug="loop").exists()
+
+
+def test_parents_that_name_each_other_are_refused_with_both_lines(tmp_path):
+    PlaceFactory(slug="a-place")
+    write_csv(tmp_path, "entities.csv", "slug,kind,name,parent,status\r\n"
+                                         "a-place,place,A,b-place,published\r\nb-place,place,B,a-place,published\r\n")
+
+    ok, _out, err = import_(tmp_path)
+
+    assert not ok
+    assert 'entities.csv, line 2, column parent: "a-place" would lie inside itself (a-place → b-place → a-place)' in err
+    assert "entities.csv, line 3, column parent:" in err
+    assert Entity.objects.get(slug="a-place").parent is None
+
+
+def test_an_event_type_hierarchy_keeps_two_levels(tmp_path):
+    write_csv(tmp_path, "event_types.csv", "slug,label,parent,position,description\r\n"
+                                            "top,Top,,1,\r\nmiddle,Middle,top,1,\r\nbottom,Bottom,middle,1,\r\n")
+
+    ok, _out, err = import_(tmp_path)
+
+    assert not ok
+    assert ("event_types.csv, line 4, column parent: Event types have 2 levels at most; "
+            "this makes 3: top › middle › bottom") in err
