@@ -14,7 +14,7 @@ from import_export.formats import base_formats
 from import_export.results import Error, Result, RowResult
 
 from nrfsite.interchange import dialect
-from nrfsite.interchange.report import ImportFailed
+from nrfsite.interchange.report import ImportFailed, ImportReport
 
 
 class CSVFormat(base_formats.CSV):
@@ -52,6 +52,10 @@ class AdminImportMixin:
         file_name = kwargs.get("file_name") or self.file_name
         user = kwargs.get("user")
         reason = f"CSV import: {file_name}"
+        problems = self.header_problems(table.header)  # before the transaction: no lock is held for a bad file
+        if problems:
+            return self.as_result(ImportReport(file_name, header=list(table.header)[:100], errors=[
+                dialect.CellError(file_name, 1, "", message) for message in problems]))
         try:
             with transaction.atomic():
                 report = self.run_import(table, file_name=file_name, user=user, reason=reason)

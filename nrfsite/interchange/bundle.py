@@ -85,6 +85,20 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
     present = [resource for resource in resources if (directory / resource.file_name).exists()]
     if not present and not reports:
         raise dialect.CSVFileError(f"{directory} holds none of the bundle's files ({', '.join(sorted(known))}).")
+    # Headers first, outside the transaction: a file of absurd shape is refused before any lock is taken.
+    refused = []
+    for resource in present:
+        name = resource.file_name
+        try:
+            problems = resource.header_problems(dialect.read_header(directory / name, encoding))
+        except dialect.HeaderTooLong as error:
+            problems = [str(error)]
+        except dialect.CSVFileError:
+            continue  # an empty or undecodable file: the full read below reports it as it always has
+        if problems:
+            refused.append(ImportReport(name, errors=[dialect.CellError(name, 1, "", message) for message in problems]))
+    if refused:
+        return reports + refused
     created_in_import = {}  # rows a file creates that a later file names (citations, participations)
     try:
         with transaction.atomic():

@@ -34,6 +34,10 @@ class CSVFileError(ValueError):
     """A file that cannot be read as CSV at all (binary, wrong encoding, empty)."""
 
 
+class HeaderTooLong(CSVFileError):
+    """A header row too long for any file of a bundle."""
+
+
 # Cells -----------------------------------------------------------------
 
 
@@ -98,6 +102,18 @@ def decode(data, encoding=None):
     if not text.strip():
         raise CSVFileError("The file is empty.")
     return text
+
+
+MAX_HEADER_BYTES = 1024 * 1024
+
+
+def read_header(path, encoding=None):
+    """The header row of a CSV file, reading no more than its first line (at most 1 MiB)."""
+    with open(path, "rb") as stream:
+        line = stream.readline(MAX_HEADER_BYTES + 1)
+    if len(line) > MAX_HEADER_BYTES:
+        raise HeaderTooLong("The header row is longer than 1 MiB: this is not a bundle file.")
+    return parse(decode(line, encoding)).header
 
 
 @dataclass

@@ -8,6 +8,7 @@ any error, so a 100,000-row file needs a few hundred queries, not a few per row,
 the chunk, not the file.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -23,6 +24,8 @@ from nrfsite.interchange.writes import refresh_statistics
 IMPORT_CHUNK = 5000  # rows checked and written at a time
 ANALYZE_AFTER = 1000  # rows written by one file after which PostgreSQL's planner statistics are refreshed
 LOOKUP_CHUNK = 500
+HEADER_SLACK = 20  # unknown columns beyond the resource's own before a header is refused without listing them
+LISTED = 20  # names listed in one message
 
 
 @dataclass(slots=True)
@@ -342,22 +345,30 @@ class ImporterMixin(WriterMixin):
         return []
 
     def check_header(self, table, report):
+        problems = self.header_problems(table.header)
+        for message in problems:
+            report.errors.append(dialect.CellError(report.file, 1, "", message))
+        return not problems
+
+    def header_problems(self, header):
+        """What is wrong with a header, in time linear in its length: it needs no database, so callers run it
+        before they open the import's transaction (on SQLite, before they take the write lock)."""
         columns = set(self.columns()) | {child.column for child in self.child_sets if child.column}
-        header = table.header
+        if len(header) > len(columns) + HEADER_SLACK:
+            return [f"The header has {len(header):,} columns; {self.file_name} has {len(columns)}: is this the right file?"]
         problems = []
         unknown = [c for c in header if c not in columns]
         if unknown:
             known = ", ".join(self.get_export_headers())
-            problems.append(("", f"Unknown column(s): {', '.join(unknown)}. The columns of {self.file_name} are: {known}."))
-        duplicated = sorted({c for c in header if header.count(c) > 1})
+            problems.append(f"Unknown column(s): {_listed(unknown)}. The columns of {self.file_name} are: {known}.")
+        duplicated = sorted(column for column, count in Counter(header).items() if count > 1)
         if duplicated:
-            problems.append(("", f"Column(s) named twice: {', '.join(duplicated)}."))
-        missing = [c for c in self.required_columns() if c not in header]
+            problems.append(f"Column(s) named twice: {_listed(duplicated)}.")
+        present = set(header)
+        missing = [c for c in self.required_columns() if c not in present]
         if missing:
-            problems.append(("", f"Missing required column(s): {', '.join(missing)}."))
-        for column, message in problems:
-            report.errors.append(dialect.CellError(report.file, 1, column, message))
-        return not problems
+            problems.append(f"Missing required column(s): {', '.join(missing)}.")
+        return problems
 
     def parse_child_cell(self, child_set, raw):
         items = {}
@@ -466,3 +477,8 @@ def _located(error, error_columns):
             for message in messages
         ]
     return [("", message) for message in error.messages]
+
+
+def _listed(names):
+    shown = ", ".join(names[:LISTED])
+    return shown if len(names) <= LISTED else f"{shown} and {len(names) - LISTED:,} more"

@@ -244,3 +244,39 @@ def test_an_event_type_hierarchy_keeps_two_levels(tmp_path):
     assert not ok
     assert ("event_types.csv, line 4, column parent: Event types have 2 levels at most; "
             "this makes 3: top › middle › bottom") in err
+
+
+@pytest.mark.parametrize("columns", [40_000, 200_000])
+def test_a_header_of_absurd_width_is_refused_at_once(tmp_path, columns):
+    import time
+
+    header = ",".join(f"c{number}" for number in range(columns))
+    write_csv(tmp_path, "sources.csv", f"{header}\r\n" + ",".join("x" for _ in range(columns)) + "\r\n")
+
+    started = time.monotonic()
+    ok, _out, err = import_(tmp_path)
+    elapsed = time.monotonic() - started
+
+    assert not ok
+    assert (f"sources.csv, line 1: The header has {columns:,} columns; sources.csv has 13: is this the right file?"
+            in err) or "longer than 1 MiB" in err
+    assert elapsed < 5, f"{elapsed:.1f} s (the quadratic check took 24 s for 40,000 columns)"
+
+
+def test_a_wide_header_in_the_admin_is_refused_before_the_import_transaction(client):
+    import time
+
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="Reviewer"))
+    client.force_login(user)
+    header = ",".join(f"c{number}" for number in range(40_000))
+    upload = SimpleUploadedFile("sources.csv", f"{header}\r\n".encode() + b"x\r\n")
+
+    started = time.monotonic()
+    response = client.post(reverse("admin:sources_source_import"), {"resource": 0, "format": 0, "import_file": upload})
+
+    assert response.status_code == 200
+    assert "The header has 40,000 columns" in response.content.decode()
+    assert time.monotonic() - started < 5
