@@ -214,6 +214,8 @@ AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 
 # Uploads: CSV imports up to 20 MB; request bodies held in memory up to 5 MB.
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# The largest file of a bundle import_bundle reads (a million events' events.csv is about 300 MB).
+BUNDLE_FILE_MAX_BYTES = env.int("BUNDLE_FILE_MAX_BYTES", default=1024 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

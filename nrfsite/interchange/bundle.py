@@ -6,9 +6,12 @@ not at all. The seed dataset under `fixtures/` is such a bundle.
 """
 
 import json
+import os
+import stat
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from tqdm import tqdm
 
@@ -47,10 +50,33 @@ def export_bundle(directory, *, progress=False):
     return counts
 
 
+MANIFEST_MAX_BYTES = 1024 * 1024
+
+
+def checked_file(path, limit):
+    """`path` if it is a regular file of at most `limit` bytes inside its bundle folder; else CSVFileError.
+
+    A bundle comes from outside: a link could point at /etc/passwd or /dev/zero, a FIFO would hang the
+    read while the import holds its lock, a folder or device named events.csv would fail half-way.
+    """
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        raise dialect.CSVFileError(f"{path.name} is missing.") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise dialect.CSVFileError(f"{path.name} is a link: a bundle holds the files themselves.")
+    if not stat.S_ISREG(info.st_mode):
+        raise dialect.CSVFileError(f"{path.name} is not a regular file.")
+    if info.st_size > limit:
+        raise dialect.CSVFileError(f"{path.name} is {info.st_size:,} bytes; a bundle file may have {limit:,} at most.")
+    return path
+
+
 def read_manifest(directory):
     path = Path(directory) / MANIFEST
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return None
+    checked_file(path, MANIFEST_MAX_BYTES)
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
@@ -82,13 +108,18 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
             reports.append(ImportReport(path.name, errors=[dialect.CellError(
                 path.name, 0, "", f"Unknown file: a bundle holds {', '.join(sorted(known))}."
             )]))
-    present = [resource for resource in resources if (directory / resource.file_name).exists()]
+    present = [resource for resource in resources if os.path.lexists(directory / resource.file_name)]
     if not present and not reports:
         raise dialect.CSVFileError(f"{directory} holds none of the bundle's files ({', '.join(sorted(known))}).")
     # Headers first, outside the transaction: a file of absurd shape is refused before any lock is taken.
     refused = []
     for resource in present:
         name = resource.file_name
+        try:
+            checked_file(directory / name, settings.BUNDLE_FILE_MAX_BYTES)
+        except dialect.CSVFileError as error:
+            refused.append(ImportReport(name, errors=[dialect.CellError(name, 0, "", str(error))]))
+            continue
         try:
             problems = resource.header_problems(dialect.read_header(directory / name, encoding))
         except dialect.HeaderTooLong as error:
@@ -105,7 +136,8 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
             for resource in _progress(present, total=len(present), desc="bundle", enabled=progress):
                 name = resource.file_name
                 try:
-                    table = dialect.parse(dialect.decode((directory / name).read_bytes(), encoding))
+                    path = checked_file(directory / name, settings.BUNDLE_FILE_MAX_BYTES)  # again: it may have changed
+                    table = dialect.parse(dialect.decode(path.read_bytes(), encoding))
                 except dialect.CSVFileError as error:
                     reports.append(ImportReport(name, errors=[dialect.CellError(name, 0, "", str(error))]))
                     continue

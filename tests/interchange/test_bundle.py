@@ -1,6 +1,7 @@
 """Bundles move the whole dataset through CSV exactly, idempotently and with history."""
 
 import io
+import os
 
 import pytest
 from django.core.management import call_command
@@ -163,3 +164,39 @@ def test_a_change_to_an_events_participants_alone_moves_its_updated_at(tmp_path)
     event.refresh_from_db()
     assert (event.updated_at > stamped, event.version) == (True, version + 1)
     assert [p.role for p in event.participations.all()] == ["claimant"]
+
+
+def _bundle_with(tmp_path, name, make):
+    make_full_dataset()
+    export(tmp_path / "bundle")
+    (tmp_path / "bundle" / "manifest.json").unlink()
+    target = tmp_path / "bundle" / name
+    target.unlink()
+    make(target)
+    return tmp_path / "bundle"
+
+
+@pytest.mark.parametrize(("name", "make", "message"), [
+    ("sources.csv", lambda path: path.symlink_to("/etc/passwd"), "sources.csv is a link"),
+    ("events.csv", lambda path: path.symlink_to("/dev/zero"), "events.csv is a link"),
+    ("events.csv", lambda path: path.mkdir(), "events.csv is not a regular file"),
+    ("events.csv", lambda path: os.mkfifo(path), "events.csv is not a regular file"),
+])
+def test_a_bundle_file_that_is_not_a_regular_file_is_refused_before_it_is_read(tmp_path, name, make, message):
+    bundle = _bundle_with(tmp_path, name, make)
+    before = export(tmp_path / "before")
+
+    ok, _out, err = import_(bundle)  # a FIFO would hang here if it were opened
+
+    assert not ok and message in err
+    assert export(tmp_path / "after") == before
+
+
+def test_a_bundle_file_over_the_size_limit_is_refused(tmp_path, settings):
+    settings.BUNDLE_FILE_MAX_BYTES = 200
+    make_full_dataset()
+    export(tmp_path)
+
+    ok, _out, err = import_(tmp_path)
+
+    assert not ok and "a bundle file may have 200 at most" in err
