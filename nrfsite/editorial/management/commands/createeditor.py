@@ -2,7 +2,10 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from nrfsite.editorial.roles import ROLES
 
@@ -16,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--password", help="Leave out to generate one (printed once).")
 
+    @transaction.atomic  # a refused password leaves no half-made login behind
     def handle(self, *args, username, role, email, password, **options):
         group_name = role.capitalize()
         try:
@@ -26,6 +30,10 @@ class Command(BaseCommand):
         generated = password is None and created
         if password or generated:
             password = password or secrets.token_urlsafe(12)
+            try:
+                validate_password(password, user)  # the rules the admin's password forms apply
+            except ValidationError as error:
+                raise CommandError("The password is refused: " + " ".join(error.messages)) from None
             user.set_password(password)
         user.is_staff = True
         if email:
