@@ -8,7 +8,6 @@ any error, so a 100,000-row file needs a few hundred queries, not a few per row,
 the chunk, not the file.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -18,14 +17,13 @@ from nrfsite.interchange import dialect
 from nrfsite.interchange.columns import LIST_SEPARATOR, KeyWidget
 from nrfsite.interchange.constraints import check_constraints
 from nrfsite.interchange.report import ImportReport
+from nrfsite.interchange.shape import ShapeChecksMixin
 from nrfsite.interchange.writer import WriterMixin, key_part, snapshot
 from nrfsite.interchange.writes import refresh_statistics
 
 IMPORT_CHUNK = 5000  # rows checked and written at a time
 ANALYZE_AFTER = 1000  # rows written by one file after which PostgreSQL's planner statistics are refreshed
 LOOKUP_CHUNK = 500
-HEADER_SLACK = 20  # unknown columns beyond the resource's own before a header is refused without listing them
-LISTED = 20  # names listed in one message
 
 
 @dataclass(slots=True)
@@ -56,10 +54,8 @@ class CheckedRow:
     child_plans: list = field(default_factory=list)  # [(child set, {child key: values})]
 
 
-class ImporterMixin(WriterMixin):
+class ImporterMixin(ShapeChecksMixin, WriterMixin):
     """The import half of `BundleResource`."""
-
-    max_depth = None  # with a self-reference: how many levels the hierarchy may have (event types: 2)
 
     def columns(self):
         """Column name -> Field, in file order (built once: the importer asks for it on every row)."""
@@ -291,37 +287,6 @@ class ImporterMixin(WriterMixin):
             work = self.check_hierarchy(work, report)
         return work
 
-    def check_hierarchy(self, work, report):
-        """Refuse rows whose parent chain, with this file applied, loops back to them or is deeper than allowed.
-
-        A file is taken whole when it has a self-reference, so every row's new parent is known here.
-        """
-        f = self.columns()[self.self_reference]
-        key_field, fk = f.widget.field, self.model_field(f).name
-        parents = dict(self.model._default_manager.values_list(key_field, f"{fk}__{key_field}"))
-        for row in work:
-            parents[getattr(row.obj, key_field)] = row.parent_key or None
-        kept = []
-        for row in work:
-            key = getattr(row.obj, key_field)
-            chain, parent = [key], parents.get(key)
-            while parent and parent not in chain:
-                chain.append(parent)
-                parent = parents.get(parent)
-            message = ""
-            if parent:
-                loop = " → ".join([*chain[chain.index(parent):], parent])
-                message = f'"{key}" would lie inside itself ({loop}): a parent cannot be its own descendant.'
-            elif self.max_depth and len(chain) > self.max_depth:
-                message = (f"{self.model._meta.verbose_name_plural.capitalize()} have {self.max_depth} levels at most; "
-                           f"this makes {len(chain)}: {' › '.join(reversed(chain))}.")
-            if message:
-                report.errors.append(dialect.CellError(report.file, row.line, self.self_reference, message))
-                report.add_row(row.line, "error", "", row.cells)
-            else:
-                kept.append(row)
-        return kept
-
     def plan_row(self, row):
         """What writing a checked row does: its kind, the fields it changes, and its child sets' rows."""
         obj, before = row.obj, row.before
@@ -343,32 +308,6 @@ class ImporterMixin(WriterMixin):
     def check_rights(self, row):
         """A hook: [(column, message)] when the importing user (`import_user`) may not write this row."""
         return []
-
-    def check_header(self, table, report):
-        problems = self.header_problems(table.header)
-        for message in problems:
-            report.errors.append(dialect.CellError(report.file, 1, "", message))
-        return not problems
-
-    def header_problems(self, header):
-        """What is wrong with a header, in time linear in its length: it needs no database, so callers run it
-        before they open the import's transaction (on SQLite, before they take the write lock)."""
-        columns = set(self.columns()) | {child.column for child in self.child_sets if child.column}
-        if len(header) > len(columns) + HEADER_SLACK:
-            return [f"The header has {len(header):,} columns; {self.file_name} has {len(columns)}: is this the right file?"]
-        problems = []
-        unknown = [c for c in header if c not in columns]
-        if unknown:
-            known = ", ".join(self.get_export_headers())
-            problems.append(f"Unknown column(s): {_listed(unknown)}. The columns of {self.file_name} are: {known}.")
-        duplicated = sorted(column for column, count in Counter(header).items() if count > 1)
-        if duplicated:
-            problems.append(f"Column(s) named twice: {_listed(duplicated)}.")
-        present = set(header)
-        missing = [c for c in self.required_columns() if c not in present]
-        if missing:
-            problems.append(f"Missing required column(s): {', '.join(missing)}.")
-        return problems
 
     def parse_child_cell(self, child_set, raw):
         items = {}
@@ -478,7 +417,3 @@ def _located(error, error_columns):
         ]
     return [("", message) for message in error.messages]
 
-
-def _listed(names):
-    shown = ", ".join(names[:LISTED])
-    return shown if len(names) <= LISTED else f"{shown} and {len(names) - LISTED:,} more"
