@@ -29,8 +29,20 @@ class StatementInline(EditorialInline, admin.TabularInline):
     model = Statement
     fk_name = "subject"
     extra = 0
-    fields = ["property", "value_entity", "value_text", "quantity_best", "quantity_unit", "start", "end",
-              "certainty", "claimed_by", "rank", "status", "footnotes"]
+    fields = [
+        "property",
+        "value_entity",
+        "value_text",
+        "quantity_best",
+        "quantity_unit",
+        "start",
+        "end",
+        "certainty",
+        "claimed_by",
+        "rank",
+        "status",
+        "footnotes",
+    ]
     readonly_fields = ["footnotes"]
     autocomplete_fields = ["property", "value_entity", "claimed_by"]
     show_change_link = True
@@ -63,8 +75,7 @@ class EntityAdmin(ContentAdmin):
     fieldsets = [
         (None, {"fields": ["kind", "name", "slug", "description", "start", "end"]}),
         ("Place", {"fields": ["parent", "iso_code", "latitude", "longitude"], "classes": ["collapse"]}),
-        ("Identifiers and publishing", {"fields": ["wikidata_id", "status", "created_at", "updated_at",
-                                                   "published_at"]}),
+        ("Identifiers and publishing", {"fields": ["wikidata_id", "status", "created_at", "updated_at", "published_at"]}),
     ]
     inlines = [AliasInline, StatementInline, SectionInline]
 
@@ -100,8 +111,17 @@ class StatementCitationInline(CitationInline):
 @admin.register(Statement)
 class StatementAdmin(ContentAdmin):
     resource_classes = [StatementResource]
-    list_display = ["subject", "property", "value_display", partial_date_column("start"), partial_date_column("end"),
-                    "certainty", "rank", "status", "needs_update"]
+    list_display = [
+        "subject",
+        "property",
+        "value_display",
+        partial_date_column("start"),
+        partial_date_column("end"),
+        "certainty",
+        "rank",
+        "status",
+        "needs_update",
+    ]
     list_filter = ["status", "certainty", "rank", "needs_update", "property"]
     search_fields = ["subject__name", "value_text", "value_entity__name", "note"]
     autocomplete_fields = ["subject", "property", "value_entity", "claimed_by"]
@@ -109,10 +129,14 @@ class StatementAdmin(ContentAdmin):
     readonly_fields = ["created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["subject", "property"]}),
-        ("Value", {"fields": ["value_entity", "value_text", ("quantity_low", "quantity_best", "quantity_high"),
-                              "quantity_unit"],
-                   "description": "Fill the value that matches the property's type: an entity, a text, "
-                                  "or figures (low ≤ best ≤ high)."}),
+        (
+            "Value",
+            {
+                "fields": ["value_entity", "value_text", ("quantity_low", "quantity_best", "quantity_high"), "quantity_unit"],
+                "description": "Fill the value that matches the property's type: an entity, a text, "
+                "or figures (low ≤ best ≤ high).",
+            },
+        ),
         ("When", {"fields": ["start", "end", "end_reason"]}),
         ("How sure", {"fields": ["certainty", "claimed_by", "rank", "note"]}),
         ("Review", {"fields": REVIEW_FIELDS}),
@@ -124,8 +148,14 @@ class StatementAdmin(ContentAdmin):
 @admin.register(Section)
 class SectionAdmin(ContentAdmin):
     resource_classes = [SectionResource]
-    list_display = ["__str__", "position", partial_date_column("as_of", "as of"), "needs_update",
-                    partial_date_column("flagged_on", "flagged"), "status"]
+    list_display = [
+        "__str__",
+        "position",
+        partial_date_column("as_of", "as of"),
+        "needs_update",
+        partial_date_column("flagged_on", "flagged"),
+        "status",
+    ]
     list_filter = ["status", "needs_update"]
     search_fields = ["title", "body", "entity__name"]
     autocomplete_fields = ["entity", "reviewed_by"]
@@ -144,9 +174,12 @@ class SectionAdmin(ContentAdmin):
         if not citations:
             return "None yet: they follow the [@key] markers of the text when it is saved."
         return format_html_join(
-            "", '<div><a href="{}">{}</a>{}</div>',
-            ((reverse("admin:entities_sectioncitation_change", args=[c.pk]), c.source, f", {c.locator}" if c.locator
-              else "") for c in citations),
+            "",
+            '<div><a href="{}">{}</a>{}</div>',
+            (
+                (reverse("admin:entities_sectioncitation_change", args=[c.pk]), c.source, f", {c.locator}" if c.locator else "")
+                for c in citations
+            ),
         )
 
     def save_related(self, request, form, formsets, change):

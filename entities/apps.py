@@ -17,6 +17,7 @@ class EntitiesConfig(AppConfig):
         )
         from nrfsite.interchange import registry
 
-        registry.register(PropertyResource, EntityResource, AliasResource, StatementResource,
-                          StatementCitationResource, SectionResource)
+        registry.register(
+            PropertyResource, EntityResource, AliasResource, StatementResource, StatementCitationResource, SectionResource
+        )
         queues.register_queues()

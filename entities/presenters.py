@@ -56,16 +56,25 @@ def infobox(statements, references, today):
     contradicted = contradictions(statements)
     shown = sorted(
         (s for s in statements if s.property.infobox_position is not None),
-        key=lambda s: (s.property.infobox_position, s.property.slug, s.rank != Rank.PREFERRED,
-                       s.start_partial.sort_key if s.start else (datetime.date.min,), s.pk),
+        key=lambda s: (
+            s.property.infobox_position,
+            s.property.slug,
+            s.rank != Rank.PREFERRED,
+            s.start_partial.sort_key if s.start else (datetime.date.min,),
+            s.pk,
+        ),
     )
     rows = []
     for _property_id, group in groupby(shown, key=lambda s: s.property_id):
         group = list(group)
         row = InfoboxRow(group[0].property)
         for statement in group:
-            view = StatementView(statement, references.cite_all(statement.citations.all()),
-                                 statement_range(statement, today), statement.pk in contradicted)
+            view = StatementView(
+                statement,
+                references.cite_all(statement.citations.all()),
+                statement_range(statement, today),
+                statement.pk in contradicted,
+            )
             (row.deprecated if view.deprecated else row.current).append(view)
         rows.append(row)
     return rows
@@ -75,14 +84,15 @@ def other_statements(statements, references, today):
     """Statements outside the infobox (child of, member of when not listed), as a list."""
     return [
         StatementView(s, references.cite_all(s.citations.all()), statement_range(s, today))
-        for s in statements if s.property.infobox_position is None
+        for s in statements
+        if s.property.infobox_position is None
     ]
 
 
 def inverse_statements(entity, references, today):
     """What others say with this entity as the value: "leader of NRF"."""
-    statements = published_statements().filter(value_entity=entity).order_by(
-        "property__infobox_position", "subject__name", "start"
+    statements = (
+        published_statements().filter(value_entity=entity).order_by("property__infobox_position", "subject__name", "start")
     )
     return [StatementView(s, references.cite_all(s.citations.all()), statement_range(s, today)) for s in statements]
 
@@ -102,9 +112,7 @@ class SectionView:
 
 def sections(entity, references, *, preview=False):
     """The lead and sections in order, rendered with the page's footnotes (drafts too in an editor's preview)."""
-    rows = list(Section.objects.filter(entity=entity).order_by("position", "title")) if preview else (
-        live_sections(entity)
-    )
+    rows = list(Section.objects.filter(entity=entity).order_by("position", "title")) if preview else (live_sections(entity))
     keys = {key for section in rows for key in citation_keys(section.body)}
     visible = Source.objects.all() if preview else Source.objects.public()
     sources = {source.key: source for source in visible.filter(key__in=keys)}

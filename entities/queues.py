@@ -16,8 +16,13 @@ from nrfsite.editorial.queues import (
 
 
 def uncited_statements(today):
-    queryset = (Statement.objects.published().annotate(n=Count("citations")).filter(n=0)
-                .select_related("subject", "property").order_by("subject__name", "pk"))
+    queryset = (
+        Statement.objects.published()
+        .annotate(n=Count("citations"))
+        .filter(n=0)
+        .select_related("subject", "property")
+        .order_by("subject__name", "pk")
+    )
     return [Item(obj, "shows “citation needed” on the public page") for obj in queryset]
 
 
@@ -28,23 +33,37 @@ def uncited_sections(today):
 
 def contradicting_statements(today):
     statements = list(
-        Statement.objects.published().select_related("subject", "property", "value_entity")
-        .filter(property__several_values=False).order_by("subject", "property", "pk")
+        Statement.objects.published()
+        .select_related("subject", "property", "value_entity")
+        .filter(property__several_values=False)
+        .order_by("subject", "property", "pk")
     )
     found = contradictions(statements)
-    return [Item(obj, f"contradicts another published “{obj.property}” of {obj.subject}")
-            for obj in statements if obj.pk in found]
+    return [
+        Item(obj, f"contradicts another published “{obj.property}” of {obj.subject}") for obj in statements if obj.pk in found
+    ]
 
 
 def register_queues():
     register_review_queues(Section, "Sections", related=("entity",))
     register_review_queues(Statement, "Statements", related=("subject", "property"))
-    register("contradiction-statement", model=Statement, title="Statements contradicting another published statement",
-             build=contradicting_statements, urgency=CONTRADICTED)
-    register("uncited-statement", model=Statement, title="Published statements with no citation",
-             build=uncited_statements, urgency=UNCITED)
-    register("uncited-section", model=Section, title="Published sections with no citation", build=uncited_sections,
-             urgency=UNCITED)
+    register(
+        "contradiction-statement",
+        model=Statement,
+        title="Statements contradicting another published statement",
+        build=contradicting_statements,
+        urgency=CONTRADICTED,
+    )
+    register(
+        "uncited-statement",
+        model=Statement,
+        title="Published statements with no citation",
+        build=uncited_statements,
+        urgency=UNCITED,
+    )
+    register(
+        "uncited-section", model=Section, title="Published sections with no citation", build=uncited_sections, urgency=UNCITED
+    )
     register_draft_queue(Section, "Sections", related=("entity",))
     register_draft_queue(Statement, "Statements", related=("subject", "property"))
     register_draft_queue(Entity, "Entities")

@@ -52,8 +52,20 @@ class EntityResource(ContentResource):
 
     class Meta:
         model = Entity
-        fields = ("slug", "kind", "name", "description", "start", "end", "parent", "iso_code", "latitude",
-                  "longitude", "wikidata_id", "status")
+        fields = (
+            "slug",
+            "kind",
+            "name",
+            "description",
+            "start",
+            "end",
+            "parent",
+            "iso_code",
+            "latitude",
+            "longitude",
+            "wikidata_id",
+            "status",
+        )
         export_order = fields
         import_id_fields = ("slug",)
 
@@ -119,9 +131,27 @@ class StatementResource(ReviewColumns):
 
     class Meta:
         model = Statement
-        fields = ("key", "subject", "property", "value_entity", "value_text", "quantity_low", "quantity_best",
-                  "quantity_high", "quantity_unit", "start", "end", "end_reason", "certainty", "claimed_by", "rank",
-                  "note", "sources", "status", *REVIEW_COLUMNS)
+        fields = (
+            "key",
+            "subject",
+            "property",
+            "value_entity",
+            "value_text",
+            "quantity_low",
+            "quantity_best",
+            "quantity_high",
+            "quantity_unit",
+            "start",
+            "end",
+            "end_reason",
+            "certainty",
+            "claimed_by",
+            "rank",
+            "note",
+            "sources",
+            "status",
+            *REVIEW_COLUMNS,
+        )
         export_order = fields
         import_id_fields = ("key",)
 
@@ -136,7 +166,8 @@ class StatementResource(ReviewColumns):
         for row in blank:
             values = row.values
             draft = Statement(
-                property=values.get("property"), value_text=values.get("value_text") or "",
+                property=values.get("property"),
+                value_text=values.get("value_text") or "",
                 quantity_best=values.get("quantity_best"),
             )
             draft.subject = Entity(slug=entity_slugs.get(values.get("subject"), ""))
@@ -163,9 +194,7 @@ class SectionResource(ReviewColumns):
     order_by = ("entity__slug", "position", "title")
     select_related = ("entity",)
     markup_columns = ("body",)
-    child_sets = (
-        citations_set("", SectionCitation, "section", "citations", derive=_marker_items),
-    )
+    child_sets = (citations_set("", SectionCitation, "section", "citations", derive=_marker_items),)
 
     entity = ref("entity", Entity)
     title = text("title")

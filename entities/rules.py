@@ -12,8 +12,13 @@ def _span(statement):
 
 
 def _value(statement):
-    return (statement.value_entity_id, statement.value_text, statement.quantity_low, statement.quantity_best,
-            statement.quantity_high)
+    return (
+        statement.value_entity_id,
+        statement.value_text,
+        statement.quantity_low,
+        statement.quantity_best,
+        statement.quantity_high,
+    )
 
 
 def contradictions(statements):
@@ -23,7 +28,7 @@ def contradictions(statements):
     found = set()
     live = [s for s in statements if s.rank != Rank.DEPRECATED and not s.property.several_values]
     for index, first in enumerate(live):
-        for second in live[index + 1:]:
+        for second in live[index + 1 :]:
             if (first.subject_id, first.property_id) != (second.subject_id, second.property_id):
                 continue
             if _value(first) == _value(second):

@@ -44,9 +44,9 @@ class EntityDetailView(DetailView):
     def get_object(self, queryset=None):
         drafts = self.request.user.has_perm("entities.view_entity")
         entity = get_object_or_404(
-            (Entity.objects.all() if drafts else Entity.objects.public()).select_related("parent").prefetch_related(
-                Prefetch("aliases", queryset=Alias.objects.order_by("language", "name"))
-            ),
+            (Entity.objects.all() if drafts else Entity.objects.public())
+            .select_related("parent")
+            .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("language", "name"))),
             slug=self.kwargs["slug"],
         )
         self.preview = drafts and (not entity.is_published or "preview" in self.request.GET)

@@ -25,24 +25,38 @@ class EventFilterSet(django_filters.FilterSet):
     date_to = PartialDateBoundFilter(field_name="date", bound="to", label="To")
     event_type = django_filters.ModelChoiceFilter(
         queryset=EventType.objects.select_related("parent").order_by("parent__position", "position", "label"),
-        to_field_name="slug", method="of_type", label="Type", empty_label="any type", widget=FastSelect,
+        to_field_name="slug",
+        method="of_type",
+        label="Type",
+        empty_label="any type",
+        widget=FastSelect,
     )
     place = django_filters.ModelChoiceFilter(
-        queryset=places, to_field_name="slug", method="at_place", label="Province or place", empty_label="anywhere",
+        queryset=places,
+        to_field_name="slug",
+        method="at_place",
+        label="Province or place",
+        empty_label="anywhere",
         widget=FastSelect,
     )
     participant = django_filters.ModelChoiceFilter(
-        queryset=participants, to_field_name="slug", field_name="participations__entity", distinct=True,
-        label="Participant", empty_label="anyone", widget=FastSelect,
+        queryset=participants,
+        to_field_name="slug",
+        field_name="participations__entity",
+        distinct=True,
+        label="Participant",
+        empty_label="anyone",
+        widget=FastSelect,
     )
     certainty = django_filters.ChoiceFilter(choices=Certainty.choices, empty_label="any certainty")
-    source = django_filters.CharFilter(method="cited_by", label="Source key",
-                                       widget=forms.TextInput(attrs={"size": 18}))
+    source = django_filters.CharFilter(method="cited_by", label="Source key", widget=forms.TextInput(attrs={"size": 18}))
     q = django_filters.CharFilter(method="search", label="Text")
     ordering = django_filters.OrderingFilter(
         fields=(("date", "date"), ("title", "title")),
         field_labels={"date": "Date (oldest first)", "-date": "Date (newest first)", "title": "Title"},
-        label="Order", empty_label=None, null_label=None,
+        label="Order",
+        empty_label=None,
+        null_label=None,
     )
 
     class Meta:
@@ -70,6 +84,9 @@ class EventFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(title__icontains=value) | Q(summary__icontains=value) | Q(casualty_note__icontains=value)
-            | Q(location__name__icontains=value) | Q(location__aliases__name__icontains=value)
+            Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(casualty_note__icontains=value)
+            | Q(location__name__icontains=value)
+            | Q(location__aliases__name__icontains=value)
         ).distinct()

@@ -20,7 +20,11 @@ class EventType(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     label = models.CharField(max_length=100)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subtypes",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subtypes",
         help_text="The top-level type this is a sub-type of; empty for a top-level type.",
     )
     position = models.PositiveSmallIntegerField(default=0)
@@ -68,14 +72,18 @@ class Event(Publishable):
     end = PartialDateField(null=True, blank=True, help_text="For events spanning days: when it ended.")
     event_type = models.ForeignKey(EventType, on_delete=models.PROTECT, related_name="events")
     location = models.ForeignKey(
-        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="events_here",
-        limit_choices_to={"kind": EntityKind.PLACE}, help_text="The place it happened (a place entity).",
+        Entity,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events_here",
+        limit_choices_to={"kind": EntityKind.PLACE},
+        help_text="The place it happened (a place entity).",
     )
-    location_precision = models.CharField(
-        max_length=10, choices=LocationPrecision.choices, default=LocationPrecision.UNKNOWN
-    )
+    location_precision = models.CharField(max_length=10, choices=LocationPrecision.choices, default=LocationPrecision.UNKNOWN)
     summary = models.TextField(
-        blank=True, validators=[validate_markers],
+        blank=True,
+        validators=[validate_markers],
         help_text="Markdown. Cite with [@source-key]; unknown keys are refused.",
     )
     fatalities_low = models.PositiveIntegerField(null=True, blank=True)
@@ -84,12 +92,12 @@ class Event(Publishable):
         max_length=500, blank=True, help_text='What the figures count: "killed or injured Taliban fighters".'
     )
     certainty = models.CharField(
-        max_length=12, choices=Certainty.choices, default=Certainty.REPORTED,
+        max_length=12,
+        choices=Certainty.choices,
+        default=Certainty.REPORTED,
         help_text="How sure the sources are. 'claimed' needs claimed_by.",
     )
-    claimed_by = models.ForeignKey(
-        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_events"
-    )
+    claimed_by = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_events")
     acled_id = models.CharField("ACLED id", max_length=40, blank=True)
     ucdp_id = models.CharField("UCDP id", max_length=40, blank=True)
     wikidata_id = models.CharField("Wikidata id", max_length=20, blank=True)
@@ -111,7 +119,8 @@ class Event(Publishable):
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="event_slug_not_empty"),
             models.CheckConstraint(
-                condition=Q(fatalities_low__isnull=True) | Q(fatalities_high__isnull=True)
+                condition=Q(fatalities_low__isnull=True)
+                | Q(fatalities_high__isnull=True)
                 | Q(fatalities_low__lte=F("fatalities_high")),
                 name="event_fatalities_low_le_high",
                 violation_error_message="The low fatality figure is above the high one.",

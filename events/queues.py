@@ -22,17 +22,23 @@ def uncited_events(today):
 
 def stale_claims(today):
     cutoff = today - datetime.timedelta(days=UNCONFIRMED_AFTER_DAYS)
-    queryset = (Event.objects.filter(certainty__in=[Certainty.UNCONFIRMED, Certainty.CLAIMED], date__lte=cutoff)
-                .order_by("date", "pk"))
+    queryset = Event.objects.filter(certainty__in=[Certainty.UNCONFIRMED, Certainty.CLAIMED], date__lte=cutoff).order_by(
+        "date", "pk"
+    )
     return [
         Item(obj, f"still {obj.certainty} {days_ago(obj.date_partial.last_day, today)} days after {obj.date_partial}")
-        for obj in queryset if days_ago(obj.date_partial.last_day, today) > UNCONFIRMED_AFTER_DAYS
+        for obj in queryset
+        if days_ago(obj.date_partial.last_day, today) > UNCONFIRMED_AFTER_DAYS
     ]
 
 
 def register_queues():
-    register("uncited-event", model=Event, title="Published events with no citation", build=uncited_events,
-             urgency=UNCITED)
-    register("stale-claim", model=Event, title="Events still unconfirmed or only claimed after 30 days",
-             build=stale_claims, urgency=STALE_CLAIM)
+    register("uncited-event", model=Event, title="Published events with no citation", build=uncited_events, urgency=UNCITED)
+    register(
+        "stale-claim",
+        model=Event,
+        title="Events still unconfirmed or only claimed after 30 days",
+        build=stale_claims,
+        urgency=STALE_CLAIM,
+    )
     register_draft_queue(Event, "Events")

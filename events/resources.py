@@ -40,7 +40,10 @@ def _parse_participant(resource, text):
 
 
 PARTICIPANTS = ChildSet(
-    column="participants", model=Participation, parent="event", related_name="participations",
+    column="participants",
+    model=Participation,
+    parent="event",
+    related_name="participations",
     parse_item=_parse_participant,
     render_item=lambda participation: f"{participation.role}:{participation.entity.slug}",
     child_key=lambda participation: (participation.entity_id, participation.role),
@@ -80,9 +83,28 @@ class EventResource(CitingResource):
 
     class Meta:
         model = Event
-        fields = ("slug", "title", "date", "end", "event_type", "location", "location_precision", "summary",
-                  "fatalities_low", "fatalities_high", "casualty_note", "certainty", "claimed_by", "participants",
-                  "sources", "acled_id", "ucdp_id", "wikidata_id", "note", "status")
+        fields = (
+            "slug",
+            "title",
+            "date",
+            "end",
+            "event_type",
+            "location",
+            "location_precision",
+            "summary",
+            "fatalities_low",
+            "fatalities_high",
+            "casualty_note",
+            "certainty",
+            "claimed_by",
+            "participants",
+            "sources",
+            "acled_id",
+            "ucdp_id",
+            "wikidata_id",
+            "note",
+            "status",
+        )
         export_order = fields
         import_id_fields = ("slug",)
 

@@ -17,8 +17,12 @@ def published_events(*, drafts=False):
                 "participations",
                 queryset=Participation.objects.public().select_related("entity"),
             ),
-            Prefetch("citations", queryset=(EventCitation.objects.all() if drafts else EventCitation.objects.public())
-                     .select_related("source").order_by("pk")),
+            Prefetch(
+                "citations",
+                queryset=(EventCitation.objects.all() if drafts else EventCitation.objects.public())
+                .select_related("source")
+                .order_by("pk"),
+            ),
         )
     )
 

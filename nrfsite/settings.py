@@ -28,8 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 if not DEBUG:
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 40:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set to a random string of at least 40 characters "
-            "when DJANGO_DEBUG is off."
+            "DJANGO_SECRET_KEY must be set to a random string of at least 40 characters when DJANGO_DEBUG is off."
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names when DJANGO_DEBUG is off.")

@@ -29,8 +29,10 @@ class Reader(HttpUser):
 
     @task(4)
     def filtered_timeline(self):
-        self.client.get(f"/events/?date_from={random.choice(MONTHS)}",  # noqa: S311
-                        name="/events/?date_from=…")
+        self.client.get(
+            f"/events/?date_from={random.choice(MONTHS)}",  # noqa: S311
+            name="/events/?date_from=…",
+        )
 
     @task(2)
     def event(self):

@@ -47,14 +47,25 @@ EDITOR, EDITOR_PASSWORD = "load-editor", secrets.token_urlsafe(16)
 
 
 def run(*args, env, check=True, **kwargs):
-    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=check, capture_output=True,  # noqa: S603
-                          text=True, **kwargs)
+    return subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=check,
+        capture_output=True,
+        text=True,
+        **kwargs,
+    )
 
 
 def psql(sql):
     """Run one statement as the local PostgreSQL superuser; its unaligned output."""
-    return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc", sql],  # noqa: S603, S607
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(  # noqa: S603
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc", sql],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def environment(engine):
@@ -108,24 +119,35 @@ class Server:
         self.stream = self.log.open("w")
         self.process = subprocess.Popen(  # noqa: S603
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "nrfsite.wsgi"],
-            cwd=ROOT, env={**env, "GUNICORN_WORKERS": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}"},
-            stdout=subprocess.DEVNULL, stderr=self.stream, text=True,
+            cwd=ROOT,
+            env={**env, "GUNICORN_WORKERS": str(workers), "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=subprocess.DEVNULL,
+            stderr=self.stream,
+            text=True,
         )
         wait_for(f"http://127.0.0.1:{port}/healthz", self.log)
 
     def errors_since(self, offset):
         """Server errors logged after `offset` (a position in the log): counts of each kind."""
         text = self.log.read_text()[offset:]
-        return {"server errors": text.count("Internal Server Error:"),
-                # once per error: a traceback also names sqlite3's own exception, which Django wraps
-                "database is locked": text.count("django.db.utils.OperationalError: database is locked")}
+        return {
+            "server errors": text.count("Internal Server Error:"),
+            # once per error: a traceback also names sqlite3's own exception, which Django wraps
+            "database is locked": text.count("django.db.utils.OperationalError: database is locked"),
+        }
 
     def offset(self):
         return len(self.log.read_text())
 
     def workers(self):
-        return [int(pid) for pid in subprocess.run(["pgrep", "-P", str(self.process.pid)],  # noqa: S607, S603
-                                                   capture_output=True, text=True).stdout.split()]
+        return [
+            int(pid)
+            for pid in subprocess.run(  # noqa: S603
+                ["pgrep", "-P", str(self.process.pid)],  # noqa: S607
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+        ]
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
@@ -144,7 +166,8 @@ class Proxy:
         config.write_text(template.substitute(dir=self.dir, port=PORT, upstream_port=UPSTREAM_PORT, root=ROOT))
         self.process = subprocess.Popen(  # noqa: S603
             ["nginx", "-p", str(self.dir), "-c", str(config), "-e", str(self.log), "-g", "daemon off;"],  # noqa: S607
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for(f"{BASE}/healthz", self.log)
 
@@ -153,8 +176,7 @@ class Proxy:
 
     def resent_since(self, offset):
         """Requests nginx sent again because gunicorn closed the connection without an answer."""
-        return sum("while reading response header from upstream" in line
-                   for line in self.log.read_text()[offset:].splitlines())
+        return sum("while reading response header from upstream" in line for line in self.log.read_text()[offset:].splitlines())
 
     def stop(self):
         self.process.send_signal(signal.SIGQUIT)
@@ -164,10 +186,29 @@ class Proxy:
 def locust(users, duration, name):
     prefix = Path(tempfile.gettempdir()) / f"nrfsite-locust-{name}"
     subprocess.run(  # noqa: S603
-        [str(ROOT / ".venv" / "bin" / "locust"), "-f", str(ROOT / "scripts" / "locustfile.py"), "--headless",
-         "-u", str(users), "-r", str(max(1, users // 2)), "-t", f"{duration}s", "--host", BASE,
-         "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR"],
-        cwd=ROOT, check=False, capture_output=True, text=True,
+        [
+            str(ROOT / ".venv" / "bin" / "locust"),
+            "-f",
+            str(ROOT / "scripts" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(max(1, users // 2)),
+            "-t",
+            f"{duration}s",
+            "--host",
+            BASE,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "ERROR",
+        ],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
     )
     with open(f"{prefix}_stats.csv", newline="") as stream:
         total = next(row for row in csv.DictReader(stream) if row["Name"] == "Aggregated")
@@ -175,8 +216,12 @@ def locust(users, duration, name):
     with open(f"{prefix}_failures.csv", newline="") as stream:
         failures = [f"{row['Occurrences']}× {row['Name']}: {row['Error'][:80]}" for row in csv.DictReader(stream)]
     return {
-        "requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
-        "rps": float(total["Requests/s"]), "p50": total["50%"], "p95": total["95%"], "p99": total["99%"],
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "rps": float(total["Requests/s"]),
+        "p50": total["50%"],
+        "p95": total["95%"],
+        "p99": total["99%"],
         "failure_kinds": failures,
     }
 
@@ -196,8 +241,9 @@ class Editor(threading.Thread):
 
     def login(self):
         html = self.opener.open(f"{BASE}/admin/login/").read().decode()
-        data = urllib.parse.urlencode({"username": EDITOR, "password": EDITOR_PASSWORD,
-                                       "csrfmiddlewaretoken": self.csrf(html), "next": "/admin/"}).encode()
+        data = urllib.parse.urlencode(
+            {"username": EDITOR, "password": EDITOR_PASSWORD, "csrfmiddlewaretoken": self.csrf(html), "next": "/admin/"}
+        ).encode()
         self.opener.open(urllib.request.Request(f"{BASE}/admin/login/", data, headers={"Referer": BASE}))  # noqa: S310
 
     def save_once(self, number):
@@ -205,11 +251,15 @@ class Editor(threading.Thread):
         html = self.opener.open(url).read().decode()
         fields = dict(re.findall(r'<input type="(?:hidden|text|number)" name="([^"]+)" value="([^"]*)"', html))
         body = re.search(r'<textarea name="body"[^>]*>(.*?)</textarea>', html, re.S).group(1)
-        fields.update({
-            "csrfmiddlewaretoken": self.csrf(html), "body": re.sub(r" \(save \d+\)$", "", body) + f" (save {number})",
-            "entity": re.search(r'<option value="(\d+)" selected', html).group(1), "status": "published",
-            "_save": "Save",
-        })
+        fields.update(
+            {
+                "csrfmiddlewaretoken": self.csrf(html),
+                "body": re.sub(r" \(save \d+\)$", "", body) + f" (save {number})",
+                "entity": re.search(r'<option value="(\d+)" selected', html).group(1),
+                "status": "published",
+                "_save": "Save",
+            }
+        )
         data = urllib.parse.urlencode(fields).encode()
         response = self.opener.open(urllib.request.Request(url, data, headers={"Referer": url}))  # noqa: S310
         if "was changed successfully" not in response.read().decode():
@@ -232,8 +282,12 @@ class Editor(threading.Thread):
 
 
 def section_id(env):
-    return run("shell", "-c", "from entities.models import Section; "
-               "print(Section.objects.get(entity__slug='nrf', title='').pk)", env=env).stdout.split()[-1]
+    return run(
+        "shell",
+        "-c",
+        "from entities.models import Section; print(Section.objects.get(entity__slug='nrf', title='').pk)",
+        env=env,
+    ).stdout.split()[-1]
 
 
 def scenario_public(env, args):
@@ -258,8 +312,11 @@ def scenario_editing(env, args):
     editor.join()
     importer.join()
     imported = outcome["import"].returncode == 0
-    note = (f"{editor.saves} admin saves, {len(editor.errors)} failed" + (f" ({editor.errors[:2]})" if editor.errors
-            else "") + f"; 10,000-event import {'done' if imported else 'FAILED: ' + outcome['import'].stderr[-200:]}")
+    note = (
+        f"{editor.saves} admin saves, {len(editor.errors)} failed"
+        + (f" ({editor.errors[:2]})" if editor.errors else "")
+        + f"; 10,000-event import {'done' if imported else 'FAILED: ' + outcome['import'].stderr[-200:]}"
+    )
     result["failures"] += len(editor.errors) + (not imported)
     return result, note
 
@@ -285,8 +342,10 @@ def scenario_pgkill(env, args):
 
     def kill():
         time.sleep(args.duration / 2)
-        output = psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                      "WHERE datname = 'nrfsite_reliability' AND pid <> pg_backend_pid()")
+        output = psql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = 'nrfsite_reliability' AND pid <> pg_backend_pid()"
+        )
         killed.append(output.split().count("t"))
 
     thread = threading.Thread(target=kill)
@@ -301,8 +360,13 @@ def scenario_killimport(env, args):
     bundle = Path(tempfile.mkdtemp()) / "import"
     run("generate_events", "20000", "--start", "800000", "--bundle-only", str(bundle), env=env)
     run("export_bundle", str(before), env=env)
-    process = subprocess.Popen([PYTHON, "manage.py", "import_bundle", str(bundle)], cwd=ROOT, env=env,  # noqa: S603
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(  # noqa: S603
+        [PYTHON, "manage.py", "import_bundle", str(bundle)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(3)
     alive = process.poll() is None
     process.send_signal(signal.SIGKILL)
@@ -321,8 +385,12 @@ def main():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--scenarios", default="public,editing,reload,pgkill,killimport")
-    parser.add_argument("--proxy", choices=["none", "nginx"], default="none",
-                        help="Put nginx (deploy/nginx/nrfsite-proxy.conf) in front of gunicorn.")
+    parser.add_argument(
+        "--proxy",
+        choices=["none", "nginx"],
+        default="none",
+        help="Put nginx (deploy/nginx/nrfsite-proxy.conf) in front of gunicorn.",
+    )
     args = parser.parse_args()
     scenarios = [name for name in args.scenarios.split(",") if name != "pgkill" or args.engine == "postgres"]
     env = environment(args.engine)
@@ -352,8 +420,7 @@ def main():
         server.stop()
     print(f"(server log: {Server.log}{f'; nginx log: {proxy.log}' if proxy else ''})", file=sys.stderr)
     behind = ", behind nginx" if proxy else ""
-    print(f"### {args.engine}, seed + {args.events:,} events, {args.users} users, {args.duration} s per scenario"
-          f"{behind}")
+    print(f"### {args.engine}, seed + {args.events:,} events, {args.users} users, {args.duration} s per scenario{behind}")
     print()
     print("| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | failed | notes |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
@@ -362,8 +429,10 @@ def main():
             print(f"| {name} | | | | | | | {note} |")
             continue
         kinds = "; ".join(result["failure_kinds"][:3])
-        print(f"| {name} | {result['requests']:,} | {result['rps']:.1f} | {result['p50']} | {result['p95']} | "
-              f"{result['p99']} | {result['failures']} | {note}{' — ' + kinds if kinds else ''} |")
+        print(
+            f"| {name} | {result['requests']:,} | {result['rps']:.1f} | {result['p50']} | {result['p95']} | "
+            f"{result['p99']} | {result['failures']} | {note}{' — ' + kinds if kinds else ''} |"
+        )
 
 
 if __name__ == "__main__":

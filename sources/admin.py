@@ -35,8 +35,15 @@ class CitationAdmin(ContentAdmin):
 @admin.register(Source)
 class SourceAdmin(ContentAdmin):
     resource_classes = [SourceResource]
-    list_display = ["key", "title", "publisher", "source_type", partial_date_column("published_on", "published"),
-                    "affiliation", "status"]
+    list_display = [
+        "key",
+        "title",
+        "publisher",
+        "source_type",
+        partial_date_column("published_on", "published"),
+        "affiliation",
+        "status",
+    ]
     list_filter = ["status", "source_type", "affiliation", "language"]
     search_fields = ["key", "title", "publisher", "authors"]
     readonly_fields = ["created_at", "updated_at", "published_at"]

@@ -8,8 +8,14 @@ from sources.models import Affiliation, Source, SourceType
 
 
 def publishers(request=None):
-    return [(p, p) for p in Source.objects.public().exclude(publisher="").order_by("publisher")
-            .values_list("publisher", flat=True).distinct()]
+    return [
+        (p, p)
+        for p in Source.objects.public()
+        .exclude(publisher="")
+        .order_by("publisher")
+        .values_list("publisher", flat=True)
+        .distinct()
+    ]
 
 
 class SourceFilterSet(django_filters.FilterSet):
@@ -29,6 +35,5 @@ class SourceFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(key__icontains=value) | Q(title__icontains=value) | Q(authors__icontains=value)
-            | Q(publisher__icontains=value)
+            Q(key__icontains=value) | Q(title__icontains=value) | Q(authors__icontains=value) | Q(publisher__icontains=value)
         )

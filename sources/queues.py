@@ -5,11 +5,18 @@ from sources.models import Source
 
 
 def unarchived_sources(today):
-    return [Item(obj, "no archived copy" + ("" if obj.url else " and no link"))
-            for obj in Source.objects.without_archive().order_by("key")]
+    return [
+        Item(obj, "no archived copy" + ("" if obj.url else " and no link"))
+        for obj in Source.objects.without_archive().order_by("key")
+    ]
 
 
 def register_queues():
     register_draft_queue(Source, "Sources")
-    register("unarchived-source", model=Source, title="Sources without an archived link", build=unarchived_sources,
-             urgency=UNARCHIVED)
+    register(
+        "unarchived-source",
+        model=Source,
+        title="Sources without an archived link",
+        build=unarchived_sources,
+        urgency=UNARCHIVED,
+    )

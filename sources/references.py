@@ -75,10 +75,7 @@ class References:
 
     def cite_all(self, citations):
         """Footnotes for Citation rows (statement, event); the same source twice gets one number."""
-        return [
-            self.cite(c.source, locator=c.locator, quote=c.quote, quote_translation=c.quote_translation)
-            for c in citations
-        ]
+        return [self.cite(c.source, locator=c.locator, quote=c.quote, quote_translation=c.quote_translation) for c in citations]
 
     def marker_callback(self, sources_by_key):
         """A `cite` callback for `nrfsite.core.markup.render`, resolving marker keys through a dict of sources."""

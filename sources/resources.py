@@ -25,14 +25,23 @@ class ContentResource(BundleResource):
         if user is None or row.kind == "skip" or can_review(user, self.model):
             return []
         if not issubclass(self.model, Publishable):
-            return [("", f"Only a reviewer may change {self.model._meta.verbose_name_plural} by import: they have no "
-                         "draft state, so a change would be public at once.")]
+            return [
+                (
+                    "",
+                    f"Only a reviewer may change {self.model._meta.verbose_name_plural} by import: they have no "
+                    "draft state, so a change would be public at once.",
+                )
+            ]
         if row.before is not None and (row.before["status"] == Status.PUBLISHED or row.before["pending_review"]):
-            return [("", "This row is published: only a reviewer may change it by import. An editor's change made "
-                         "in the admin form waits there for review.")]
+            return [
+                (
+                    "",
+                    "This row is published: only a reviewer may change it by import. An editor's change made "
+                    "in the admin form waits there for review.",
+                )
+            ]
         if row.obj.status == Status.PUBLISHED:
-            return [("status", 'Only a reviewer may publish: import the row as "draft" and '
-                               "a reviewer publishes it.")]
+            return [("status", 'Only a reviewer may publish: import the row as "draft" and a reviewer publishes it.')]
         return []
 
 
@@ -59,8 +68,21 @@ class SourceResource(ContentResource):
 
     class Meta:
         model = Source
-        fields = ("key", "title", "authors", "publisher", "source_type", "language", "published_on", "url",
-                  "archive_url", "accessed_on", "affiliation", "notes", "status")
+        fields = (
+            "key",
+            "title",
+            "authors",
+            "publisher",
+            "source_type",
+            "language",
+            "published_on",
+            "url",
+            "archive_url",
+            "accessed_on",
+            "affiliation",
+            "notes",
+            "status",
+        )
         export_order = fields
         import_id_fields = ("key",)
 
@@ -113,8 +135,14 @@ def citations_set(column, model, parent, related_name, *, derive=None):
         return f"{citation.source.key}, {citation.locator}" if citation.locator else citation.source.key
 
     return ChildSet(
-        column=column, model=model, parent=parent, parse_item=parse_item, render_item=render_item,
-        child_key=lambda citation: (citation.source_id, citation.locator), derive=derive, related_name=related_name,
+        column=column,
+        model=model,
+        parent=parent,
+        parse_item=parse_item,
+        render_item=render_item,
+        child_key=lambda citation: (citation.source_id, citation.locator),
+        derive=derive,
+        related_name=related_name,
     )
 
 
@@ -127,17 +155,21 @@ def citation_resource(model, *, parent, parent_model, parent_key="slug"):
     key = (parent, "source", "locator")
     fields = (*key, "quote", "quote_translation")
     file_name = f"{parent}_citations.csv"
-    return type(f"{model.__name__}Resource", (ContentResource,), {
-        "__module__": __name__,
-        "__doc__": f"{file_name}: the quoted passage behind each citation of a {parent}.",
-        "file_name": file_name,
-        "key_columns": key,
-        "order_by": (f"{parent}__{parent_key}", "source__key", "locator"),
-        "select_related": (parent, "source"),
-        parent: ref(parent, parent_model, parent_key),
-        "source": ref("source", Source, "key"),
-        "locator": text("locator"),
-        "quote": text("quote"),
-        "quote_translation": text("quote_translation"),
-        "Meta": type("Meta", (), {"model": model, "fields": fields, "export_order": fields, "import_id_fields": key}),
-    })
+    return type(
+        f"{model.__name__}Resource",
+        (ContentResource,),
+        {
+            "__module__": __name__,
+            "__doc__": f"{file_name}: the quoted passage behind each citation of a {parent}.",
+            "file_name": file_name,
+            "key_columns": key,
+            "order_by": (f"{parent}__{parent_key}", "source__key", "locator"),
+            "select_related": (parent, "source"),
+            parent: ref(parent, parent_model, parent_key),
+            "source": ref("source", Source, "key"),
+            "locator": text("locator"),
+            "quote": text("quote"),
+            "quote_translation": text("quote_translation"),
+            "Meta": type("Meta", (), {"model": model, "fields": fields, "export_order": fields, "import_id_fields": key}),
+        },
+    )

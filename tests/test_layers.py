@@ -13,8 +13,9 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
 def lint_imports(tree):
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=tree, env={"PYTHONPATH": str(tree), "PATH": ""},
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"], cwd=tree, env={"PYTHONPATH": str(tree), "PATH": ""}, capture_output=True, text=True
+    )
 
 
 def copy_of_the_code(tmp_path):

@@ -12,508 +12,1593 @@ import sources.citations
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('sources', '0001_initial'),
+        ("sources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Property',
+            name="Property",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('label', models.CharField(help_text='How the infobox labels it: "Leader".', max_length=100)),
-                ('inverse_label', models.CharField(blank=True, help_text='Read from the value\'s side: "leader of".', max_length=100)),
-                ('value_type', models.CharField(choices=[('entity', 'entity'), ('text', 'text'), ('quantity', 'quantity')], max_length=10)),
-                ('infobox_position', models.PositiveSmallIntegerField(blank=True, help_text='Order in the infobox; empty keeps it out of the infobox.', null=True)),
-                ('description', models.CharField(blank=True, max_length=300)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("label", models.CharField(help_text='How the infobox labels it: "Leader".', max_length=100)),
+                (
+                    "inverse_label",
+                    models.CharField(blank=True, help_text='Read from the value\'s side: "leader of".', max_length=100),
+                ),
+                (
+                    "value_type",
+                    models.CharField(choices=[("entity", "entity"), ("text", "text"), ("quantity", "quantity")], max_length=10),
+                ),
+                (
+                    "infobox_position",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Order in the infobox; empty keeps it out of the infobox.", null=True
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'verbose_name_plural': 'properties',
-                'ordering': [models.OrderBy(models.F('infobox_position'), nulls_last=True), 'label'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export'),
+                "verbose_name_plural": "properties",
+                "ordering": [models.OrderBy(models.F("infobox_position"), nulls_last=True), "label"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export"),
             },
         ),
         migrations.CreateModel(
-            name='Entity',
+            name="Entity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Drafts never appear on a public page, list, search, feed, sitemap or download.', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('kind', models.CharField(choices=[('person', 'person'), ('organization', 'organization'), ('state', 'state'), ('place', 'place'), ('topic', 'topic')], db_index=True, max_length=12)),
-                ('name', models.CharField(help_text='The name most English sources use.', max_length=200)),
-                ('slug', models.SlugField(help_text='Stable identifier used in URLs and CSV: "ahmad-massoud".', max_length=120, unique=True)),
-                ('description', models.CharField(blank=True, help_text='One line that says what it is: "Afghan politician, leader of the NRF".', max_length=300)),
-                ('start', nrfsite.core.fields.PartialDateField(blank=True, help_text='Founded or born, at the precision known.', null=True)),
-                ('start_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('start_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('end', nrfsite.core.fields.PartialDateField(blank=True, help_text='Dissolved or died, at the precision known.', null=True)),
-                ('end_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('end_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('iso_code', models.CharField(blank=True, help_text='For a place: its ISO 3166 code, "AF-PAN" for Panjshir, "TJ" for Tajikistan.', max_length=10)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)])),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)])),
-                ('wikidata_id', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like "Q107472524".')])),
-                ('parent', models.ForeignKey(blank=True, help_text='For a place: the place it lies in (Panjshir → Afghanistan).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='entities.entity')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "person"),
+                            ("organization", "organization"),
+                            ("state", "state"),
+                            ("place", "place"),
+                            ("topic", "topic"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                    ),
+                ),
+                ("name", models.CharField(help_text="The name most English sources use.", max_length=200)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text='Stable identifier used in URLs and CSV: "ahmad-massoud".', max_length=120, unique=True
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True,
+                        help_text='One line that says what it is: "Afghan politician, leader of the NRF".',
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "start",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text="Founded or born, at the precision known.", null=True
+                    ),
+                ),
+                (
+                    "start_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("start_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "end",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text="Dissolved or died, at the precision known.", null=True
+                    ),
+                ),
+                (
+                    "end_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("end_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "iso_code",
+                    models.CharField(
+                        blank=True,
+                        help_text='For a place: its ISO 3166 code, "AF-PAN" for Panjshir, "TJ" for Tajikistan.',
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator("^Q[1-9][0-9]*$", 'A Wikidata id looks like "Q107472524".')
+                        ],
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a place: the place it lies in (Panjshir → Afghanistan).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="entities.entity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'entities',
-                'ordering': ['name'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export', 'publish'),
+                "verbose_name_plural": "entities",
+                "ordering": ["name"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export", "publish"),
             },
         ),
         migrations.CreateModel(
-            name='Alias',
+            name="Alias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('language', models.CharField(blank=True, help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.', max_length=16)),
-                ('note', models.CharField(blank=True, help_text='What kind of name: "abbreviation", "former name".', max_length=200)),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='entities.entity')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True, help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.', max_length=16
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, help_text='What kind of name: "abbreviation", "former name".', max_length=200),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="aliases", to="entities.entity"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'aliases',
-                'ordering': ['entity', 'language', 'name'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export'),
+                "verbose_name_plural": "aliases",
+                "ordering": ["entity", "language", "name"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export"),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAlias',
+            name="HistoricalAlias",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('language', models.CharField(blank=True, help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.', max_length=16)),
-                ('note', models.CharField(blank=True, help_text='What kind of name: "abbreviation", "former name".', max_length=200)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('entity', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.entity')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True, help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.', max_length=16
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, help_text='What kind of name: "abbreviation", "former name".', max_length=200),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.entity",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical alias',
-                'verbose_name_plural': 'historical aliases',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical alias",
+                "verbose_name_plural": "historical aliases",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEntity',
+            name="HistoricalEntity",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Drafts never appear on a public page, list, search, feed, sitemap or download.', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('kind', models.CharField(choices=[('person', 'person'), ('organization', 'organization'), ('state', 'state'), ('place', 'place'), ('topic', 'topic')], db_index=True, max_length=12)),
-                ('name', models.CharField(help_text='The name most English sources use.', max_length=200)),
-                ('slug', models.SlugField(help_text='Stable identifier used in URLs and CSV: "ahmad-massoud".', max_length=120)),
-                ('description', models.CharField(blank=True, help_text='One line that says what it is: "Afghan politician, leader of the NRF".', max_length=300)),
-                ('start', nrfsite.core.fields.PartialDateField(blank=True, help_text='Founded or born, at the precision known.', null=True)),
-                ('start_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('start_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('end', nrfsite.core.fields.PartialDateField(blank=True, help_text='Dissolved or died, at the precision known.', null=True)),
-                ('end_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('end_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('iso_code', models.CharField(blank=True, help_text='For a place: its ISO 3166 code, "AF-PAN" for Panjshir, "TJ" for Tajikistan.', max_length=10)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)])),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)])),
-                ('wikidata_id', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^Q[1-9][0-9]*$', 'A Wikidata id looks like "Q107472524".')])),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text='For a place: the place it lies in (Panjshir → Afghanistan).', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.entity')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "person"),
+                            ("organization", "organization"),
+                            ("state", "state"),
+                            ("place", "place"),
+                            ("topic", "topic"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                    ),
+                ),
+                ("name", models.CharField(help_text="The name most English sources use.", max_length=200)),
+                (
+                    "slug",
+                    models.SlugField(help_text='Stable identifier used in URLs and CSV: "ahmad-massoud".', max_length=120),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True,
+                        help_text='One line that says what it is: "Afghan politician, leader of the NRF".',
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "start",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text="Founded or born, at the precision known.", null=True
+                    ),
+                ),
+                (
+                    "start_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("start_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "end",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text="Dissolved or died, at the precision known.", null=True
+                    ),
+                ),
+                (
+                    "end_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("end_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "iso_code",
+                    models.CharField(
+                        blank=True,
+                        help_text='For a place: its ISO 3166 code, "AF-PAN" for Panjshir, "TJ" for Tajikistan.',
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                    ),
+                ),
+                (
+                    "wikidata_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator("^Q[1-9][0-9]*$", 'A Wikidata id looks like "Q107472524".')
+                        ],
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="For a place: the place it lies in (Panjshir → Afghanistan).",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.entity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical entity',
-                'verbose_name_plural': 'historical entities',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical entity",
+                "verbose_name_plural": "historical entities",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProperty',
+            name="HistoricalProperty",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60)),
-                ('label', models.CharField(help_text='How the infobox labels it: "Leader".', max_length=100)),
-                ('inverse_label', models.CharField(blank=True, help_text='Read from the value\'s side: "leader of".', max_length=100)),
-                ('value_type', models.CharField(choices=[('entity', 'entity'), ('text', 'text'), ('quantity', 'quantity')], max_length=10)),
-                ('infobox_position', models.PositiveSmallIntegerField(blank=True, help_text='Order in the infobox; empty keeps it out of the infobox.', null=True)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=60)),
+                ("label", models.CharField(help_text='How the infobox labels it: "Leader".', max_length=100)),
+                (
+                    "inverse_label",
+                    models.CharField(blank=True, help_text='Read from the value\'s side: "leader of".', max_length=100),
+                ),
+                (
+                    "value_type",
+                    models.CharField(choices=[("entity", "entity"), ("text", "text"), ("quantity", "quantity")], max_length=10),
+                ),
+                (
+                    "infobox_position",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Order in the infobox; empty keeps it out of the infobox.", null=True
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical property',
-                'verbose_name_plural': 'historical properties',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical property",
+                "verbose_name_plural": "historical properties",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSection',
+            name="HistoricalSection",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Drafts never appear on a public page, list, search, feed, sitemap or download.', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('as_of', nrfsite.core.fields.PartialDateField(blank=True, help_text='The date the text is true as of, as the source says: "As of August 2024" → "August 2024".', null=True)),
-                ('as_of_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('as_of_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('reviewed_on', models.DateField(blank=True, help_text='When an editor last checked this against sources.', null=True)),
-                ('review_every', models.PositiveIntegerField(default=180, help_text="Days after which this should be checked again (and after which an 'as of' date ages).")),
-                ('needs_update', models.BooleanField(default=False, help_text='Flagged as out of date.')),
-                ('update_reason', models.CharField(blank=True, help_text='Why it needs an update, shown to readers.', max_length=300)),
-                ('flagged_on', nrfsite.core.fields.PartialDateField(blank=True, help_text='When it was flagged, at the precision known: "September 2022".', null=True)),
-                ('flagged_on_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('flagged_on_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('title', models.CharField(blank=True, help_text="Empty for the lead, the page's opening text.", max_length=200)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order on the page; the lead comes first.')),
-                ('body', models.TextField(help_text='Markdown. Cite with [@source-key], [@source-key, p. 4] or [@a; @b]; unknown keys are refused.', validators=[sources.citations.validate_markers])),
-                ('note', models.TextField(blank=True, help_text='Editorial note on the text (e.g. what the source repeated).')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('entity', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.entity')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, db_constraint=False, help_text='Who last checked it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "as_of",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True,
+                        help_text='The date the text is true as of, as the source says: "As of August 2024" → "August 2024".',
+                        null=True,
+                    ),
+                ),
+                (
+                    "as_of_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("as_of_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "reviewed_on",
+                    models.DateField(blank=True, help_text="When an editor last checked this against sources.", null=True),
+                ),
+                (
+                    "review_every",
+                    models.PositiveIntegerField(
+                        default=180,
+                        help_text="Days after which this should be checked again (and after which an 'as of' date ages).",
+                    ),
+                ),
+                ("needs_update", models.BooleanField(default=False, help_text="Flagged as out of date.")),
+                (
+                    "update_reason",
+                    models.CharField(blank=True, help_text="Why it needs an update, shown to readers.", max_length=300),
+                ),
+                (
+                    "flagged_on",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text='When it was flagged, at the precision known: "September 2022".', null=True
+                    ),
+                ),
+                (
+                    "flagged_on_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("flagged_on_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "title",
+                    models.CharField(blank=True, help_text="Empty for the lead, the page's opening text.", max_length=200),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, help_text="Order on the page; the lead comes first.")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Markdown. Cite with [@source-key], [@source-key, p. 4] or [@a; @b]; unknown keys are refused.",
+                        validators=[sources.citations.validate_markers],
+                    ),
+                ),
+                ("note", models.TextField(blank=True, help_text="Editorial note on the text (e.g. what the source repeated).")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.entity",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Who last checked it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical section',
-                'verbose_name_plural': 'historical sections',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical section",
+                "verbose_name_plural": "historical sections",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStatement',
+            name="HistoricalStatement",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Drafts never appear on a public page, list, search, feed, sitemap or download.', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('as_of', nrfsite.core.fields.PartialDateField(blank=True, help_text='The date the text is true as of, as the source says: "As of August 2024" → "August 2024".', null=True)),
-                ('as_of_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('as_of_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('reviewed_on', models.DateField(blank=True, help_text='When an editor last checked this against sources.', null=True)),
-                ('review_every', models.PositiveIntegerField(default=180, help_text="Days after which this should be checked again (and after which an 'as of' date ages).")),
-                ('needs_update', models.BooleanField(default=False, help_text='Flagged as out of date.')),
-                ('update_reason', models.CharField(blank=True, help_text='Why it needs an update, shown to readers.', max_length=300)),
-                ('flagged_on', nrfsite.core.fields.PartialDateField(blank=True, help_text='When it was flagged, at the precision known: "September 2022".', null=True)),
-                ('flagged_on_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('flagged_on_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('value_type', models.CharField(choices=[('entity', 'entity'), ('text', 'text'), ('quantity', 'quantity')], editable=False, max_length=10)),
-                ('value_text', models.CharField(blank=True, help_text='For text properties (ideology), or "unknown" for a quantity.', max_length=500)),
-                ('quantity_low', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
-                ('quantity_best', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
-                ('quantity_high', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
-                ('quantity_unit', models.CharField(blank=True, help_text='"fighters", "people".', max_length=50)),
-                ('start', nrfsite.core.fields.PartialDateField(blank=True, help_text='Since when it holds.', null=True)),
-                ('start_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('start_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('end', nrfsite.core.fields.PartialDateField(blank=True, help_text='Until when it held; empty while it still holds.', null=True)),
-                ('end_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('end_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('end_reason', models.CharField(blank=True, help_text='Why it ended: "killed", "resigned".', max_length=100)),
-                ('certainty', models.CharField(choices=[('confirmed', 'confirmed'), ('reported', 'reported'), ('claimed', 'claimed'), ('alleged', 'alleged'), ('disputed', 'disputed'), ('unconfirmed', 'unconfirmed')], default='reported', help_text="How sure the sources are. 'claimed' needs claimed_by.", max_length=12)),
-                ('rank', models.CharField(choices=[('preferred', 'preferred'), ('normal', 'normal'), ('deprecated', 'deprecated (superseded; kept, greyed)')], default='normal', max_length=10)),
-                ('note', models.TextField(blank=True, help_text='A note for readers: how sources disagree, how a date was inferred.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('claimed_by', models.ForeignKey(blank=True, db_constraint=False, help_text='Whose claim it is: the NRF for "NRF reported claim of 5,000 fighters".', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.entity')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reviewed_by', models.ForeignKey(blank=True, db_constraint=False, help_text='Who last checked it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.entity')),
-                ('value_entity', models.ForeignKey(blank=True, db_constraint=False, help_text='For properties whose value is an entity (leader, ally, active region).', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.entity')),
-                ('property', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.property')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "as_of",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True,
+                        help_text='The date the text is true as of, as the source says: "As of August 2024" → "August 2024".',
+                        null=True,
+                    ),
+                ),
+                (
+                    "as_of_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("as_of_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "reviewed_on",
+                    models.DateField(blank=True, help_text="When an editor last checked this against sources.", null=True),
+                ),
+                (
+                    "review_every",
+                    models.PositiveIntegerField(
+                        default=180,
+                        help_text="Days after which this should be checked again (and after which an 'as of' date ages).",
+                    ),
+                ),
+                ("needs_update", models.BooleanField(default=False, help_text="Flagged as out of date.")),
+                (
+                    "update_reason",
+                    models.CharField(blank=True, help_text="Why it needs an update, shown to readers.", max_length=300),
+                ),
+                (
+                    "flagged_on",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text='When it was flagged, at the precision known: "September 2022".', null=True
+                    ),
+                ),
+                (
+                    "flagged_on_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("flagged_on_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "value_type",
+                    models.CharField(
+                        choices=[("entity", "entity"), ("text", "text"), ("quantity", "quantity")],
+                        editable=False,
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "value_text",
+                    models.CharField(
+                        blank=True, help_text='For text properties (ideology), or "unknown" for a quantity.', max_length=500
+                    ),
+                ),
+                ("quantity_low", models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
+                ("quantity_best", models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
+                ("quantity_high", models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
+                ("quantity_unit", models.CharField(blank=True, help_text='"fighters", "people".', max_length=50)),
+                ("start", nrfsite.core.fields.PartialDateField(blank=True, help_text="Since when it holds.", null=True)),
+                (
+                    "start_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("start_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "end",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text="Until when it held; empty while it still holds.", null=True
+                    ),
+                ),
+                (
+                    "end_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("end_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                ("end_reason", models.CharField(blank=True, help_text='Why it ended: "killed", "resigned".', max_length=100)),
+                (
+                    "certainty",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed"),
+                            ("reported", "reported"),
+                            ("claimed", "claimed"),
+                            ("alleged", "alleged"),
+                            ("disputed", "disputed"),
+                            ("unconfirmed", "unconfirmed"),
+                        ],
+                        default="reported",
+                        help_text="How sure the sources are. 'claimed' needs claimed_by.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "rank",
+                    models.CharField(
+                        choices=[
+                            ("preferred", "preferred"),
+                            ("normal", "normal"),
+                            ("deprecated", "deprecated (superseded; kept, greyed)"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True, help_text="A note for readers: how sources disagree, how a date was inferred."
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text='Whose claim it is: the NRF for "NRF reported claim of 5,000 fighters".',
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.entity",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Who last checked it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.entity",
+                    ),
+                ),
+                (
+                    "value_entity",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="For properties whose value is an entity (leader, ally, active region).",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.entity",
+                    ),
+                ),
+                (
+                    "property",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.property",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical statement',
-                'verbose_name_plural': 'historical statements',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical statement",
+                "verbose_name_plural": "historical statements",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Drafts never appear on a public page, list, search, feed, sitemap or download.', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('as_of', nrfsite.core.fields.PartialDateField(blank=True, help_text='The date the text is true as of, as the source says: "As of August 2024" → "August 2024".', null=True)),
-                ('as_of_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('as_of_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('reviewed_on', models.DateField(blank=True, help_text='When an editor last checked this against sources.', null=True)),
-                ('review_every', models.PositiveIntegerField(default=180, help_text="Days after which this should be checked again (and after which an 'as of' date ages).")),
-                ('needs_update', models.BooleanField(default=False, help_text='Flagged as out of date.')),
-                ('update_reason', models.CharField(blank=True, help_text='Why it needs an update, shown to readers.', max_length=300)),
-                ('flagged_on', nrfsite.core.fields.PartialDateField(blank=True, help_text='When it was flagged, at the precision known: "September 2022".', null=True)),
-                ('flagged_on_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('flagged_on_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('title', models.CharField(blank=True, help_text="Empty for the lead, the page's opening text.", max_length=200)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Order on the page; the lead comes first.')),
-                ('body', models.TextField(help_text='Markdown. Cite with [@source-key], [@source-key, p. 4] or [@a; @b]; unknown keys are refused.', validators=[sources.citations.validate_markers])),
-                ('note', models.TextField(blank=True, help_text='Editorial note on the text (e.g. what the source repeated).')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='entities.entity')),
-                ('reviewed_by', models.ForeignKey(blank=True, help_text='Who last checked it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "as_of",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True,
+                        help_text='The date the text is true as of, as the source says: "As of August 2024" → "August 2024".',
+                        null=True,
+                    ),
+                ),
+                (
+                    "as_of_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("as_of_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "reviewed_on",
+                    models.DateField(blank=True, help_text="When an editor last checked this against sources.", null=True),
+                ),
+                (
+                    "review_every",
+                    models.PositiveIntegerField(
+                        default=180,
+                        help_text="Days after which this should be checked again (and after which an 'as of' date ages).",
+                    ),
+                ),
+                ("needs_update", models.BooleanField(default=False, help_text="Flagged as out of date.")),
+                (
+                    "update_reason",
+                    models.CharField(blank=True, help_text="Why it needs an update, shown to readers.", max_length=300),
+                ),
+                (
+                    "flagged_on",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text='When it was flagged, at the precision known: "September 2022".', null=True
+                    ),
+                ),
+                (
+                    "flagged_on_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("flagged_on_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "title",
+                    models.CharField(blank=True, help_text="Empty for the lead, the page's opening text.", max_length=200),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, help_text="Order on the page; the lead comes first.")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Markdown. Cite with [@source-key], [@source-key, p. 4] or [@a; @b]; unknown keys are refused.",
+                        validators=[sources.citations.validate_markers],
+                    ),
+                ),
+                ("note", models.TextField(blank=True, help_text="Editorial note on the text (e.g. what the source repeated).")),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sections", to="entities.entity"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who last checked it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['entity', 'position', 'id'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export', 'publish'),
+                "ordering": ["entity", "position", "id"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export", "publish"),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalSectionCitation',
+            name="HistoricalSectionCitation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('locator', models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100)),
-                ('quote', models.TextField(blank=True, help_text='The passage that supports the fact, in the original language.')),
-                ('quote_translation', models.TextField(blank=True, help_text='An English translation of the quote, if needed.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, help_text='The source; a source that is cited cannot be deleted.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='sources.source')),
-                ('section', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.section')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "locator",
+                    models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100),
+                ),
+                (
+                    "quote",
+                    models.TextField(blank=True, help_text="The passage that supports the fact, in the original language."),
+                ),
+                (
+                    "quote_translation",
+                    models.TextField(blank=True, help_text="An English translation of the quote, if needed."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The source; a source that is cited cannot be deleted.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="sources.source",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.section",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical section citation',
-                'verbose_name_plural': 'historical section citations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical section citation",
+                "verbose_name_plural": "historical section citations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SectionCitation',
+            name="SectionCitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('locator', models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100)),
-                ('quote', models.TextField(blank=True, help_text='The passage that supports the fact, in the original language.')),
-                ('quote_translation', models.TextField(blank=True, help_text='An English translation of the quote, if needed.')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='entities.section')),
-                ('source', models.ForeignKey(help_text='The source; a source that is cited cannot be deleted.', on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='sources.source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "locator",
+                    models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100),
+                ),
+                (
+                    "quote",
+                    models.TextField(blank=True, help_text="The passage that supports the fact, in the original language."),
+                ),
+                (
+                    "quote_translation",
+                    models.TextField(blank=True, help_text="An English translation of the quote, if needed."),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="citations", to="entities.section"
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        help_text="The source; a source that is cited cannot be deleted.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="%(class)ss",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['section', 'id'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export'),
+                "ordering": ["section", "id"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export"),
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Drafts never appear on a public page, list, search, feed, sitemap or download.', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('as_of', nrfsite.core.fields.PartialDateField(blank=True, help_text='The date the text is true as of, as the source says: "As of August 2024" → "August 2024".', null=True)),
-                ('as_of_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('as_of_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('reviewed_on', models.DateField(blank=True, help_text='When an editor last checked this against sources.', null=True)),
-                ('review_every', models.PositiveIntegerField(default=180, help_text="Days after which this should be checked again (and after which an 'as of' date ages).")),
-                ('needs_update', models.BooleanField(default=False, help_text='Flagged as out of date.')),
-                ('update_reason', models.CharField(blank=True, help_text='Why it needs an update, shown to readers.', max_length=300)),
-                ('flagged_on', nrfsite.core.fields.PartialDateField(blank=True, help_text='When it was flagged, at the precision known: "September 2022".', null=True)),
-                ('flagged_on_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('flagged_on_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('value_type', models.CharField(choices=[('entity', 'entity'), ('text', 'text'), ('quantity', 'quantity')], editable=False, max_length=10)),
-                ('value_text', models.CharField(blank=True, help_text='For text properties (ideology), or "unknown" for a quantity.', max_length=500)),
-                ('quantity_low', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
-                ('quantity_best', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
-                ('quantity_high', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
-                ('quantity_unit', models.CharField(blank=True, help_text='"fighters", "people".', max_length=50)),
-                ('start', nrfsite.core.fields.PartialDateField(blank=True, help_text='Since when it holds.', null=True)),
-                ('start_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('start_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('end', nrfsite.core.fields.PartialDateField(blank=True, help_text='Until when it held; empty while it still holds.', null=True)),
-                ('end_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('end_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('end_reason', models.CharField(blank=True, help_text='Why it ended: "killed", "resigned".', max_length=100)),
-                ('certainty', models.CharField(choices=[('confirmed', 'confirmed'), ('reported', 'reported'), ('claimed', 'claimed'), ('alleged', 'alleged'), ('disputed', 'disputed'), ('unconfirmed', 'unconfirmed')], default='reported', help_text="How sure the sources are. 'claimed' needs claimed_by.", max_length=12)),
-                ('rank', models.CharField(choices=[('preferred', 'preferred'), ('normal', 'normal'), ('deprecated', 'deprecated (superseded; kept, greyed)')], default='normal', max_length=10)),
-                ('note', models.TextField(blank=True, help_text='A note for readers: how sources disagree, how a date was inferred.')),
-                ('claimed_by', models.ForeignKey(blank=True, help_text='Whose claim it is: the NRF for "NRF reported claim of 5,000 fighters".', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claimed_statements', to='entities.entity')),
-                ('property', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='entities.property')),
-                ('reviewed_by', models.ForeignKey(blank=True, help_text='Who last checked it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='entities.entity')),
-                ('value_entity', models.ForeignKey(blank=True, help_text='For properties whose value is an entity (leader, ally, active region).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referenced_by', to='entities.entity')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "as_of",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True,
+                        help_text='The date the text is true as of, as the source says: "As of August 2024" → "August 2024".',
+                        null=True,
+                    ),
+                ),
+                (
+                    "as_of_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("as_of_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "reviewed_on",
+                    models.DateField(blank=True, help_text="When an editor last checked this against sources.", null=True),
+                ),
+                (
+                    "review_every",
+                    models.PositiveIntegerField(
+                        default=180,
+                        help_text="Days after which this should be checked again (and after which an 'as of' date ages).",
+                    ),
+                ),
+                ("needs_update", models.BooleanField(default=False, help_text="Flagged as out of date.")),
+                (
+                    "update_reason",
+                    models.CharField(blank=True, help_text="Why it needs an update, shown to readers.", max_length=300),
+                ),
+                (
+                    "flagged_on",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text='When it was flagged, at the precision known: "September 2022".', null=True
+                    ),
+                ),
+                (
+                    "flagged_on_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("flagged_on_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "value_type",
+                    models.CharField(
+                        choices=[("entity", "entity"), ("text", "text"), ("quantity", "quantity")],
+                        editable=False,
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "value_text",
+                    models.CharField(
+                        blank=True, help_text='For text properties (ideology), or "unknown" for a quantity.', max_length=500
+                    ),
+                ),
+                ("quantity_low", models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
+                ("quantity_best", models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
+                ("quantity_high", models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True)),
+                ("quantity_unit", models.CharField(blank=True, help_text='"fighters", "people".', max_length=50)),
+                ("start", nrfsite.core.fields.PartialDateField(blank=True, help_text="Since when it holds.", null=True)),
+                (
+                    "start_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("start_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "end",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text="Until when it held; empty while it still holds.", null=True
+                    ),
+                ),
+                (
+                    "end_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("end_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                ("end_reason", models.CharField(blank=True, help_text='Why it ended: "killed", "resigned".', max_length=100)),
+                (
+                    "certainty",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed"),
+                            ("reported", "reported"),
+                            ("claimed", "claimed"),
+                            ("alleged", "alleged"),
+                            ("disputed", "disputed"),
+                            ("unconfirmed", "unconfirmed"),
+                        ],
+                        default="reported",
+                        help_text="How sure the sources are. 'claimed' needs claimed_by.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "rank",
+                    models.CharField(
+                        choices=[
+                            ("preferred", "preferred"),
+                            ("normal", "normal"),
+                            ("deprecated", "deprecated (superseded; kept, greyed)"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True, help_text="A note for readers: how sources disagree, how a date was inferred."
+                    ),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text='Whose claim it is: the NRF for "NRF reported claim of 5,000 fighters".',
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claimed_statements",
+                        to="entities.entity",
+                    ),
+                ),
+                (
+                    "property",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="statements", to="entities.property"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Who last checked it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subject",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="statements", to="entities.entity"
+                    ),
+                ),
+                (
+                    "value_entity",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For properties whose value is an entity (leader, ally, active region).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referenced_by",
+                        to="entities.entity",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['subject', 'property', 'start'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export', 'publish'),
+                "ordering": ["subject", "property", "start"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export", "publish"),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalStatementCitation',
+            name="HistoricalStatementCitation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('locator', models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100)),
-                ('quote', models.TextField(blank=True, help_text='The passage that supports the fact, in the original language.')),
-                ('quote_translation', models.TextField(blank=True, help_text='An English translation of the quote, if needed.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, help_text='The source; a source that is cited cannot be deleted.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='sources.source')),
-                ('statement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.statement')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "locator",
+                    models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100),
+                ),
+                (
+                    "quote",
+                    models.TextField(blank=True, help_text="The passage that supports the fact, in the original language."),
+                ),
+                (
+                    "quote_translation",
+                    models.TextField(blank=True, help_text="An English translation of the quote, if needed."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The source; a source that is cited cannot be deleted.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="sources.source",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.statement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical statement citation',
-                'verbose_name_plural': 'historical statement citations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical statement citation",
+                "verbose_name_plural": "historical statement citations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='StatementCitation',
+            name="StatementCitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('locator', models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100)),
-                ('quote', models.TextField(blank=True, help_text='The passage that supports the fact, in the original language.')),
-                ('quote_translation', models.TextField(blank=True, help_text='An English translation of the quote, if needed.')),
-                ('source', models.ForeignKey(help_text='The source; a source that is cited cannot be deleted.', on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='sources.source')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='entities.statement')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "locator",
+                    models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100),
+                ),
+                (
+                    "quote",
+                    models.TextField(blank=True, help_text="The passage that supports the fact, in the original language."),
+                ),
+                (
+                    "quote_translation",
+                    models.TextField(blank=True, help_text="An English translation of the quote, if needed."),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        help_text="The source; a source that is cited cannot be deleted.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="%(class)ss",
+                        to="sources.source",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="citations", to="entities.statement"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['statement', 'id'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export'),
+                "ordering": ["statement", "id"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export"),
             },
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.CheckConstraint(condition=models.Q(('slug', ''), _negated=True), name='entity_slug_not_empty'),
+            model_name="entity",
+            constraint=models.CheckConstraint(condition=models.Q(("slug", ""), _negated=True), name="entity_slug_not_empty"),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.UniqueConstraint(condition=models.Q(('iso_code', ''), _negated=True), fields=('iso_code',), name='entity_iso_code_unique', violation_error_message='Another place already has this ISO code.'),
+            model_name="entity",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("iso_code", ""), _negated=True),
+                fields=("iso_code",),
+                name="entity_iso_code_unique",
+                violation_error_message="Another place already has this ISO code.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'place'), models.Q(('iso_code', ''), ('parent__isnull', True)), _connector='OR'), name='entity_place_fields_only_on_places', violation_error_message='Only a place has an ISO code or a parent place.'),
+            model_name="entity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind", "place"), models.Q(("iso_code", ""), ("parent__isnull", True)), _connector="OR"),
+                name="entity_place_fields_only_on_places",
+                violation_error_message="Only a place has an ISO code or a parent place.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='entity_not_its_own_parent'),
+            model_name="entity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True), name="entity_not_its_own_parent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.CheckConstraint(condition=models.Q(('latitude__isnull', True), models.Q(('latitude__gte', -90), ('latitude__lte', 90)), _connector='OR'), name='entity_latitude_range'),
+            model_name="entity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("latitude__isnull", True), models.Q(("latitude__gte", -90), ("latitude__lte", 90)), _connector="OR"
+                ),
+                name="entity_latitude_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.CheckConstraint(condition=models.Q(('longitude__isnull', True), models.Q(('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='entity_longitude_range'),
+            model_name="entity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("longitude__isnull", True), models.Q(("longitude__gte", -180), ("longitude__lte", 180)), _connector="OR"
+                ),
+                name="entity_longitude_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start__isnull', True), ('start_circa', False), ('start_precision', '')), models.Q(('start__isnull', False), ('start_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='entities_entity_start_precision', violation_error_message='Start: a date needs a precision.'),
+            model_name="entity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("start__isnull", True), ("start_circa", False), ("start_precision", "")),
+                    models.Q(("start__isnull", False), ("start_precision__in", ["year", "month", "day"])),
+                    _connector="OR",
+                ),
+                name="entities_entity_start_precision",
+                violation_error_message="Start: a date needs a precision.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end__isnull', True), ('end_circa', False), ('end_precision', '')), models.Q(('end__isnull', False), ('end_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='entities_entity_end_precision', violation_error_message='End: a date needs a precision.'),
+            model_name="entity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("end__isnull", True), ("end_circa", False), ("end_precision", "")),
+                    models.Q(("end__isnull", False), ("end_precision__in", ["year", "month", "day"])),
+                    _connector="OR",
+                ),
+                name="entities_entity_end_precision",
+                violation_error_message="End: a date needs a precision.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entity',
-            constraint=models.CheckConstraint(condition=models.Q(('start__isnull', True), ('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='entities_entity_end_not_before_start', violation_error_message='Entity: the end date is before the start date.'),
+            model_name="entity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start__isnull", True), ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                ),
+                name="entities_entity_end_not_before_start",
+                violation_error_message="Entity: the end date is before the start date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alias',
-            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='alias_name_not_empty'),
+            model_name="alias",
+            constraint=models.CheckConstraint(condition=models.Q(("name", ""), _negated=True), name="alias_name_not_empty"),
         ),
         migrations.AddConstraint(
-            model_name='alias',
-            constraint=models.UniqueConstraint(fields=('entity', 'name', 'language'), name='alias_unique_per_entity'),
+            model_name="alias",
+            constraint=models.UniqueConstraint(fields=("entity", "name", "language"), name="alias_unique_per_entity"),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.UniqueConstraint(fields=('entity', 'title'), name='section_title_unique_per_entity', violation_error_message='This entity already has a section with this title (or already has a lead).'),
+            model_name="section",
+            constraint=models.UniqueConstraint(
+                fields=("entity", "title"),
+                name="section_title_unique_per_entity",
+                violation_error_message="This entity already has a section with this title (or already has a lead).",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('as_of__isnull', True), ('as_of_circa', False), ('as_of_precision', '')), models.Q(('as_of__isnull', False), ('as_of_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='entities_section_as_of_precision', violation_error_message='As of: a date needs a precision.'),
+            model_name="section",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("as_of__isnull", True), ("as_of_circa", False), ("as_of_precision", "")),
+                    models.Q(("as_of__isnull", False), ("as_of_precision__in", ["year", "month", "day"])),
+                    _connector="OR",
+                ),
+                name="entities_section_as_of_precision",
+                violation_error_message="As of: a date needs a precision.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='section',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('flagged_on__isnull', True), ('flagged_on_circa', False), ('flagged_on_precision', '')), models.Q(('flagged_on__isnull', False), ('flagged_on_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='entities_section_flagged_on_precision', violation_error_message='Flagged on: a date needs a precision.'),
+            model_name="section",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("flagged_on__isnull", True), ("flagged_on_circa", False), ("flagged_on_precision", "")),
+                    models.Q(("flagged_on__isnull", False), ("flagged_on_precision__in", ["year", "month", "day"])),
+                    _connector="OR",
+                ),
+                name="entities_section_flagged_on_precision",
+                violation_error_message="Flagged on: a date needs a precision.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sectioncitation',
-            constraint=models.UniqueConstraint(fields=('section', 'source', 'locator'), name='sectioncitation_unique'),
+            model_name="sectioncitation",
+            constraint=models.UniqueConstraint(fields=("section", "source", "locator"), name="sectioncitation_unique"),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['subject', 'property'], name='entities_st_subject_cabd18_idx'),
+            model_name="statement",
+            index=models.Index(fields=["subject", "property"], name="entities_st_subject_cabd18_idx"),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('quantity_best__isnull', True), ('quantity_high__isnull', True), ('quantity_low__isnull', True), ('value_entity__isnull', False), ('value_text', ''), ('value_type', 'entity')), models.Q(('quantity_best__isnull', True), ('quantity_high__isnull', True), ('quantity_low__isnull', True), ('value_entity__isnull', True), ('value_type', 'text'), models.Q(('value_text', ''), _negated=True)), models.Q(('value_entity__isnull', True), ('value_type', 'quantity'), models.Q(models.Q(('value_text', ''), _negated=True), ('quantity_low__isnull', False), ('quantity_best__isnull', False), ('quantity_high__isnull', False), _connector='OR')), _connector='OR'), name='statement_value_matches_type', violation_error_message="The value does not match the property's value type."),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("quantity_best__isnull", True),
+                        ("quantity_high__isnull", True),
+                        ("quantity_low__isnull", True),
+                        ("value_entity__isnull", False),
+                        ("value_text", ""),
+                        ("value_type", "entity"),
+                    ),
+                    models.Q(
+                        ("quantity_best__isnull", True),
+                        ("quantity_high__isnull", True),
+                        ("quantity_low__isnull", True),
+                        ("value_entity__isnull", True),
+                        ("value_type", "text"),
+                        models.Q(("value_text", ""), _negated=True),
+                    ),
+                    models.Q(
+                        ("value_entity__isnull", True),
+                        ("value_type", "quantity"),
+                        models.Q(
+                            models.Q(("value_text", ""), _negated=True),
+                            ("quantity_low__isnull", False),
+                            ("quantity_best__isnull", False),
+                            ("quantity_high__isnull", False),
+                            _connector="OR",
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="statement_value_matches_type",
+                violation_error_message="The value does not match the property's value type.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_low__isnull', True), ('quantity_best__isnull', True), ('quantity_low__lte', models.F('quantity_best')), _connector='OR'), name='statement_quantity_low_le_best', violation_error_message='The low figure is above the best figure.'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("quantity_low__isnull", True),
+                    ("quantity_best__isnull", True),
+                    ("quantity_low__lte", models.F("quantity_best")),
+                    _connector="OR",
+                ),
+                name="statement_quantity_low_le_best",
+                violation_error_message="The low figure is above the best figure.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_best__isnull', True), ('quantity_high__isnull', True), ('quantity_best__lte', models.F('quantity_high')), _connector='OR'), name='statement_quantity_best_le_high', violation_error_message='The best figure is above the high figure.'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("quantity_best__isnull", True),
+                    ("quantity_high__isnull", True),
+                    ("quantity_best__lte", models.F("quantity_high")),
+                    _connector="OR",
+                ),
+                name="statement_quantity_best_le_high",
+                violation_error_message="The best figure is above the high figure.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_low__isnull', True), ('quantity_high__isnull', True), ('quantity_low__lte', models.F('quantity_high')), _connector='OR'), name='statement_quantity_low_le_high', violation_error_message='The low figure is above the high figure.'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("quantity_low__isnull", True),
+                    ("quantity_high__isnull", True),
+                    ("quantity_low__lte", models.F("quantity_high")),
+                    _connector="OR",
+                ),
+                name="statement_quantity_low_le_high",
+                violation_error_message="The low figure is above the high figure.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('certainty', 'claimed'), _negated=True), ('claimed_by__isnull', False), _connector='OR'), name='statement_claim_has_claimant', violation_error_message="A claimed statement needs 'claimed by'."),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("certainty", "claimed"), _negated=True), ("claimed_by__isnull", False), _connector="OR"
+                ),
+                name="statement_claim_has_claimant",
+                violation_error_message="A claimed statement needs 'claimed by'.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('start__isnull', True), ('start_circa', False), ('start_precision', '')), models.Q(('start__isnull', False), ('start_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='entities_statement_start_precision', violation_error_message='Start: a date needs a precision.'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("start__isnull", True), ("start_circa", False), ("start_precision", "")),
+                    models.Q(("start__isnull", False), ("start_precision__in", ["year", "month", "day"])),
+                    _connector="OR",
+                ),
+                name="entities_statement_start_precision",
+                violation_error_message="Start: a date needs a precision.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end__isnull', True), ('end_circa', False), ('end_precision', '')), models.Q(('end__isnull', False), ('end_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='entities_statement_end_precision', violation_error_message='End: a date needs a precision.'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("end__isnull", True), ("end_circa", False), ("end_precision", "")),
+                    models.Q(("end__isnull", False), ("end_precision__in", ["year", "month", "day"])),
+                    _connector="OR",
+                ),
+                name="entities_statement_end_precision",
+                violation_error_message="End: a date needs a precision.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('as_of__isnull', True), ('as_of_circa', False), ('as_of_precision', '')), models.Q(('as_of__isnull', False), ('as_of_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='entities_statement_as_of_precision', violation_error_message='As of: a date needs a precision.'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("as_of__isnull", True), ("as_of_circa", False), ("as_of_precision", "")),
+                    models.Q(("as_of__isnull", False), ("as_of_precision__in", ["year", "month", "day"])),
+                    _connector="OR",
+                ),
+                name="entities_statement_as_of_precision",
+                violation_error_message="As of: a date needs a precision.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('flagged_on__isnull', True), ('flagged_on_circa', False), ('flagged_on_precision', '')), models.Q(('flagged_on__isnull', False), ('flagged_on_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='entities_statement_flagged_on_precision', violation_error_message='Flagged on: a date needs a precision.'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("flagged_on__isnull", True), ("flagged_on_circa", False), ("flagged_on_precision", "")),
+                    models.Q(("flagged_on__isnull", False), ("flagged_on_precision__in", ["year", "month", "day"])),
+                    _connector="OR",
+                ),
+                name="entities_statement_flagged_on_precision",
+                violation_error_message="Flagged on: a date needs a precision.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('start__isnull', True), ('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='entities_statement_end_not_before_start', violation_error_message='Statement: the end date is before the start date.'),
+            model_name="statement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start__isnull", True), ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                ),
+                name="entities_statement_end_not_before_start",
+                violation_error_message="Statement: the end date is before the start date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statementcitation',
-            constraint=models.UniqueConstraint(fields=('statement', 'source', 'locator'), name='statementcitation_unique'),
+            model_name="statementcitation",
+            constraint=models.UniqueConstraint(fields=("statement", "source", "locator"), name="statementcitation_unique"),
         ),
     ]

@@ -5,8 +5,14 @@ from django.db import migrations
 # slug, label, inverse label, value type, infobox position (None: not in the infobox), description
 PROPERTIES = [
     ("leader", "Leader", "leader of", "entity", 10, "Who leads the organization."),
-    ("head-of-foreign-relations", "Head of Foreign Relations", "head of foreign relations of", "entity", 20,
-     "Who runs the organization's foreign relations."),
+    (
+        "head-of-foreign-relations",
+        "Head of Foreign Relations",
+        "head of foreign relations of",
+        "entity",
+        20,
+        "Who runs the organization's foreign relations.",
+    ),
     ("chief-of-staff", "Chief of staff", "chief of staff of", "entity", 30, "Who heads the military staff."),
     ("spokesperson", "Spokesperson", "spokesperson of", "entity", 40, "Who speaks for the organization."),
     ("headquarters", "Headquarters", "headquarters of", "entity", 50, "Where the organization is based."),
@@ -30,8 +36,13 @@ def create_properties(apps, schema_editor):
     for slug, label, inverse, value_type, position, description in PROPERTIES:
         Property.objects.get_or_create(
             slug=slug,
-            defaults={"label": label, "inverse_label": inverse, "value_type": value_type,
-                      "infobox_position": position, "description": description},
+            defaults={
+                "label": label,
+                "inverse_label": inverse,
+                "value_type": value_type,
+                "infobox_position": position,
+                "description": description,
+            },
         )
 
 

@@ -13,32 +13,41 @@ def fill_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('entities', '0002_property_vocabulary'),
+        ("entities", "0002_property_vocabulary"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalstatement',
-            name='key',
-            field=models.CharField(blank=True, db_index=True, help_text='Stable identifier used in CSV, filled in when left empty: "nrf.leader.ahmad-massoud".', max_length=200),
+            model_name="historicalstatement",
+            name="key",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                help_text='Stable identifier used in CSV, filled in when left empty: "nrf.leader.ahmad-massoud".',
+                max_length=200,
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='key',
-            field=models.CharField(blank=True, default='', max_length=200),
+            model_name="statement",
+            name="key",
+            field=models.CharField(blank=True, default="", max_length=200),
             preserve_default=False,
         ),
         migrations.RunPython(fill_keys, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='statement',
-            name='key',
-            field=models.CharField(blank=True, help_text='Stable identifier used in CSV, filled in when left empty: "nrf.leader.ahmad-massoud".', max_length=200, unique=True),
+            model_name="statement",
+            name="key",
+            field=models.CharField(
+                blank=True,
+                help_text='Stable identifier used in CSV, filled in when left empty: "nrf.leader.ahmad-massoud".',
+                max_length=200,
+                unique=True,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('key', ''), _negated=True), name='statement_key_not_empty'),
+            model_name="statement",
+            constraint=models.CheckConstraint(condition=models.Q(("key", ""), _negated=True), name="statement_key_not_empty"),
         ),
     ]

@@ -2,8 +2,18 @@
 
 from django.db import migrations, models
 
-SEVERAL = ["active-region", "ideology", "ally", "supporter", "opponent", "conflict", "member-of", "founder", "child-of",
-           "predecessor"]
+SEVERAL = [
+    "active-region",
+    "ideology",
+    "ally",
+    "supporter",
+    "opponent",
+    "conflict",
+    "member-of",
+    "founder",
+    "child-of",
+    "predecessor",
+]
 
 
 def mark_several(apps, schema_editor):
@@ -11,21 +21,26 @@ def mark_several(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('entities', '0003_statement_key'),
+        ("entities", "0003_statement_key"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalproperty',
-            name='several_values',
-            field=models.BooleanField(default=False, help_text='Several values may hold at once (active regions, allies). When off, overlapping statements with different values contradict each other and are shown side by side.'),
+            model_name="historicalproperty",
+            name="several_values",
+            field=models.BooleanField(
+                default=False,
+                help_text="Several values may hold at once (active regions, allies). When off, overlapping statements with different values contradict each other and are shown side by side.",
+            ),
         ),
         migrations.AddField(
-            model_name='property',
-            name='several_values',
-            field=models.BooleanField(default=False, help_text='Several values may hold at once (active regions, allies). When off, overlapping statements with different values contradict each other and are shown side by side.'),
+            model_name="property",
+            name="several_values",
+            field=models.BooleanField(
+                default=False,
+                help_text="Several values may hold at once (active regions, allies). When off, overlapping statements with different values contradict each other and are shown side by side.",
+            ),
         ),
         migrations.RunPython(mark_several, migrations.RunPython.noop),
     ]

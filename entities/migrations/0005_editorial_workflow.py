@@ -6,101 +6,181 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('entities', '0004_property_several_values'),
+        ("entities", "0004_property_several_values"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='entity',
-            name='pending_review',
-            field=models.BooleanField(default=False, editable=False, help_text='An editor changed this published item; it waits for a reviewer to publish the change.'),
+            model_name="entity",
+            name="pending_review",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
+            ),
         ),
         migrations.AddField(
-            model_name='entity',
-            name='published_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="entity",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='entity',
-            name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='Raised on every save; an edit made on an older version is refused.'),
+            model_name="entity",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalentity',
-            name='pending_review',
-            field=models.BooleanField(default=False, editable=False, help_text='An editor changed this published item; it waits for a reviewer to publish the change.'),
+            model_name="historicalentity",
+            name="pending_review",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalentity',
-            name='published_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalentity",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalentity',
-            name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='Raised on every save; an edit made on an older version is refused.'),
+            model_name="historicalentity",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsection',
-            name='pending_review',
-            field=models.BooleanField(default=False, editable=False, help_text='An editor changed this published item; it waits for a reviewer to publish the change.'),
+            model_name="historicalsection",
+            name="pending_review",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsection',
-            name='published_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalsection",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsection',
-            name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='Raised on every save; an edit made on an older version is refused.'),
+            model_name="historicalsection",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement',
-            name='pending_review',
-            field=models.BooleanField(default=False, editable=False, help_text='An editor changed this published item; it waits for a reviewer to publish the change.'),
+            model_name="historicalstatement",
+            name="pending_review",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement',
-            name='published_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalstatement",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatement',
-            name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='Raised on every save; an edit made on an older version is refused.'),
+            model_name="historicalstatement",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+            ),
         ),
         migrations.AddField(
-            model_name='section',
-            name='pending_review',
-            field=models.BooleanField(default=False, editable=False, help_text='An editor changed this published item; it waits for a reviewer to publish the change.'),
+            model_name="section",
+            name="pending_review",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
+            ),
         ),
         migrations.AddField(
-            model_name='section',
-            name='published_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="section",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='section',
-            name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='Raised on every save; an edit made on an older version is refused.'),
+            model_name="section",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='pending_review',
-            field=models.BooleanField(default=False, editable=False, help_text='An editor changed this published item; it waits for a reviewer to publish the change.'),
+            model_name="statement",
+            name="pending_review",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='published_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="statement",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='Raised on every save; an edit made on an older version is refused.'),
+            model_name="statement",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+            ),
         ),
     ]

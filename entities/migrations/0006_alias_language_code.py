@@ -5,20 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('entities', '0005_editorial_workflow'),
+        ("entities", "0005_editorial_workflow"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alias',
-            name='language',
-            field=models.CharField(blank=True, help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.', max_length=16, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', 'A language code (BCP 47) is 2-3 lowercase letters, optionally with subtags: "en", "prs", "ps", "fa-AF".')]),
+            model_name="alias",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.',
+                max_length=16,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                        'A language code (BCP 47) is 2-3 lowercase letters, optionally with subtags: "en", "prs", "ps", "fa-AF".',
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalalias',
-            name='language',
-            field=models.CharField(blank=True, help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.', max_length=16, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', 'A language code (BCP 47) is 2-3 lowercase letters, optionally with subtags: "en", "prs", "ps", "fa-AF".')]),
+            model_name="historicalalias",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.',
+                max_length=16,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                        'A language code (BCP 47) is 2-3 lowercase letters, optionally with subtags: "en", "prs", "ps", "fa-AF".',
+                    )
+                ],
+            ),
         ),
     ]

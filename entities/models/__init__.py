@@ -9,6 +9,19 @@ from entities.models.sections import Section, SectionCitation, section_anchor
 from entities.models.statements import Property, Rank, Statement, StatementCitation, ValueType, unique_key
 
 __all__ = [
-    "Alias", "Entity", "EntityKind", "EntityQuerySet", "Property", "Rank", "Section", "SectionCitation", "Statement",
-    "StatementCitation", "ValueType", "public_entity", "section_anchor", "text_direction", "unique_key",
+    "Alias",
+    "Entity",
+    "EntityKind",
+    "EntityQuerySet",
+    "Property",
+    "Rank",
+    "Section",
+    "SectionCitation",
+    "Statement",
+    "StatementCitation",
+    "ValueType",
+    "public_entity",
+    "section_anchor",
+    "text_direction",
+    "unique_key",
 ]

@@ -159,7 +159,9 @@ class Alias(models.Model):
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
     language = models.CharField(
-        max_length=16, blank=True, validators=[validate_language],
+        max_length=16,
+        blank=True,
+        validators=[validate_language],
         help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.',
     )
     note = models.CharField(max_length=200, blank=True, help_text='What kind of name: "abbreviation", "former name".')

@@ -1,6 +1,5 @@
 """An entity's narrative sections and the sources their text cites."""
 
-
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords

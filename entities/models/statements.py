@@ -77,7 +77,8 @@ class StatementQuerySet(PublishableQuerySet):
     def public(self):
         """Published statements about a public entity whose value and claimant (if any) are public too."""
         return self.published().filter(
-            public_entity("subject"), public_entity("value_entity", optional=True),
+            public_entity("subject"),
+            public_entity("value_entity", optional=True),
             public_entity("claimed_by", optional=True),
         )
 

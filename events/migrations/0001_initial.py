@@ -11,249 +11,663 @@ import sources.citations
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('entities', '0001_initial'),
-        ('sources', '0001_initial'),
+        ("entities", "0001_initial"),
+        ("sources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EventType',
+            name="EventType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('label', models.CharField(max_length=100)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('parent', models.ForeignKey(blank=True, help_text='The top-level type this is a sub-type of; empty for a top-level type.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subtypes', to='events.eventtype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("label", models.CharField(max_length=100)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The top-level type this is a sub-type of; empty for a top-level type.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subtypes",
+                        to="events.eventtype",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'label'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export'),
+                "ordering": ["position", "label"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export"),
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Drafts never appear on a public page, list, search, feed, sitemap or download.', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=160, unique=True)),
-                ('date', nrfsite.core.fields.PartialDateField(help_text='When it happened, at the precision the sources give.')),
-                ('date_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('date_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('end', nrfsite.core.fields.PartialDateField(blank=True, help_text='For events spanning days: when it ended.', null=True)),
-                ('end_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('end_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('location_precision', models.CharField(choices=[('exact', 'exact place'), ('district', 'within a district'), ('province', 'within a province'), ('country', 'within the country'), ('unknown', 'unknown')], default='unknown', max_length=10)),
-                ('summary', models.TextField(blank=True, help_text='Markdown. Cite with [@source-key]; unknown keys are refused.', validators=[sources.citations.validate_markers])),
-                ('fatalities_low', models.PositiveIntegerField(blank=True, null=True)),
-                ('fatalities_high', models.PositiveIntegerField(blank=True, null=True)),
-                ('casualty_note', models.CharField(blank=True, help_text='What the figures count: "killed or injured Taliban fighters".', max_length=500)),
-                ('certainty', models.CharField(choices=[('confirmed', 'confirmed'), ('reported', 'reported'), ('claimed', 'claimed'), ('alleged', 'alleged'), ('disputed', 'disputed'), ('unconfirmed', 'unconfirmed')], default='reported', help_text="How sure the sources are. 'claimed' needs claimed_by.", max_length=12)),
-                ('acled_id', models.CharField(blank=True, max_length=40, verbose_name='ACLED id')),
-                ('ucdp_id', models.CharField(blank=True, max_length=40, verbose_name='UCDP id')),
-                ('wikidata_id', models.CharField(blank=True, max_length=20, verbose_name='Wikidata id')),
-                ('note', models.TextField(blank=True, help_text='Editorial note: "year inferred from the preceding paragraph".')),
-                ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claimed_events', to='entities.entity')),
-                ('location', models.ForeignKey(blank=True, help_text='The place it happened (a place entity).', limit_choices_to={'kind': 'place'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events_here', to='entities.entity')),
-                ('event_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='events.eventtype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("title", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=160, unique=True)),
+                (
+                    "date",
+                    nrfsite.core.fields.PartialDateField(help_text="When it happened, at the precision the sources give."),
+                ),
+                (
+                    "date_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("date_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "end",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text="For events spanning days: when it ended.", null=True
+                    ),
+                ),
+                (
+                    "end_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("end_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "location_precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "exact place"),
+                            ("district", "within a district"),
+                            ("province", "within a province"),
+                            ("country", "within the country"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown. Cite with [@source-key]; unknown keys are refused.",
+                        validators=[sources.citations.validate_markers],
+                    ),
+                ),
+                ("fatalities_low", models.PositiveIntegerField(blank=True, null=True)),
+                ("fatalities_high", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "casualty_note",
+                    models.CharField(
+                        blank=True, help_text='What the figures count: "killed or injured Taliban fighters".', max_length=500
+                    ),
+                ),
+                (
+                    "certainty",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed"),
+                            ("reported", "reported"),
+                            ("claimed", "claimed"),
+                            ("alleged", "alleged"),
+                            ("disputed", "disputed"),
+                            ("unconfirmed", "unconfirmed"),
+                        ],
+                        default="reported",
+                        help_text="How sure the sources are. 'claimed' needs claimed_by.",
+                        max_length=12,
+                    ),
+                ),
+                ("acled_id", models.CharField(blank=True, max_length=40, verbose_name="ACLED id")),
+                ("ucdp_id", models.CharField(blank=True, max_length=40, verbose_name="UCDP id")),
+                ("wikidata_id", models.CharField(blank=True, max_length=20, verbose_name="Wikidata id")),
+                (
+                    "note",
+                    models.TextField(blank=True, help_text='Editorial note: "year inferred from the preceding paragraph".'),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claimed_events",
+                        to="entities.entity",
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The place it happened (a place entity).",
+                        limit_choices_to={"kind": "place"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events_here",
+                        to="entities.entity",
+                    ),
+                ),
+                (
+                    "event_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="events", to="events.eventtype"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'date_precision', 'slug'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export', 'publish'),
+                "ordering": ["date", "date_precision", "slug"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export", "publish"),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalEvent',
+            name="HistoricalEvent",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Drafts never appear on a public page, list, search, feed, sitemap or download.', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=160)),
-                ('date', nrfsite.core.fields.PartialDateField(help_text='When it happened, at the precision the sources give.')),
-                ('date_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('date_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('end', nrfsite.core.fields.PartialDateField(blank=True, help_text='For events spanning days: when it ended.', null=True)),
-                ('end_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('end_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('location_precision', models.CharField(choices=[('exact', 'exact place'), ('district', 'within a district'), ('province', 'within a province'), ('country', 'within the country'), ('unknown', 'unknown')], default='unknown', max_length=10)),
-                ('summary', models.TextField(blank=True, help_text='Markdown. Cite with [@source-key]; unknown keys are refused.', validators=[sources.citations.validate_markers])),
-                ('fatalities_low', models.PositiveIntegerField(blank=True, null=True)),
-                ('fatalities_high', models.PositiveIntegerField(blank=True, null=True)),
-                ('casualty_note', models.CharField(blank=True, help_text='What the figures count: "killed or injured Taliban fighters".', max_length=500)),
-                ('certainty', models.CharField(choices=[('confirmed', 'confirmed'), ('reported', 'reported'), ('claimed', 'claimed'), ('alleged', 'alleged'), ('disputed', 'disputed'), ('unconfirmed', 'unconfirmed')], default='reported', help_text="How sure the sources are. 'claimed' needs claimed_by.", max_length=12)),
-                ('acled_id', models.CharField(blank=True, max_length=40, verbose_name='ACLED id')),
-                ('ucdp_id', models.CharField(blank=True, max_length=40, verbose_name='UCDP id')),
-                ('wikidata_id', models.CharField(blank=True, max_length=20, verbose_name='Wikidata id')),
-                ('note', models.TextField(blank=True, help_text='Editorial note: "year inferred from the preceding paragraph".')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('claimed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.entity')),
-                ('event_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.eventtype')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('location', models.ForeignKey(blank=True, db_constraint=False, help_text='The place it happened (a place entity).', limit_choices_to={'kind': 'place'}, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.entity')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("title", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=160)),
+                (
+                    "date",
+                    nrfsite.core.fields.PartialDateField(help_text="When it happened, at the precision the sources give."),
+                ),
+                (
+                    "date_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("date_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "end",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text="For events spanning days: when it ended.", null=True
+                    ),
+                ),
+                (
+                    "end_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("end_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                (
+                    "location_precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "exact place"),
+                            ("district", "within a district"),
+                            ("province", "within a province"),
+                            ("country", "within the country"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True,
+                        help_text="Markdown. Cite with [@source-key]; unknown keys are refused.",
+                        validators=[sources.citations.validate_markers],
+                    ),
+                ),
+                ("fatalities_low", models.PositiveIntegerField(blank=True, null=True)),
+                ("fatalities_high", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "casualty_note",
+                    models.CharField(
+                        blank=True, help_text='What the figures count: "killed or injured Taliban fighters".', max_length=500
+                    ),
+                ),
+                (
+                    "certainty",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "confirmed"),
+                            ("reported", "reported"),
+                            ("claimed", "claimed"),
+                            ("alleged", "alleged"),
+                            ("disputed", "disputed"),
+                            ("unconfirmed", "unconfirmed"),
+                        ],
+                        default="reported",
+                        help_text="How sure the sources are. 'claimed' needs claimed_by.",
+                        max_length=12,
+                    ),
+                ),
+                ("acled_id", models.CharField(blank=True, max_length=40, verbose_name="ACLED id")),
+                ("ucdp_id", models.CharField(blank=True, max_length=40, verbose_name="UCDP id")),
+                ("wikidata_id", models.CharField(blank=True, max_length=20, verbose_name="Wikidata id")),
+                (
+                    "note",
+                    models.TextField(blank=True, help_text='Editorial note: "year inferred from the preceding paragraph".'),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.entity",
+                    ),
+                ),
+                (
+                    "event_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.eventtype",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The place it happened (a place entity).",
+                        limit_choices_to={"kind": "place"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.entity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical event',
-                'verbose_name_plural': 'historical events',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical event",
+                "verbose_name_plural": "historical events",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEventCitation',
+            name="HistoricalEventCitation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('locator', models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100)),
-                ('quote', models.TextField(blank=True, help_text='The passage that supports the fact, in the original language.')),
-                ('quote_translation', models.TextField(blank=True, help_text='An English translation of the quote, if needed.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.event')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, help_text='The source; a source that is cited cannot be deleted.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='sources.source')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "locator",
+                    models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100),
+                ),
+                (
+                    "quote",
+                    models.TextField(blank=True, help_text="The passage that supports the fact, in the original language."),
+                ),
+                (
+                    "quote_translation",
+                    models.TextField(blank=True, help_text="An English translation of the quote, if needed."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The source; a source that is cited cannot be deleted.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical event citation',
-                'verbose_name_plural': 'historical event citations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical event citation",
+                "verbose_name_plural": "historical event citations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalEventType',
+            name="HistoricalEventType",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60)),
-                ('label', models.CharField(max_length=100)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, help_text='The top-level type this is a sub-type of; empty for a top-level type.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.eventtype')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=60)),
+                ("label", models.CharField(max_length=100)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The top-level type this is a sub-type of; empty for a top-level type.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.eventtype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical event type',
-                'verbose_name_plural': 'historical event types',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical event type",
+                "verbose_name_plural": "historical event types",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalParticipation',
+            name="HistoricalParticipation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('actor', 'actor'), ('counterpart', 'counterpart'), ('target', 'target'), ('ally', 'ally'), ('claimant', 'claimant'), ('denier', 'denier'), ('mentioned', 'mentioned')], default='actor', max_length=12)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('entity', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='entities.entity')),
-                ('event', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.event')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("actor", "actor"),
+                            ("counterpart", "counterpart"),
+                            ("target", "target"),
+                            ("ally", "ally"),
+                            ("claimant", "claimant"),
+                            ("denier", "denier"),
+                            ("mentioned", "mentioned"),
+                        ],
+                        default="actor",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="entities.entity",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="events.event",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical participation',
-                'verbose_name_plural': 'historical participations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical participation",
+                "verbose_name_plural": "historical participations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('actor', 'actor'), ('counterpart', 'counterpart'), ('target', 'target'), ('ally', 'ally'), ('claimant', 'claimant'), ('denier', 'denier'), ('mentioned', 'mentioned')], default='actor', max_length=12)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='entities.entity')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='events.event')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("actor", "actor"),
+                            ("counterpart", "counterpart"),
+                            ("target", "target"),
+                            ("ally", "ally"),
+                            ("claimant", "claimant"),
+                            ("denier", "denier"),
+                            ("mentioned", "mentioned"),
+                        ],
+                        default="actor",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="participations", to="entities.entity"
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="participations", to="events.event"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['event', 'role', 'id'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export'),
+                "ordering": ["event", "role", "id"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export"),
             },
         ),
         migrations.CreateModel(
-            name='EventCitation',
+            name="EventCitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('locator', models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100)),
-                ('quote', models.TextField(blank=True, help_text='The passage that supports the fact, in the original language.')),
-                ('quote_translation', models.TextField(blank=True, help_text='An English translation of the quote, if needed.')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='events.event')),
-                ('source', models.ForeignKey(help_text='The source; a source that is cited cannot be deleted.', on_delete=django.db.models.deletion.PROTECT, related_name='%(class)ss', to='sources.source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "locator",
+                    models.CharField(blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".', max_length=100),
+                ),
+                (
+                    "quote",
+                    models.TextField(blank=True, help_text="The passage that supports the fact, in the original language."),
+                ),
+                (
+                    "quote_translation",
+                    models.TextField(blank=True, help_text="An English translation of the quote, if needed."),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="citations", to="events.event"),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        help_text="The source; a source that is cited cannot be deleted.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="%(class)ss",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['event', 'id'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export'),
-                'constraints': [models.UniqueConstraint(fields=('event', 'source', 'locator'), name='eventcitation_unique')],
+                "ordering": ["event", "id"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export"),
+                "constraints": [models.UniqueConstraint(fields=("event", "source", "locator"), name="eventcitation_unique")],
             },
         ),
         migrations.AddConstraint(
-            model_name='eventtype',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='eventtype_not_its_own_parent'),
+            model_name="eventtype",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True), name="eventtype_not_its_own_parent"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['status', 'date'], name='events_even_status_d859e9_idx'),
+            model_name="event",
+            index=models.Index(fields=["status", "date"], name="events_even_status_d859e9_idx"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['event_type', 'date'], name='events_even_event_t_69ef5a_idx'),
+            model_name="event",
+            index=models.Index(fields=["event_type", "date"], name="events_even_event_t_69ef5a_idx"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['location', 'date'], name='events_even_locatio_4da766_idx'),
+            model_name="event",
+            index=models.Index(fields=["location", "date"], name="events_even_locatio_4da766_idx"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('slug', ''), _negated=True), name='event_slug_not_empty'),
+            model_name="event",
+            constraint=models.CheckConstraint(condition=models.Q(("slug", ""), _negated=True), name="event_slug_not_empty"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('fatalities_low__isnull', True), ('fatalities_high__isnull', True), ('fatalities_low__lte', models.F('fatalities_high')), _connector='OR'), name='event_fatalities_low_le_high', violation_error_message='The low fatality figure is above the high one.'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fatalities_low__isnull", True),
+                    ("fatalities_high__isnull", True),
+                    ("fatalities_low__lte", models.F("fatalities_high")),
+                    _connector="OR",
+                ),
+                name="event_fatalities_low_le_high",
+                violation_error_message="The low fatality figure is above the high one.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('certainty', 'claimed'), _negated=True), ('claimed_by__isnull', False), _connector='OR'), name='event_claim_has_claimant', violation_error_message="A claimed event needs 'claimed by'."),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("certainty", "claimed"), _negated=True), ("claimed_by__isnull", False), _connector="OR"
+                ),
+                name="event_claim_has_claimant",
+                violation_error_message="A claimed event needs 'claimed by'.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('date__isnull', True), ('date_circa', False), ('date_precision', '')), models.Q(('date__isnull', False), ('date_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='events_event_date_precision', violation_error_message='Date: a date needs a precision.'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("date__isnull", True), ("date_circa", False), ("date_precision", "")),
+                    models.Q(("date__isnull", False), ("date_precision__in", ["year", "month", "day"])),
+                    _connector="OR",
+                ),
+                name="events_event_date_precision",
+                violation_error_message="Date: a date needs a precision.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end__isnull', True), ('end_circa', False), ('end_precision', '')), models.Q(('end__isnull', False), ('end_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='events_event_end_precision', violation_error_message='End: a date needs a precision.'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("end__isnull", True), ("end_circa", False), ("end_precision", "")),
+                    models.Q(("end__isnull", False), ("end_precision__in", ["year", "month", "day"])),
+                    _connector="OR",
+                ),
+                name="events_event_end_precision",
+                violation_error_message="End: a date needs a precision.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('date__isnull', True), ('end__isnull', True), ('end__gte', models.F('date')), _connector='OR'), name='events_event_end_not_before_date', violation_error_message='Event: the end date is before the start date.'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date__isnull", True), ("end__isnull", True), ("end__gte", models.F("date")), _connector="OR"
+                ),
+                name="events_event_end_not_before_date",
+                violation_error_message="Event: the end date is before the start date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('event', 'entity', 'role'), name='participation_unique'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(fields=("event", "entity", "role"), name="participation_unique"),
         ),
     ]

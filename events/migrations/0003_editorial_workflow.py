@@ -6,41 +6,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0002_event_type_taxonomy'),
+        ("events", "0002_event_type_taxonomy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='pending_review',
-            field=models.BooleanField(default=False, editable=False, help_text='An editor changed this published item; it waits for a reviewer to publish the change.'),
+            model_name="event",
+            name="pending_review",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='published_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="event",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='Raised on every save; an edit made on an older version is refused.'),
+            model_name="event",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='pending_review',
-            field=models.BooleanField(default=False, editable=False, help_text='An editor changed this published item; it waits for a reviewer to publish the change.'),
+            model_name="historicalevent",
+            name="pending_review",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='published_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="historicalevent",
+            name="published_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text='Raised on every save; an edit made on an older version is refused.'),
+            model_name="historicalevent",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+            ),
         ),
     ]

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('entities', '0005_editorial_workflow'),
-        ('events', '0003_editorial_workflow'),
+        ("entities", "0005_editorial_workflow"),
+        ("events", "0003_editorial_workflow"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['certainty', 'date'], name='events_even_certain_3d5daf_idx'),
+            model_name="event",
+            index=models.Index(fields=["certainty", "date"], name="events_even_certain_3d5daf_idx"),
         ),
     ]

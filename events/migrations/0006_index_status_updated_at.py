@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('entities', '0006_alias_language_code'),
-        ('events', '0005_event_search_index'),
+        ("entities", "0006_alias_language_code"),
+        ("events", "0005_event_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['status', 'updated_at'], name='events_even_status_9be5e3_idx'),
+            model_name="event",
+            index=models.Index(fields=["status", "updated_at"], name="events_even_status_9be5e3_idx"),
         ),
     ]

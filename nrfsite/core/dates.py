@@ -200,8 +200,9 @@ def duration_text(start, end):
         parts = [p for p in (years and _plural(years, "year"), months and _plural(months, "month")) if p]
     else:
         parts = [
-            p for p in (years and _plural(years, "year"), months and _plural(months, "month"),
-                        days and _plural(days, "day")) if p
+            p
+            for p in (years and _plural(years, "year"), months and _plural(months, "month"), days and _plural(days, "day"))
+            if p
         ]
     if not parts:
         unit = {Precision.YEAR: "a year", Precision.MONTH: "a month", Precision.DAY: "a day"}[precision]

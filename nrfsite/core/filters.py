@@ -45,8 +45,11 @@ class FastSelect(forms.Select):
         selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")}
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         options = format_html_join(
-            "", "<option value=\"{}\"{}>{}</option>",
-            ((str(option_value), " selected" if str(option_value) in selected else "", label)
-             for option_value, label in self.choices),
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(option_value), " selected" if str(option_value) in selected else "", label)
+                for option_value, label in self.choices
+            ),
         )
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)

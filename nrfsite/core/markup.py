@@ -28,9 +28,32 @@ _ITEM = re.compile(rf"^\s*@(?P<key>{KEY_PATTERN})(?:\s*,\s*(?P<locator>[^;]{{1,2
 _INVISIBLE = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "em", "strong", "del", "s", "code", "pre", "blockquote",
-    "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "a", "sup",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "del",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "sup",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
@@ -41,9 +64,7 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-    ["table", "strikethrough"]
-)
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(["table", "strikethrough"])
 
 
 def _aligned_cell(tokens, idx, options, env):
@@ -58,12 +79,8 @@ def _aligned_cell(tokens, idx, options, env):
 _markdown.renderer.rules["th_open"] = _aligned_cell
 _markdown.renderer.rules["td_open"] = _aligned_cell
 # A leading "# Title" inside a section body must not outrank the page's own headings.
-_markdown.renderer.rules["heading_open"] = lambda tokens, idx, options, env: (
-    f"<h{min(6, int(tokens[idx].tag[1]) + 1)}>"
-)
-_markdown.renderer.rules["heading_close"] = lambda tokens, idx, options, env: (
-    f"</h{min(6, int(tokens[idx].tag[1]) + 1)}>\n"
-)
+_markdown.renderer.rules["heading_open"] = lambda tokens, idx, options, env: f"<h{min(6, int(tokens[idx].tag[1]) + 1)}>"
+_markdown.renderer.rules["heading_close"] = lambda tokens, idx, options, env: f"</h{min(6, int(tokens[idx].tag[1]) + 1)}>\n"
 
 
 @dataclass(frozen=True)

@@ -41,10 +41,16 @@ class Publishable(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     pending_review = models.BooleanField(
-        default=False, editable=False,
+        default=False,
+        editable=False,
         help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
     )
     version = models.PositiveIntegerField(

@@ -7,7 +7,6 @@ unpublishes, marks reviewed, flags, restores revisions and deletes. A
 forbidden action is refused with a message, never a 500.
 """
 
-
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -117,11 +116,19 @@ class EditorialAdmin(SimpleHistoryAdmin):
                 editorial.reviewable_flag(obj=obj, user=request.user, reason=form.cleaned_data["reason"])
             self.message_user(request, f"Flagged {queryset.count()} item(s).", messages.SUCCESS)
             return None
-        return TemplateResponse(request, "admin/nrfsite/flag.html", {
-            **self.admin_site.each_context(request), "title": "Flag as needing an update", "form": form,
-            "queryset": queryset, "opts": self.model._meta, "action": "flag_needs_update",
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-        })
+        return TemplateResponse(
+            request,
+            "admin/nrfsite/flag.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Flag as needing an update",
+                "form": form,
+                "queryset": queryset,
+                "opts": self.model._meta,
+                "action": "flag_needs_update",
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            },
+        )
 
     actions = ["publish_selected", "unpublish_selected", "mark_reviewed", "flag_needs_update"]
 
@@ -130,13 +137,18 @@ class EditorialAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
         urls = [
-            path("<path:object_id>/workflow/<str:step>/", self.admin_site.admin_view(self.workflow_view),
-                 name=f"{prefix}_workflow"),
-            path("<path:object_id>/history/compare/", self.admin_site.admin_view(self.compare_view),
-                 name=f"{prefix}_compare"),
+            path(
+                "<path:object_id>/workflow/<str:step>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name=f"{prefix}_workflow",
+            ),
+            path("<path:object_id>/history/compare/", self.admin_site.admin_view(self.compare_view), name=f"{prefix}_compare"),
             path("deleted/", self.admin_site.admin_view(self.deleted_view), name=f"{prefix}_deleted"),
-            path("deleted/<int:history_id>/restore/", self.admin_site.admin_view(self.restore_deleted_view),
-                 name=f"{prefix}_restore_deleted"),
+            path(
+                "deleted/<int:history_id>/restore/",
+                self.admin_site.admin_view(self.restore_deleted_view),
+                name=f"{prefix}_restore_deleted",
+            ),
         ]
         return urls + super().get_urls()
 
@@ -163,8 +175,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
         elif step == "flag" and self.reviewable:
             reason = request.POST.get("reason", "").strip()[:300]
             if not reason:
-                self.message_user(request, "Say why it needs an update: the reason is shown to readers.",
-                                  messages.ERROR)
+                self.message_user(request, "Say why it needs an update: the reason is shown to readers.", messages.ERROR)
             else:
                 editorial.reviewable_flag(obj=obj, user=request.user, reason=reason)
                 self.message_user(request, f"“{obj}” is flagged as needing an update.", messages.SUCCESS)
@@ -189,8 +200,13 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        mixins = (ChangeReasonFormMixin,) if not self.publishable or obj is None else (
-            ChangeReasonFormMixin, VersionedFormMixin,
+        mixins = (
+            (ChangeReasonFormMixin,)
+            if not self.publishable or obj is None
+            else (
+                ChangeReasonFormMixin,
+                VersionedFormMixin,
+            )
         )
         return type(form.__name__, (*mixins, form), {})
 
@@ -216,14 +232,19 @@ class EditorialAdmin(SimpleHistoryAdmin):
         """Inline rows follow the rule of their own form: an editor's change to a published one waits for review."""
         if issubclass(formset.model, Publishable):
             held = [
-                inline.instance for inline in formset.initial_forms
-                if inline.has_changed() and not formset._should_delete_form(inline)
+                inline.instance
+                for inline in formset.initial_forms
+                if inline.has_changed()
+                and not formset._should_delete_form(inline)
                 and editorial.hold_for_review(obj=inline.instance, user=request.user)
             ]
             if held:
-                self.message_user(request, f"{len(held)} changed {formset.model._meta.verbose_name_plural} saved as "
-                                           "drafts: a reviewer publishes them before readers see the change.",
-                                  messages.WARNING)
+                self.message_user(
+                    request,
+                    f"{len(held)} changed {formset.model._meta.verbose_name_plural} saved as "
+                    "drafts: a reviewer publishes them before readers see the change.",
+                    messages.WARNING,
+                )
         super().save_formset(request, form, formset, change)
 
     # History: diffs, restores, deleted items --------------------------------------------
@@ -248,26 +269,46 @@ class EditorialAdmin(SimpleHistoryAdmin):
         if a is not None and b is not None and a.history_date > b.history_date:
             a, b = b, a
         changes = field_changes(self.model, record_values(a), record_values(b)) if a and b else []
-        return TemplateResponse(request, "admin/nrfsite/compare.html", {
-            **self.admin_site.each_context(request), "title": f"Compare revisions of “{obj}”", "object": obj,
-            "opts": self.model._meta, "a": a, "b": b, "changes": changes, "records": ordered,
-        })
+        return TemplateResponse(
+            request,
+            "admin/nrfsite/compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Compare revisions of “{obj}”",
+                "object": obj,
+                "opts": self.model._meta,
+                "a": a,
+                "b": b,
+                "changes": changes,
+                "records": ordered,
+            },
+        )
 
     def deleted_records(self):
         history = self.model.history.model
         pk_name = self.model._meta.pk.attname
         existing = self.model._default_manager.values(pk_name)
-        return (history.objects.filter(history_type="-").exclude(**{f"{pk_name}__in": existing})
-                .select_related("history_user").order_by("-history_date"))
+        return (
+            history.objects.filter(history_type="-")
+            .exclude(**{f"{pk_name}__in": existing})
+            .select_related("history_user")
+            .order_by("-history_date")
+        )
 
     def deleted_view(self, request):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        return TemplateResponse(request, "admin/nrfsite/deleted.html", {
-            **self.admin_site.each_context(request), "title": f"Deleted {self.model._meta.verbose_name_plural}",
-            "opts": self.model._meta, "records": self.deleted_records()[:200],
-            "can_restore": self.has_publish_permission(request),
-        })
+        return TemplateResponse(
+            request,
+            "admin/nrfsite/deleted.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Deleted {self.model._meta.verbose_name_plural}",
+                "opts": self.model._meta,
+                "records": self.deleted_records()[:200],
+                "can_restore": self.has_publish_permission(request),
+            },
+        )
 
     def restore_deleted_view(self, request, history_id):
         changelist = reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_deleted")

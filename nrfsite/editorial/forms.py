@@ -22,7 +22,9 @@ class ChangeReasonFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[REASON_FIELD] = forms.CharField(
-            required=False, max_length=300, label="Reason for this change",
+            required=False,
+            max_length=300,
+            label="Reason for this change",
             help_text="Optional; kept in the history beside who and when (e.g. 'BBC, 3 March 2025, confirms it').",
             widget=forms.TextInput(attrs={"size": 60}),
         )
@@ -34,9 +36,7 @@ class VersionedFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[VERSION_FIELD] = forms.IntegerField(
-            widget=forms.HiddenInput, required=False, initial=self.instance.version
-        )
+        self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=self.instance.version)
 
     def clean(self):
         cleaned = super().clean()
@@ -51,19 +51,29 @@ class VersionedFormMixin:
         for name in self.changed_data:
             if name == VERSION_FIELD or name not in self.fields:
                 continue
-            field = type(self.instance)._meta.get_field(name) if name in {
-                f.name for f in type(self.instance)._meta.fields} else None
+            field = (
+                type(self.instance)._meta.get_field(name)
+                if name in {f.name for f in type(self.instance)._meta.fields}
+                else None
+            )
             if field is None:
                 continue
             theirs = field.value_from_object(current)
             if theirs != cleaned.get(name):
-                changes.append(format_html("<li><strong>{}</strong>: {}</li>", field.verbose_name,
-                                           word_diff(theirs, cleaned.get(name))))
+                changes.append(
+                    format_html("<li><strong>{}</strong>: {}</li>", field.verbose_name, word_diff(theirs, cleaned.get(name)))
+                )
         # The next save is a deliberate one: the form now carries the version just shown.
         self.data = self.data.copy()
         self.data[self.add_prefix(VERSION_FIELD)] = current.version
-        raise ValidationError(format_html(
-            "Changed by {} on {} since you opened it. Your text is kept below; the differences between their "
-            "version and yours (<del>theirs</del> <ins>yours</ins>) are: <ul>{}</ul>Check them, then save again to "
-            "keep your version.", who, when, format_html_join("", "{}", ((c,) for c in changes)) or "(none)",
-        ), code="edit_conflict")
+        raise ValidationError(
+            format_html(
+                "Changed by {} on {} since you opened it. Your text is kept below; the differences between their "
+                "version and yours (<del>theirs</del> <ins>yours</ins>) are: <ul>{}</ul>Check them, then save again to "
+                "keep your version.",
+                who,
+                when,
+                format_html_join("", "{}", ((c,) for c in changes)) or "(none)",
+            ),
+            code="edit_conflict",
+        )

@@ -113,8 +113,11 @@ def _review_due(obj, today):
 def flagged(model, related=()):
     def build(today):
         queryset = model.objects.filter(needs_update=True).order_by("flagged_on", "pk").select_related(*related)
-        return [Item(obj, f"flagged {obj.flagged_on_partial or 'undated'}: {obj.update_reason or 'no reason given'}")
-                for obj in queryset]
+        return [
+            Item(obj, f"flagged {obj.flagged_on_partial or 'undated'}: {obj.update_reason or 'no reason given'}")
+            for obj in queryset
+        ]
+
     return build
 
 
@@ -126,6 +129,7 @@ def review_overdue(model, related=()):
                 since = f"last reviewed {obj.reviewed_on:%-d %B %Y}" if obj.reviewed_on else "never reviewed"
                 items.append(Item(obj, f"{since}; to be checked every {obj.review_every} days"))
         return items
+
     return build
 
 
@@ -138,6 +142,7 @@ def as_of_aged(model, related=()):
             if days_ago(as_of.last_day, today) > obj.review_every and not recently_reviewed:
                 items.append(Item(obj, f"as of {as_of}: older than {obj.review_every} days"))
         return items
+
     return build
 
 
@@ -145,21 +150,38 @@ def drafts(model, related=()):
     def build(today):
         queryset = model.objects.drafts().order_by("-updated_at").select_related(*related)
         return [Item(obj, f"draft, last changed {obj.updated_at:%-d %B %Y}") for obj in queryset]
+
     return build
 
 
 def register_review_queues(model, label, *, related=()):
     """The three queues of a Reviewable model: flagged, "as of" aged, review overdue."""
     name = model._meta.model_name
-    register(f"flagged-{name}", model=model, title=f"{label} flagged as needing an update",
-             build=flagged(model, related), urgency=FLAGGED)
-    register(f"asof-{name}", model=model, title=f"{label} whose “as of” date has aged",
-             build=as_of_aged(model, related), urgency=AS_OF_AGED)
-    register(f"review-{name}", model=model, title=f"{label} due for review",
-             build=review_overdue(model, related), urgency=REVIEW_DUE)
+    register(
+        f"flagged-{name}",
+        model=model,
+        title=f"{label} flagged as needing an update",
+        build=flagged(model, related),
+        urgency=FLAGGED,
+    )
+    register(
+        f"asof-{name}",
+        model=model,
+        title=f"{label} whose “as of” date has aged",
+        build=as_of_aged(model, related),
+        urgency=AS_OF_AGED,
+    )
+    register(
+        f"review-{name}", model=model, title=f"{label} due for review", build=review_overdue(model, related), urgency=REVIEW_DUE
+    )
 
 
 def register_draft_queue(model, label, *, related=()):
     """The queue of a Publishable model's drafts, waiting for a reviewer."""
-    register(f"draft-{model._meta.model_name}", model=model, title=f"{label} waiting for review (drafts)",
-             build=drafts(model, related), urgency=DRAFT)
+    register(
+        f"draft-{model._meta.model_name}",
+        model=model,
+        title=f"{label} waiting for review (drafts)",
+        build=drafts(model, related),
+        urgency=DRAFT,
+    )

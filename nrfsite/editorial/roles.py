@@ -38,13 +38,18 @@ def sync_roles(apps):
     vocabulary = {tuple(label.split(".")) for label in settings.REVIEWER_ONLY_MODELS}
     for name, actions in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set([
-            permission for permission in permissions
-            if permission.codename.split("_", 1)[0] in (
-                EDITOR_VOCABULARY_ACTIONS if name == "Editor" and (
-                    permission.content_type.app_label, permission.content_type.model) in vocabulary else actions
-            )
-        ])
+        group.permissions.set(
+            [
+                permission
+                for permission in permissions
+                if permission.codename.split("_", 1)[0]
+                in (
+                    EDITOR_VOCABULARY_ACTIONS
+                    if name == "Editor" and (permission.content_type.app_label, permission.content_type.model) in vocabulary
+                    else actions
+                )
+            ]
+        )
 
 
 def can_review(user, model):

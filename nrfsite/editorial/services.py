@@ -113,7 +113,9 @@ def _restore_cascaded(parent, *, deleted_at, user, reason):
             continue
         fk = relation.field.attname
         records = child_model.history.filter(
-            **{fk: parent.pk}, history_type="-", history_date__gte=deleted_at - CASCADE_WINDOW,
+            **{fk: parent.pk},
+            history_type="-",
+            history_date__gte=deleted_at - CASCADE_WINDOW,
             history_date__lte=deleted_at,
         ).order_by("history_date")
         pk_name = child_model._meta.pk.attname

@@ -45,17 +45,22 @@ class AdminImportMixin:
         """django-import-export's entry point (the admin), answered by our importer."""
         table = getattr(dataset, "nrf_table", None)
         if table is None:
-            table = dialect.Table(list(dataset.headers or []), [
-                (number + 2, ["" if cell is None else str(cell) for cell in row])
-                for number, row in enumerate(dataset)
-            ])
+            table = dialect.Table(
+                list(dataset.headers or []),
+                [(number + 2, ["" if cell is None else str(cell) for cell in row]) for number, row in enumerate(dataset)],
+            )
         file_name = kwargs.get("file_name") or self.file_name
         user = kwargs.get("user")
         reason = f"CSV import: {file_name}"
         problems = self.header_problems(table.header)  # before the transaction: no lock is held for a bad file
         if problems:
-            return self.as_result(ImportReport(file_name, header=list(table.header)[:100], errors=[
-                dialect.CellError(file_name, 1, "", message) for message in problems]))
+            return self.as_result(
+                ImportReport(
+                    file_name,
+                    header=list(table.header)[:100],
+                    errors=[dialect.CellError(file_name, 1, "", message) for message in problems],
+                )
+            )
         try:
             with transaction.atomic():
                 report = self.run_import(table, file_name=file_name, user=user, reason=reason)
@@ -84,8 +89,11 @@ class AdminImportMixin:
         if not report.errors:
             for row in report.rows:
                 row_result = RowResult()
-                row_result.import_type = {"new": RowResult.IMPORT_TYPE_NEW, "update": RowResult.IMPORT_TYPE_UPDATE,
-                                          "skip": RowResult.IMPORT_TYPE_SKIP}[row.kind]
+                row_result.import_type = {
+                    "new": RowResult.IMPORT_TYPE_NEW,
+                    "update": RowResult.IMPORT_TYPE_UPDATE,
+                    "skip": RowResult.IMPORT_TYPE_SKIP,
+                }[row.kind]
                 row_result.object_repr = row.key
                 row_result.diff = row.values
                 row_result.instance = row.instance

@@ -105,9 +105,12 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
         return [ImportReport(MANIFEST, errors=[dialect.CellError(MANIFEST, 0, "", str(error))])]
     for path in sorted(directory.glob("*.csv")):
         if path.name not in known:
-            reports.append(ImportReport(path.name, errors=[dialect.CellError(
-                path.name, 0, "", f"Unknown file: a bundle holds {', '.join(sorted(known))}."
-            )]))
+            reports.append(
+                ImportReport(
+                    path.name,
+                    errors=[dialect.CellError(path.name, 0, "", f"Unknown file: a bundle holds {', '.join(sorted(known))}.")],
+                )
+            )
     present = [resource for resource in resources if os.path.lexists(directory / resource.file_name)]
     if not present and not reports:
         raise dialect.CSVFileError(f"{directory} holds none of the bundle's files ({', '.join(sorted(known))}).")
@@ -142,8 +145,12 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
                     reports.append(ImportReport(name, errors=[dialect.CellError(name, 0, "", str(error))]))
                     continue
                 report = resource.run_import(
-                    table, file_name=name, user=user, reason=reason or f"CSV import: {directory.name}/{name}",
-                    keep_rows=False, created_in_import=created_in_import,
+                    table,
+                    file_name=name,
+                    user=user,
+                    reason=reason or f"CSV import: {directory.name}/{name}",
+                    keep_rows=False,
+                    created_in_import=created_in_import,
                 )
                 # Inside the transaction: a file cut short must roll the whole bundle back, not be noticed after.
                 _check_count(manifest, report, len(table.rows))
@@ -160,6 +167,6 @@ def _check_count(manifest, report, rows):
     """A file with another number of rows than its manifest says was cut short or added to: say so."""
     expected = (manifest or {}).get("files", {}).get(report.file)
     if expected is not None and rows != expected:
-        report.errors.append(dialect.CellError(
-            report.file, 0, "", f"{MANIFEST} lists {expected} rows but the file has {rows}."
-        ))
+        report.errors.append(
+            dialect.CellError(report.file, 0, "", f"{MANIFEST} lists {expected} rows but the file has {rows}.")
+        )

@@ -21,4 +21,3 @@ class ChildSet:
     child_key: callable = None  # child -> key tuple
     derive: callable = None  # (resource, obj) -> list of item texts
     related_name: str = ""
-

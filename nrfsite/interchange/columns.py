@@ -14,6 +14,7 @@ from nrfsite.core.markup import clean_text
 
 LIST_SEPARATOR = ";"  # between the items of a multi-valued cell
 
+
 class TextWidget(widgets.Widget):
     """Text as it is, minus NUL bytes and bidirectional overrides; an empty cell is an empty string."""
 
@@ -165,4 +166,3 @@ def partial_date(name):
 
 def ref(attribute, model, field="slug", **kwargs):
     return resources.Field(attribute=attribute, column_name=attribute, widget=KeyWidget(model, field, **kwargs))
-

@@ -27,9 +27,7 @@ def _lookup(obj, key, expected):
         return actual in expected
     if actual is None or expected is None:
         return None  # SQL's unknown: a comparison with NULL passes a check constraint
-    return {"gte": actual >= expected, "lte": actual <= expected, "gt": actual > expected, "lt": actual < expected}[
-        lookup
-    ]
+    return {"gte": actual >= expected, "lte": actual <= expected, "gt": actual > expected, "lt": actual < expected}[lookup]
 
 
 def evaluate(q, obj):

@@ -37,9 +37,11 @@ class CSVDownloadMixin:
         filterset = self.get_filterset(self.get_filterset_class())
         if not filterset.is_valid():
             # Plain text: the message quotes what was typed, which must never render as HTML.
-            return HttpResponseBadRequest("The filters are not valid: " + "; ".join(
-                f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
-            ), content_type="text/plain; charset=utf-8")
+            return HttpResponseBadRequest(
+                "The filters are not valid: "
+                + "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()),
+                content_type="text/plain; charset=utf-8",
+            )
         resource = self.resource_class()
         resource.for_public = True
         return stream_csv(resource, filterset.qs, self.download_name)

@@ -68,8 +68,13 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         required = list(self.key_columns)
         for column, f in self.columns().items():
             model_field = self.model_field(f)
-            if (model_field is not None and not model_field.blank and not model_field.has_default()
-                    and column not in required and model_field.name != "key"):
+            if (
+                model_field is not None
+                and not model_field.blank
+                and not model_field.has_default()
+                and column not in required
+                and model_field.name != "key"
+            ):
                 required.append(column)
         return required
 
@@ -115,7 +120,7 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         values = sorted({k[0] for k in keys if k[0] is not None}, key=str)
         found = {}
         for start in range(0, len(values), LOOKUP_CHUNK):
-            chunk = values[start:start + LOOKUP_CHUNK]
+            chunk = values[start : start + LOOKUP_CHUNK]
             queryset = self.model._default_manager.filter(**{f"{first.attname}__in": chunk})
             queryset = queryset.prefetch_related(*(child.related_name for child in self.child_sets))
             for obj in queryset:
@@ -193,9 +198,9 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         parsed = []
         for line, cells in rows:
             if len(cells) != len(header):
-                report.errors.append(dialect.CellError(
-                    file_name, line, "", f"This row has {len(cells)} cells; the header has {len(header)}."
-                ))
+                report.errors.append(
+                    dialect.CellError(file_name, line, "", f"This row has {len(cells)} cells; the header has {len(header)}.")
+                )
                 report.add_row(line, "error", "", cells)
                 continue
             values, child_items, errors = {}, {}, []
@@ -209,8 +214,7 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
                     else:
                         value = columns[column].widget.clean(raw)
                         model_field = self.model_field(columns[column])
-                        if value is None and model_field is not None and not model_field.null \
-                                and model_field.has_default():
+                        if value is None and model_field is not None and not model_field.null and model_field.has_default():
                             value = model_field.get_default()  # an empty cell takes the field's default
                         values[column] = value
                 except (ValueError, ValidationError) as error:
@@ -225,10 +229,14 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
                 continue
             natural = self.key_of(row.values)
             if natural in seen:
-                report.errors.append(dialect.CellError(
-                    file_name, row.line, self.key_columns[-1],
-                    f"Duplicate of line {seen[natural]}: {self.describe_key(row.values)} appears twice in this file.",
-                ))
+                report.errors.append(
+                    dialect.CellError(
+                        file_name,
+                        row.line,
+                        self.key_columns[-1],
+                        f"Duplicate of line {seen[natural]}: {self.describe_key(row.values)} appears twice in this file.",
+                    )
+                )
                 row.failed = True
             else:
                 seen[natural] = row.line
@@ -260,16 +268,24 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
                     setattr(obj, f.attribute, value)
             errors = self.validate(obj, error_columns)
             if deferred_parent is False:
-                errors.append((self.self_reference, f'No {self.model._meta.verbose_name} with this key: '
-                                                    f'"{values[self.self_reference]}".'))
+                errors.append(
+                    (self.self_reference, f'No {self.model._meta.verbose_name} with this key: "{values[self.self_reference]}".')
+                )
             errors.extend(self.check_markup(values))
             for column, message in errors:
                 report.errors.append(dialect.CellError(file_name, line, column, message))
             if errors:
                 report.add_row(line, "error", "", cells)
                 continue
-            checked = CheckedRow(line, cells, obj, before, row.child_items, deferred_parent,
-                                 parent_key=values.get(self.self_reference) or "" if self.self_reference else "")
+            checked = CheckedRow(
+                line,
+                cells,
+                obj,
+                before,
+                row.child_items,
+                deferred_parent,
+                parent_key=values.get(self.self_reference) or "" if self.self_reference else "",
+            )
             try:
                 self.plan_row(checked)
             except ValueError as error:
@@ -381,6 +397,7 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         """A hook: [(column, message)] for the markup columns of a row (the sources app checks citation keys)."""
         return []
 
+
 def _chunks(rows, size):
     """Lists of `size` rows from any iterable (one list of all of them if `size` is None)."""
     if size is None:
@@ -416,4 +433,3 @@ def _located(error, error_columns):
             for message in messages
         ]
     return [("", message) for message in error.messages]
-

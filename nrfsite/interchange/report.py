@@ -51,4 +51,3 @@ class ImportFailed(Exception):
     def __init__(self, reports):
         super().__init__("import rolled back")
         self.reports = reports
-

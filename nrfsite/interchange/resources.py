@@ -36,9 +36,11 @@ class BundleResource(AdminImportMixin, ImporterMixin, resources.ModelResource):
     # Export -----------------------------------------------------------------
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related(*self.select_related).prefetch_related(
-            *self.prefetch_related, *(child.related_name for child in self.child_sets if child.column)
-        ).order_by(*self.order_by)
+        return (
+            queryset.select_related(*self.select_related)
+            .prefetch_related(*self.prefetch_related, *(child.related_name for child in self.child_sets if child.column))
+            .order_by(*self.order_by)
+        )
 
     def export_field(self, field, instance, **kwargs):
         child_set = next((c for c in self.child_sets if c.column and c.column == field.column_name), None)
@@ -66,4 +68,3 @@ class BundleResource(AdminImportMixin, ImporterMixin, resources.ModelResource):
     def render_child_set(self, child_set, obj):
         children = getattr(obj, child_set.related_name).all()
         return f"{LIST_SEPARATOR} ".join(sorted(child_set.render_item(child) for child in children))
-

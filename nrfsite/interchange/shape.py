@@ -58,11 +58,13 @@ class ShapeChecksMixin:
                 parent = parents.get(parent)
             message = ""
             if parent:
-                loop = " → ".join([*chain[chain.index(parent):], parent])
+                loop = " → ".join([*chain[chain.index(parent) :], parent])
                 message = f'"{key}" would lie inside itself ({loop}): a parent cannot be its own descendant.'
             elif self.max_depth and len(chain) > self.max_depth:
-                message = (f"{self.model._meta.verbose_name_plural.capitalize()} have {self.max_depth} levels at most; "
-                           f"this makes {len(chain)}: {' › '.join(reversed(chain))}.")
+                message = (
+                    f"{self.model._meta.verbose_name_plural.capitalize()} have {self.max_depth} levels at most; "
+                    f"this makes {len(chain)}: {' › '.join(reversed(chain))}."
+                )
             if message:
                 report.errors.append(dialect.CellError(report.file, row.line, self.self_reference, message))
                 report.add_row(row.line, "error", "", row.cells)

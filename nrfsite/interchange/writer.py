@@ -55,8 +55,7 @@ class WriterMixin:
             with transaction.atomic():
                 model._default_manager.bulk_create(created, batch_size=BATCH)
                 self.fix_self_references(created + changed)
-                fields = [model._meta.get_field(name).name for name in changed_fields
-                          if name != model._meta.pk.attname]
+                fields = [model._meta.get_field(name).name for name in changed_fields if name != model._meta.pk.attname]
                 if changed and fields:
                     model._default_manager.bulk_update(changed, fields, batch_size=BATCH)
                 history = model.history.model
@@ -65,8 +64,7 @@ class WriterMixin:
                 for kind, objs in (("+", created), ("~", changed)):
                     for start in range(0, len(objs), CHUNK):
                         history.objects.bulk_create(
-                            history_rows(model, objs[start:start + CHUNK], kind=kind, user=user, reason=reason,
-                                               when=when),
+                            history_rows(model, objs[start : start + CHUNK], kind=kind, user=user, reason=reason, when=when),
                             batch_size=BATCH,
                         )
                 self.write_children(child_plans, user=user, reason=reason)
@@ -113,10 +111,8 @@ class WriterMixin:
             # A chunk of parents at a time: children and their revision rows never all sit in memory.
             for start in range(0, len(all_entries), CHUNK):
                 to_create, to_delete = [], []
-                for _, obj, desired, is_new in all_entries[start:start + CHUNK]:
-                    have = {} if is_new else {
-                        child_set.child_key(c): c for c in getattr(obj, child_set.related_name).all()
-                    }
+                for _, obj, desired, is_new in all_entries[start : start + CHUNK]:
+                    have = {} if is_new else {child_set.child_key(c): c for c in getattr(obj, child_set.related_name).all()}
                     for child_key, values in desired.items():
                         if child_key not in have:
                             to_create.append(child_model(**{parent_attname: obj.pk}, **values))

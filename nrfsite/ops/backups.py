@@ -55,7 +55,10 @@ def backup_database(destination, *, alias="default"):
         environment, name = _pg_environment(alias)
         subprocess.run(  # noqa: S603 - our own arguments
             [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(destination), name],
-            env=environment, check=True, capture_output=True, text=True,
+            env=environment,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         return destination
     raise BackupError(f"No backup method for the {_vendor(alias)} engine.")
@@ -79,9 +82,20 @@ def restore_database(source, *, alias="default"):
         environment, name = _pg_environment(alias)
         connection.close()
         result = subprocess.run(  # noqa: S603 - our own arguments
-            [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", name,
-             str(source)],
-            env=environment, capture_output=True, text=True, check=False,
+            [
+                _tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--dbname",
+                name,
+                str(source),
+            ],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()[-2000:]}")

@@ -49,8 +49,7 @@ def plain_resources(*, bulk):
 
         class Meta(Options):
             model = Event
-            fields = ("slug", "title", "date", "date_precision", "event_type", "location", "summary", "certainty",
-                      "status")
+            fields = ("slug", "title", "date", "date_precision", "event_type", "location", "summary", "certainty", "status")
             import_id_fields = ("slug",)
 
     class PlainParticipation(resources.ModelResource):
@@ -80,8 +79,9 @@ def plain_resources(*, bulk):
 def make_references():
     """Places, actors and sources the synthetic events name (with their history rows)."""
     places = [Entity(kind="place", slug=f"bench-place-{i}", name=f"Place {i}", status="published") for i in range(PLACES)]
-    actors = [Entity(kind="organization", slug=f"bench-actor-{i}", name=f"Actor {i}", status="published")
-              for i in range(ACTORS)]
+    actors = [
+        Entity(kind="organization", slug=f"bench-actor-{i}", name=f"Actor {i}", status="published") for i in range(ACTORS)
+    ]
     sources = [Source(key=f"bench-source-{i}", title=f"Source {i}", status="published") for i in range(SOURCES)]
     Entity.objects.bulk_create(places + actors, batch_size=1000)
     Source.objects.bulk_create(sources, batch_size=1000)
@@ -118,14 +118,14 @@ def synthetic_rows(n, seed=7):
 def write_files(rows, directory):
     """events.csv for our importer; the same data split into three flat files for the baselines."""
     directory.mkdir(parents=True, exist_ok=True)
-    header = ["slug", "title", "date", "event_type", "location", "summary", "certainty", "participants", "sources",
-              "status"]
-    plain_header = ["slug", "title", "date", "date_precision", "event_type", "location", "summary", "certainty",
-                    "status"]
-    with (directory / "events.csv").open("w", newline="", encoding="utf-8") as ours, \
-            (directory / "plain_events.csv").open("w", newline="", encoding="utf-8") as plain, \
-            (directory / "plain_participations.csv").open("w", newline="", encoding="utf-8") as parts, \
-            (directory / "plain_citations.csv").open("w", newline="", encoding="utf-8") as cites:
+    header = ["slug", "title", "date", "event_type", "location", "summary", "certainty", "participants", "sources", "status"]
+    plain_header = ["slug", "title", "date", "date_precision", "event_type", "location", "summary", "certainty", "status"]
+    with (
+        (directory / "events.csv").open("w", newline="", encoding="utf-8") as ours,
+        (directory / "plain_events.csv").open("w", newline="", encoding="utf-8") as plain,
+        (directory / "plain_participations.csv").open("w", newline="", encoding="utf-8") as parts,
+        (directory / "plain_citations.csv").open("w", newline="", encoding="utf-8") as cites,
+    ):
         dialect.write([header], ours)
         dialect.write([plain_header], plain)
         dialect.write([["event", "entity", "role"]], parts)
@@ -134,8 +134,22 @@ def write_files(rows, directory):
             dialect.write([[row[column] for column in header]], ours)
             full = row["date"] if len(row["date"]) == 10 else row["date"] + "-01"
             precision = "day" if len(row["date"]) == 10 else "month"
-            dialect.write([[row["slug"], row["title"], full, precision, row["event_type"], row["location"],
-                          row["summary"], row["certainty"], row["status"]]], plain)
+            dialect.write(
+                [
+                    [
+                        row["slug"],
+                        row["title"],
+                        full,
+                        precision,
+                        row["event_type"],
+                        row["location"],
+                        row["summary"],
+                        row["certainty"],
+                        row["status"],
+                    ]
+                ],
+                plain,
+            )
             for item in row["participants"].split("; "):
                 role, entity = item.split(":")
                 dialect.write([[row["slug"], entity, role]], parts)
@@ -188,8 +202,7 @@ def run_plain(directory, *, bulk, limit):
         (participations, "plain_participations.csv", parts_limit),
         (citations, "plain_citations.csv", parts_limit),
     ):
-        result = resource.import_data(dataset(directory / name, rows), dry_run=False, raise_errors=True,
-                                      use_transactions=False)
+        result = resource.import_data(dataset(directory / name, rows), dry_run=False, raise_errors=True, use_transactions=False)
         if result.has_errors() or result.has_validation_errors():
             raise CommandError(f"The baseline refused {name}.")
     return limit
@@ -206,13 +219,19 @@ def run_floor(directory):
     for _line, cells in table.rows:
         row = dict(zip(header, cells, strict=True))
         date = row["date"]
-        events.append(Event(
-            slug=row["slug"], title=row["title"],
-            date=datetime.date.fromisoformat(date if len(date) == 10 else date + "-01"),
-            date_precision="day" if len(date) == 10 else "month", event_type_id=types[row["event_type"]],
-            location_id=entities[row["location"]], summary=row["summary"], certainty=row["certainty"],
-            status=row["status"],
-        ))
+        events.append(
+            Event(
+                slug=row["slug"],
+                title=row["title"],
+                date=datetime.date.fromisoformat(date if len(date) == 10 else date + "-01"),
+                date_precision="day" if len(date) == 10 else "month",
+                event_type_id=types[row["event_type"]],
+                location_id=entities[row["location"]],
+                summary=row["summary"],
+                certainty=row["certainty"],
+                status=row["status"],
+            )
+        )
     Event.objects.bulk_create(events, batch_size=500)
     for event, (_line, cells) in zip(events, table.rows, strict=True):
         row = dict(zip(header, cells, strict=True))
@@ -239,8 +258,11 @@ def child_peak_rss(args, env=None):
     """
     started = time.perf_counter()
     process = subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     peak_kib = 0
     status = Path(f"/proc/{process.pid}/status")

@@ -17,8 +17,12 @@ class EntityListFilterSet(EntityFilterSet):
     """The entity list's filters: name and kind (the entities app's), province and event dates (through events)."""
 
     province = django_filters.ModelChoiceFilter(
-        queryset=provinces, method="in_province", label="Active in province", to_field_name="slug",
-        empty_label="any province", widget=FastSelect,
+        queryset=provinces,
+        method="in_province",
+        label="Active in province",
+        to_field_name="slug",
+        empty_label="any province",
+        widget=FastSelect,
     )
     events_from = PartialDateBoundFilter(bound="from", method="with_events", label="Has events from")
     events_to = PartialDateBoundFilter(bound="to", method="with_events", label="Has events until")

@@ -39,19 +39,29 @@ class SourcePage(SourceDetailView):
     def get_context_data(self, **kwargs):
         source = self.object
         statements = (
-            Statement.objects.public().filter(citations__source=source)
-            .select_related("subject", "property", "value_entity").distinct().order_by("subject__name", "property__slug")
+            Statement.objects.public()
+            .filter(citations__source=source)
+            .select_related("subject", "property", "value_entity")
+            .distinct()
+            .order_by("subject__name", "property__slug")
         )
         events = (
-            Event.objects.public().filter(citing(source.key, EventCitation, "event", "summary"))
-            .select_related("event_type").order_by("date", "slug")
+            Event.objects.public()
+            .filter(citing(source.key, EventCitation, "event", "summary"))
+            .select_related("event_type")
+            .order_by("date", "slug")
         )
         sections = (
             Section.objects.public()
             .filter(citing(source.key, SectionCitation, "section", "body"))
-            .select_related("entity").order_by("entity__name", "position")
+            .select_related("entity")
+            .order_by("entity__name", "position")
         )
         return super().get_context_data(
-            limit=BACKED_LIMIT, statements=list(statements[:BACKED_LIMIT]), events=list(events[:BACKED_LIMIT]),
-            sections=list(sections[:BACKED_LIMIT]), events_total=events.count(), **kwargs,
+            limit=BACKED_LIMIT,
+            statements=list(statements[:BACKED_LIMIT]),
+            events=list(events[:BACKED_LIMIT]),
+            sections=list(sections[:BACKED_LIMIT]),
+            events_total=events.count(),
+            **kwargs,
         )

@@ -30,5 +30,3 @@ def connect_signals():
             pre_save.connect(strip_invisible, sender=model, dispatch_uid=f"strip-invisible-{model._meta.label}")
             post_save.connect(content_changed, sender=model, dispatch_uid=f"content-changed-save-{model._meta.label}")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-changed-del-{model._meta.label}")
-
-

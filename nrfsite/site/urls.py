@@ -5,12 +5,18 @@ from django.urls import path, re_path
 from nrfsite.site import pages
 from sources.views import SourceListView
 
-entity_urls = ([
-    path("", pages.EntityListPage.as_view(), name="list"),
-    path("<slug:slug>/", pages.EntityPage.as_view(), name="detail"),
-], "entities")
+entity_urls = (
+    [
+        path("", pages.EntityListPage.as_view(), name="list"),
+        path("<slug:slug>/", pages.EntityPage.as_view(), name="detail"),
+    ],
+    "entities",
+)
 
-source_urls = ([
-    path("", SourceListView.as_view(), name="list"),
-    re_path(r"^(?P<key>[A-Za-z0-9][A-Za-z0-9_.:-]*)/$", pages.SourcePage.as_view(), name="detail"),
-], "sources")
+source_urls = (
+    [
+        path("", SourceListView.as_view(), name="list"),
+        re_path(r"^(?P<key>[A-Za-z0-9][A-Za-z0-9_.:-]*)/$", pages.SourcePage.as_view(), name="detail"),
+    ],
+    "sources",
+)

@@ -42,7 +42,8 @@ def home(request):
             Section.objects.public().select_related("entity").order_by("-updated_at")[:8],
             Event.objects.public().order_by("-updated_at")[:8],
         ),
-        key=lambda item: item.updated_at, reverse=True,
+        key=lambda item: item.updated_at,
+        reverse=True,
     )[:8]
     counts = {
         "entities": Entity.objects.public().count(),
@@ -50,19 +51,34 @@ def home(request):
         "sources": Source.objects.public().count(),
         "statements": Statement.objects.public().count(),
     }
-    return render(request, "home.html", {
-        "nrf": nrf, "profile": profile, "lead": lead, "latest": latest, "recent": [_recent(item) for item in recent],
-        "counts": counts, "references": references,
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "nrf": nrf,
+            "profile": profile,
+            "lead": lead,
+            "latest": latest,
+            "recent": [_recent(item) for item in recent],
+            "counts": counts,
+            "references": references,
+        },
+    )
 
 
 def _recent(item):
     if isinstance(item, Statement):
-        return {"when": item.updated_at, "text": f"{item.subject.name}: {item.property.label}",
-                "url": reverse("entities:detail", args=[item.subject.slug])}
+        return {
+            "when": item.updated_at,
+            "text": f"{item.subject.name}: {item.property.label}",
+            "url": reverse("entities:detail", args=[item.subject.slug]),
+        }
     if isinstance(item, Section):
-        return {"when": item.updated_at, "text": f"{item.entity.name}: {item.title or 'introduction'}",
-                "url": reverse("entities:detail", args=[item.entity.slug])}
+        return {
+            "when": item.updated_at,
+            "text": f"{item.entity.name}: {item.title or 'introduction'}",
+            "url": reverse("entities:detail", args=[item.entity.slug]),
+        }
     return {"when": item.updated_at, "text": item.title, "url": reverse("events:detail", args=[item.slug])}
 
 
@@ -71,15 +87,19 @@ def search_view(request):
     query = request.GET.get("q", "").strip()[:200]
     results = {"entities": [], "events": [], "sources": []}
     if query:
-        results["entities"] = list(search(
-            Entity.objects.public(), ["name", "slug", "description", "aliases__name"], query
-        ).order_by("name")[:RESULTS_PER_GROUP])
-        results["events"] = list(search(
-            Event.objects.public(), ["title", "summary", "casualty_note"], query
-        ).select_related("event_type").order_by("date", "slug")[:RESULTS_PER_GROUP])
-        results["sources"] = list(search(
-            Source.objects.public(), ["key", "title", "authors", "publisher"], query
-        ).order_by("key")[:RESULTS_PER_GROUP])
+        results["entities"] = list(
+            search(Entity.objects.public(), ["name", "slug", "description", "aliases__name"], query).order_by("name")[
+                :RESULTS_PER_GROUP
+            ]
+        )
+        results["events"] = list(
+            search(Event.objects.public(), ["title", "summary", "casualty_note"], query)
+            .select_related("event_type")
+            .order_by("date", "slug")[:RESULTS_PER_GROUP]
+        )
+        results["sources"] = list(
+            search(Source.objects.public(), ["key", "title", "authors", "publisher"], query).order_by("key")[:RESULTS_PER_GROUP]
+        )
     total = sum(len(group) for group in results.values())
     return render(request, "search.html", {"search_query": query, "results": results, "total": total})
 
@@ -101,8 +121,13 @@ def healthz(request):
 
 @require_safe  # GET and HEAD: monitors ask with HEAD
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", "Allow: /",
-             f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "Allow: /",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

@@ -11,7 +11,6 @@ import nrfsite.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,68 +19,251 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalSource',
+            name="HistoricalSource",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Drafts never appear on a public page, list, search, feed, sitemap or download.', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('key', models.CharField(db_index=True, help_text='Readable unique key used in citation markers, e.g. "wapo-2021-08-18-massoud" → [@wapo-2021-08-18-massoud].', max_length=100, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?$', 'A key is letters, digits and "-_.:", starting with a letter or digit, e.g. "wapo-2021-08-18-massoud".')])),
-                ('title', models.CharField(blank=True, help_text='Exactly as published; leave empty if unknown.', max_length=500)),
-                ('authors', models.CharField(blank=True, help_text='Author names separated by ";".', max_length=500)),
-                ('publisher', models.CharField(blank=True, help_text='Newspaper, broadcaster, organization.', max_length=200)),
-                ('source_type', models.CharField(choices=[('news', 'news'), ('op-ed', 'op-ed'), ('statement', 'statement'), ('interview', 'interview'), ('report', 'report'), ('government-record', 'government record'), ('social-media', 'social media'), ('book', 'book'), ('encyclopedia', 'encyclopedia'), ('other', 'other')], default='news', max_length=20)),
-                ('language', models.CharField(blank=True, help_text='Language code: "en", "prs" (Dari), "ps" (Pashto).', max_length=16)),
-                ('published_on', nrfsite.core.fields.PartialDateField(blank=True, help_text='Publication date, at the precision known.', null=True)),
-                ('published_on_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('published_on_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('url', models.URLField(blank=True, help_text='Leave empty unless known: never guess a URL.', max_length=1000)),
-                ('archive_url', models.URLField(blank=True, help_text='An archived copy (e.g. the Wayback Machine).', max_length=1000)),
-                ('accessed_on', models.DateField(blank=True, help_text='When the URL was last read.', null=True)),
-                ('affiliation', models.CharField(choices=[('unknown', 'unknown'), ('independent', 'independent'), ('nrf', 'NRF'), ('taliban', 'Taliban'), ('state', 'a state'), ('other', 'other')], default='unknown', help_text='Whose side the publisher is on, if any: a reader weighs an NRF statement differently.', max_length=12)),
-                ('notes', models.TextField(blank=True, help_text='Editorial notes: what is known of this source and what is not.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "key",
+                    models.CharField(
+                        db_index=True,
+                        help_text='Readable unique key used in citation markers, e.g. "wapo-2021-08-18-massoud" → [@wapo-2021-08-18-massoud].',
+                        max_length=100,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?$",
+                                'A key is letters, digits and "-_.:", starting with a letter or digit, e.g. "wapo-2021-08-18-massoud".',
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(blank=True, help_text="Exactly as published; leave empty if unknown.", max_length=500),
+                ),
+                ("authors", models.CharField(blank=True, help_text='Author names separated by ";".', max_length=500)),
+                ("publisher", models.CharField(blank=True, help_text="Newspaper, broadcaster, organization.", max_length=200)),
+                (
+                    "source_type",
+                    models.CharField(
+                        choices=[
+                            ("news", "news"),
+                            ("op-ed", "op-ed"),
+                            ("statement", "statement"),
+                            ("interview", "interview"),
+                            ("report", "report"),
+                            ("government-record", "government record"),
+                            ("social-media", "social media"),
+                            ("book", "book"),
+                            ("encyclopedia", "encyclopedia"),
+                            ("other", "other"),
+                        ],
+                        default="news",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(blank=True, help_text='Language code: "en", "prs" (Dari), "ps" (Pashto).', max_length=16),
+                ),
+                (
+                    "published_on",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text="Publication date, at the precision known.", null=True
+                    ),
+                ),
+                (
+                    "published_on_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("published_on_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                ("url", models.URLField(blank=True, help_text="Leave empty unless known: never guess a URL.", max_length=1000)),
+                (
+                    "archive_url",
+                    models.URLField(blank=True, help_text="An archived copy (e.g. the Wayback Machine).", max_length=1000),
+                ),
+                ("accessed_on", models.DateField(blank=True, help_text="When the URL was last read.", null=True)),
+                (
+                    "affiliation",
+                    models.CharField(
+                        choices=[
+                            ("unknown", "unknown"),
+                            ("independent", "independent"),
+                            ("nrf", "NRF"),
+                            ("taliban", "Taliban"),
+                            ("state", "a state"),
+                            ("other", "other"),
+                        ],
+                        default="unknown",
+                        help_text="Whose side the publisher is on, if any: a reader weighs an NRF statement differently.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(blank=True, help_text="Editorial notes: what is known of this source and what is not."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical source',
-                'verbose_name_plural': 'historical sources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical source",
+                "verbose_name_plural": "historical sources",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Drafts never appear on a public page, list, search, feed, sitemap or download.', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('key', models.CharField(help_text='Readable unique key used in citation markers, e.g. "wapo-2021-08-18-massoud" → [@wapo-2021-08-18-massoud].', max_length=100, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?$', 'A key is letters, digits and "-_.:", starting with a letter or digit, e.g. "wapo-2021-08-18-massoud".')])),
-                ('title', models.CharField(blank=True, help_text='Exactly as published; leave empty if unknown.', max_length=500)),
-                ('authors', models.CharField(blank=True, help_text='Author names separated by ";".', max_length=500)),
-                ('publisher', models.CharField(blank=True, help_text='Newspaper, broadcaster, organization.', max_length=200)),
-                ('source_type', models.CharField(choices=[('news', 'news'), ('op-ed', 'op-ed'), ('statement', 'statement'), ('interview', 'interview'), ('report', 'report'), ('government-record', 'government record'), ('social-media', 'social media'), ('book', 'book'), ('encyclopedia', 'encyclopedia'), ('other', 'other')], default='news', max_length=20)),
-                ('language', models.CharField(blank=True, help_text='Language code: "en", "prs" (Dari), "ps" (Pashto).', max_length=16)),
-                ('published_on', nrfsite.core.fields.PartialDateField(blank=True, help_text='Publication date, at the precision known.', null=True)),
-                ('published_on_precision', nrfsite.core.fields.PrecisionField(blank=True, choices=[('year', 'year'), ('month', 'month'), ('day', 'day')], default='', editable=False, max_length=5)),
-                ('published_on_circa', nrfsite.core.fields.CircaField(default=False, editable=False)),
-                ('url', models.URLField(blank=True, help_text='Leave empty unless known: never guess a URL.', max_length=1000)),
-                ('archive_url', models.URLField(blank=True, help_text='An archived copy (e.g. the Wayback Machine).', max_length=1000)),
-                ('accessed_on', models.DateField(blank=True, help_text='When the URL was last read.', null=True)),
-                ('affiliation', models.CharField(choices=[('unknown', 'unknown'), ('independent', 'independent'), ('nrf', 'NRF'), ('taliban', 'Taliban'), ('state', 'a state'), ('other', 'other')], default='unknown', help_text='Whose side the publisher is on, if any: a reader weighs an NRF statement differently.', max_length=12)),
-                ('notes', models.TextField(blank=True, help_text='Editorial notes: what is known of this source and what is not.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "draft"), ("published", "published")],
+                        db_index=True,
+                        default="draft",
+                        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "key",
+                    models.CharField(
+                        help_text='Readable unique key used in citation markers, e.g. "wapo-2021-08-18-massoud" → [@wapo-2021-08-18-massoud].',
+                        max_length=100,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?$",
+                                'A key is letters, digits and "-_.:", starting with a letter or digit, e.g. "wapo-2021-08-18-massoud".',
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(blank=True, help_text="Exactly as published; leave empty if unknown.", max_length=500),
+                ),
+                ("authors", models.CharField(blank=True, help_text='Author names separated by ";".', max_length=500)),
+                ("publisher", models.CharField(blank=True, help_text="Newspaper, broadcaster, organization.", max_length=200)),
+                (
+                    "source_type",
+                    models.CharField(
+                        choices=[
+                            ("news", "news"),
+                            ("op-ed", "op-ed"),
+                            ("statement", "statement"),
+                            ("interview", "interview"),
+                            ("report", "report"),
+                            ("government-record", "government record"),
+                            ("social-media", "social media"),
+                            ("book", "book"),
+                            ("encyclopedia", "encyclopedia"),
+                            ("other", "other"),
+                        ],
+                        default="news",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(blank=True, help_text='Language code: "en", "prs" (Dari), "ps" (Pashto).', max_length=16),
+                ),
+                (
+                    "published_on",
+                    nrfsite.core.fields.PartialDateField(
+                        blank=True, help_text="Publication date, at the precision known.", null=True
+                    ),
+                ),
+                (
+                    "published_on_precision",
+                    nrfsite.core.fields.PrecisionField(
+                        blank=True,
+                        choices=[("year", "year"), ("month", "month"), ("day", "day")],
+                        default="",
+                        editable=False,
+                        max_length=5,
+                    ),
+                ),
+                ("published_on_circa", nrfsite.core.fields.CircaField(default=False, editable=False)),
+                ("url", models.URLField(blank=True, help_text="Leave empty unless known: never guess a URL.", max_length=1000)),
+                (
+                    "archive_url",
+                    models.URLField(blank=True, help_text="An archived copy (e.g. the Wayback Machine).", max_length=1000),
+                ),
+                ("accessed_on", models.DateField(blank=True, help_text="When the URL was last read.", null=True)),
+                (
+                    "affiliation",
+                    models.CharField(
+                        choices=[
+                            ("unknown", "unknown"),
+                            ("independent", "independent"),
+                            ("nrf", "NRF"),
+                            ("taliban", "Taliban"),
+                            ("state", "a state"),
+                            ("other", "other"),
+                        ],
+                        default="unknown",
+                        help_text="Whose side the publisher is on, if any: a reader weighs an NRF statement differently.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(blank=True, help_text="Editorial notes: what is known of this source and what is not."),
+                ),
             ],
             options={
-                'ordering': ['key'],
-                'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export', 'publish'),
-                'constraints': [models.CheckConstraint(condition=models.Q(('key', ''), _negated=True), name='source_key_not_empty'), models.CheckConstraint(condition=models.Q(models.Q(('published_on__isnull', True), ('published_on_circa', False), ('published_on_precision', '')), models.Q(('published_on__isnull', False), ('published_on_precision__in', ['year', 'month', 'day'])), _connector='OR'), name='sources_source_published_on_precision', violation_error_message='Published on: a date needs a precision.')],
+                "ordering": ["key"],
+                "default_permissions": ("add", "change", "delete", "view", "import", "export", "publish"),
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("key", ""), _negated=True), name="source_key_not_empty"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("published_on__isnull", True), ("published_on_circa", False), ("published_on_precision", "")
+                            ),
+                            models.Q(("published_on__isnull", False), ("published_on_precision__in", ["year", "month", "day"])),
+                            _connector="OR",
+                        ),
+                        name="sources_source_published_on_precision",
+                        violation_error_message="Published on: a date needs a precision.",
+                    ),
+                ],
             },
         ),
     ]

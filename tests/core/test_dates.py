@@ -95,9 +95,7 @@ def test_closed_range_keeps_each_end_at_its_precision():
 
 
 def test_ranges_within_one_year_are_written_compactly():
-    assert format_range(PartialDate.parse("6 September 2021"), PartialDate.parse("7 September 2021")) == (
-        "6–7 September 2021"
-    )
+    assert format_range(PartialDate.parse("6 September 2021"), PartialDate.parse("7 September 2021")) == ("6–7 September 2021")
     assert format_range(PartialDate.parse("17 August 2021"), PartialDate.parse("6 September 2021")) == (
         "17 August – 6 September 2021"
     )

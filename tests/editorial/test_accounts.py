@@ -14,8 +14,9 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("password", ["ed2ed2ed2", "ed2ed2ed2ed2", "aaaaaaaaaaaaaaaa", "password1234", "123456789012",
-                                      "abcabcabcabc"])
+@pytest.mark.parametrize(
+    "password", ["ed2ed2ed2", "ed2ed2ed2ed2", "aaaaaaaaaaaaaaaa", "password1234", "123456789012", "abcabcabcabc"]
+)
 def test_createeditor_refuses_a_weak_password_and_creates_no_login(password):
     with pytest.raises(CommandError, match="The password is refused"):
         call_command("createeditor", "weak", "--role", "editor", f"--password={password}", stdout=io.StringIO())
@@ -34,8 +35,10 @@ def test_the_admins_password_form_refuses_a_repeated_piece(client):
     target = UserFactory(username="carol", is_staff=True)
     client.force_login(admin)
 
-    response = client.post(reverse("admin:auth_user_password_change", args=[target.pk]),
-                           {"password1": "ed2ed2ed2ed2", "password2": "ed2ed2ed2ed2", "usable_password": "true"})
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[target.pk]),
+        {"password1": "ed2ed2ed2ed2", "password2": "ed2ed2ed2ed2", "usable_password": "true"},
+    )
 
     assert "repeats a short piece of text" in response.content.decode()
 

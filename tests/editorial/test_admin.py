@@ -16,9 +16,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 OUR_APPS = {"sources", "entities", "events"}
-MODELS = sorted(
-    (model for model in admin.site._registry if model._meta.app_label in OUR_APPS), key=lambda m: m._meta.label
-)
+MODELS = sorted((model for model in admin.site._registry if model._meta.app_label in OUR_APPS), key=lambda m: m._meta.label)
 
 
 @pytest.fixture
@@ -44,9 +42,18 @@ def admin_url(model, view, *args):
 def test_every_content_model_is_registered():
     labels = {model._meta.label for model in MODELS}
     assert labels == {
-        "sources.Source", "entities.Entity", "entities.Alias", "entities.Property", "entities.Statement",
-        "entities.StatementCitation", "entities.Section", "entities.SectionCitation", "events.EventType",
-        "events.Event", "events.Participation", "events.EventCitation",
+        "sources.Source",
+        "entities.Entity",
+        "entities.Alias",
+        "entities.Property",
+        "entities.Statement",
+        "entities.StatementCitation",
+        "entities.Section",
+        "entities.SectionCitation",
+        "events.EventType",
+        "events.Event",
+        "events.Participation",
+        "events.EventCitation",
     }
 
 

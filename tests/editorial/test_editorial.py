@@ -22,8 +22,15 @@ def member(role):
 @pytest.fixture
 def section():
     nrf = EntityFactory(slug="nrf", name="NRF")
-    return SectionFactory(entity=nrf, title="Status", position=1, body="Old text.", needs_update=True,
-                          flagged_on_partial="September 2022", update_reason="This section needs to be updated.")
+    return SectionFactory(
+        entity=nrf,
+        title="Status",
+        position=1,
+        body="Old text.",
+        needs_update=True,
+        flagged_on_partial="September 2022",
+        update_reason="This section needs to be updated.",
+    )
 
 
 def change_url(obj):
@@ -32,11 +39,20 @@ def change_url(obj):
 
 def section_form(section, **changes):
     data = {
-        "entity": section.entity_id, "title": section.title, "position": section.position, "body": section.body,
-        "note": section.note, "as_of": "", "needs_update": "on" if section.needs_update else "",
-        "update_reason": section.update_reason, "flagged_on": str(section.flagged_on_partial or ""),
-        "review_every": section.review_every, "status": section.status, "opened_version": section.version,
-        "citations-TOTAL_FORMS": "0", "citations-INITIAL_FORMS": "0",
+        "entity": section.entity_id,
+        "title": section.title,
+        "position": section.position,
+        "body": section.body,
+        "note": section.note,
+        "as_of": "",
+        "needs_update": "on" if section.needs_update else "",
+        "update_reason": section.update_reason,
+        "flagged_on": str(section.flagged_on_partial or ""),
+        "review_every": section.review_every,
+        "status": section.status,
+        "opened_version": section.version,
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -47,8 +63,7 @@ def section_form(section, **changes):
 ACTIONS = ["view", "add", "change", "publish", "delete", "restore", "import"]
 EXPECTED = {
     "anonymous": dict.fromkeys(ACTIONS, False),
-    "Editor": {"view": True, "add": True, "change": True, "publish": False, "delete": False, "restore": False,
-               "import": True},
+    "Editor": {"view": True, "add": True, "change": True, "publish": False, "delete": False, "restore": False, "import": True},
     "Reviewer": dict.fromkeys(ACTIONS, True),
 }
 
@@ -128,16 +143,21 @@ def test_editors_change_to_a_published_section_waits_for_review_and_the_public_k
 
 def test_reviewer_bulk_publishes_and_unpublishes(client):
     nrf = EntityFactory(slug="nrf")
-    drafts = [StatementFactory(subject=nrf, property=Property.objects.get(slug="ideology"), value_text=f"Idea {i}",
-                               status="draft") for i in range(3)]
+    drafts = [
+        StatementFactory(subject=nrf, property=Property.objects.get(slug="ideology"), value_text=f"Idea {i}", status="draft")
+        for i in range(3)
+    ]
     client.force_login(member("Reviewer"))
 
-    client.post(reverse("admin:entities_statement_changelist"),
-                {"action": "publish_selected", "_selected_action": [s.pk for s in drafts]})
+    client.post(
+        reverse("admin:entities_statement_changelist"),
+        {"action": "publish_selected", "_selected_action": [s.pk for s in drafts]},
+    )
     assert set(Statement.objects.values_list("status", flat=True)) == {"published"}
 
-    client.post(reverse("admin:entities_statement_changelist"),
-                {"action": "unpublish_selected", "_selected_action": [drafts[0].pk]})
+    client.post(
+        reverse("admin:entities_statement_changelist"), {"action": "unpublish_selected", "_selected_action": [drafts[0].pk]}
+    )
     assert Statement.objects.get(pk=drafts[0].pk).status == "draft"
 
 
@@ -212,8 +232,12 @@ def test_uncited_contradicting_and_unarchived_queues():
     uncited = StatementFactory(subject=nrf, property=size, value_text="unknown")
     cited = StatementFactory(subject=nrf, property=size, value_text="", quantity_best=5000)
     cited.citations.create(source=SourceFactory(key="bbc", archive_url="https://web.archive.org/x"))
-    StatementFactory(subject=nrf, property=Property.objects.get(slug="active-region"), value_text="",
-                     value_entity=EntityFactory(kind="place"))
+    StatementFactory(
+        subject=nrf,
+        property=Property.objects.get(slug="active-region"),
+        value_text="",
+        value_entity=EntityFactory(kind="place"),
+    )
     unarchived = SourceFactory(key="no-archive")
 
     assert bucket("uncited-statement").pks[0] == uncited.pk
@@ -236,9 +260,11 @@ def test_dashboard_lists_the_flagged_section_first_with_why(client, section):
 
     html = client.get(reverse("admin:index")).content.decode()
 
-    first_row = html[html.index('<th scope="row">'):]
-    assert first_row.startswith('<th scope="row"><a href="/admin/entities/section/?attention=flagged-section">'
-                                "Sections flagged as needing an update</a> <strong>(1)</strong>")
+    first_row = html[html.index('<th scope="row">') :]
+    assert first_row.startswith(
+        '<th scope="row"><a href="/admin/entities/section/?attention=flagged-section">'
+        "Sections flagged as needing an update</a> <strong>(1)</strong>"
+    )
     assert "flagged September 2022: This section needs to be updated." in html
 
 
@@ -362,10 +388,12 @@ def test_bulk_unpublish_counts_a_pending_item_and_says_so_for_a_draft(client, se
     never_published = SectionFactory(entity=section.entity, title="Draft", position=2, body="Draft.", status="draft")
     client.force_login(member("Reviewer"))
 
-    response = client.post(reverse("admin:entities_section_changelist"), {
-        "action": "unpublish_selected", "_selected_action": [section.pk, never_published.pk]}, follow=True)
+    response = client.post(
+        reverse("admin:entities_section_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [section.pk, never_published.pk]},
+        follow=True,
+    )
 
     assert "Unpublished 1 item(s)." in response.content.decode()
-    response = client.post(reverse("admin:entities_section_workflow", args=[never_published.pk, "unpublish"]),
-                           follow=True)
+    response = client.post(reverse("admin:entities_section_workflow", args=[never_published.pk, "unpublish"]), follow=True)
     assert "was not public: there was nothing to unpublish" in response.content.decode()

@@ -35,8 +35,7 @@ def published_event():
     return EventFactory(slug="clash", title="Clash in Panjshir", event_type__slug="armed-clash-test")
 
 
-def test_an_editors_import_of_a_change_to_a_published_event_is_refused_and_the_public_page_keeps_it(
-        client, published_event):
+def test_an_editors_import_of_a_change_to_a_published_event_is_refused_and_the_public_page_keeps_it(client, published_event):
     client.force_login(member("Editor", "alice"))
 
     response = admin_preview(client, HEADER + "clash,Clash in all of Panjshir,2021-08-17,armed-clash-test,published\r\n")
@@ -85,8 +84,7 @@ def test_import_bundle_applies_the_rights_of_its_user(tmp_path):
     member("Reviewer", "rita")
     export(tmp_path)
     events = (tmp_path / "events.csv").read_text(encoding="utf-8")
-    (tmp_path / "events.csv").write_text(events.replace("Taliban claim control of Panjshir", "Changed title"),
-                                         encoding="utf-8")
+    (tmp_path / "events.csv").write_text(events.replace("Taliban claim control of Panjshir", "Changed title"), encoding="utf-8")
 
     refused, _out, err = import_(tmp_path, "--user", "alice")
     title_after_editor = Event.objects.get(slug="taliban-claim-panjshir").title

@@ -47,8 +47,7 @@ def change_form_data(response):
 def nrf():
     entity = EntityFactory(slug="nrf", name="NRF")
     SectionFactory(entity=entity, title="Status", position=1, body="Old text.")
-    StatementFactory(subject=entity, property=Property.objects.get(slug="ideology"), value_text="Draft idea",
-                     status="draft")
+    StatementFactory(subject=entity, property=Property.objects.get(slug="ideology"), value_text="Draft idea", status="draft")
     return entity
 
 

@@ -35,8 +35,9 @@ def delete_then_undelete(client, obj):
     assert response.status_code == 302, response.content.decode()[-1500:]
     assert not type(obj).objects.filter(pk=obj.pk).exists()
     record = type(obj).history.filter(**{opts.pk.attname: obj.pk}, history_type="-").latest("history_date")
-    response = client.post(reverse(f"admin:{opts.app_label}_{opts.model_name}_restore_deleted",
-                                   args=[record.history_id]), follow=True)
+    response = client.post(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_restore_deleted", args=[record.history_id]), follow=True
+    )
     assert "is back, as it was before it was deleted" in response.content.decode()
 
 
@@ -59,8 +60,10 @@ def test_delete_then_undelete_gives_back_the_whole_item(client, reviewer, tmp_pa
     SourceFactory(key="uncited-source", title="Nobody cites this")
     council = EntityFactory(slug="resistance-council", name="Supreme Council of National Resistance")
     AliasFactory(entity=council, name="SCNR")
-    StatementCitationFactory(source=Source.objects.get(key="bbc-2021-09-07"), statement=StatementFactory(
-        subject=council, property=Property.objects.get(slug="ideology"), value_text="Federalism"))
+    StatementCitationFactory(
+        source=Source.objects.get(key="bbc-2021-09-07"),
+        statement=StatementFactory(subject=council, property=Property.objects.get(slug="ideology"), value_text="Federalism"),
+    )
     SectionFactory(entity=council, title="Founding", position=1, body="Founded in 2022 [@bbc-2021-09-07].")
     obj = ITEMS[item]()
     assert obj is not None, f"the dataset has no {item}"

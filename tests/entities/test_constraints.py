@@ -47,7 +47,7 @@ def test_duplicate_source_key_is_refused():
 def test_text_value_on_entity_property_is_refused():
     leader = PropertyFactory(slug="leader-x", value_type=ValueType.ENTITY)
     statement = Statement(subject=EntityFactory(), property=leader, value_text="Ahmad Massoud")
-    with pytest.raises(ValidationError, match='takes an entity: fill in value entity, not value text'):
+    with pytest.raises(ValidationError, match="takes an entity: fill in value entity, not value text"):
         statement.full_clean()
     assert_refused_by_database(statement)
 
@@ -97,7 +97,9 @@ def test_quantity_statement_may_say_unknown_without_figures():
 
 def test_statement_ending_before_it_starts_is_refused():
     statement = StatementFactory.build(
-        subject=EntityFactory(), property=PropertyFactory(), start_partial="6 September 2021",
+        subject=EntityFactory(),
+        property=PropertyFactory(),
+        start_partial="6 September 2021",
         end_partial="17 August 2021",
     )
     with pytest.raises(ValidationError, match="end date is before the start date"):

@@ -39,8 +39,13 @@ def prop(slug):
 
 
 def test_one_source_cited_three_times_gets_one_number_and_three_backlinks(client, nrf):
-    wapo = SourceFactory(key="wapo", title="The resistance begins now", authors="Ahmad Massoud",
-                         publisher="The Washington Post", published_on_partial="18 August 2021")
+    wapo = SourceFactory(
+        key="wapo",
+        title="The resistance begins now",
+        authors="Ahmad Massoud",
+        publisher="The Washington Post",
+        published_on_partial="18 August 2021",
+    )
     SourceFactory(key="bbc", title="Panjshir", publisher="BBC")
     ideology = StatementFactory(subject=nrf, property=prop("ideology"), value_text="Democratization")
     StatementCitationFactory(statement=ideology, source=wapo)
@@ -49,9 +54,12 @@ def test_one_source_cited_three_times_gets_one_number_and_three_backlinks(client
     html = page(client, nrf)
 
     assert re.findall(r'<sup class="fn" id="(cite-\d-\d)"><a href="#(ref-\d)"', html) == [
-        ("cite-1-1", "ref-1"), ("cite-1-2", "ref-1"), ("cite-2-1", "ref-2"), ("cite-1-3", "ref-1"),
+        ("cite-1-1", "ref-1"),
+        ("cite-1-2", "ref-1"),
+        ("cite-2-1", "ref-2"),
+        ("cite-1-3", "ref-1"),
     ]
-    references = html[html.index('id="references-heading"'):]
+    references = html[html.index('id="references-heading"') :]
     assert '<li id="ref-1">' in references and '<li id="ref-2">' in references
     assert references.index("The resistance begins now") < references.index("Panjshir")
     for anchor in ("cite-1-1", "cite-1-2", "cite-1-3"):
@@ -67,8 +75,15 @@ def test_uncited_fact_says_citation_needed(client, nrf):
 
 
 def test_certainty_and_claimant_labels_are_shown(client, nrf):
-    StatementFactory(subject=nrf, property=prop("size"), value_text="", quantity_best=5000, quantity_unit="fighters",
-                     certainty="claimed", claimed_by=nrf)
+    StatementFactory(
+        subject=nrf,
+        property=prop("size"),
+        value_text="",
+        quantity_best=5000,
+        quantity_unit="fighters",
+        certainty="claimed",
+        claimed_by=nrf,
+    )
     iran = EntityFactory(slug="iran", name="Iran", kind="state")
     StatementFactory(subject=nrf, property=prop("supporter"), value_text="", value_entity=iran, certainty="alleged")
 
@@ -81,12 +96,19 @@ def test_certainty_and_claimant_labels_are_shown(client, nrf):
 
 def test_contradicting_statements_are_both_shown_side_by_side(client, nrf):
     StatementFactory(subject=nrf, property=prop("size"), value_text="unknown")
-    StatementFactory(subject=nrf, property=prop("size"), value_text="", quantity_best=5000, quantity_unit="fighters",
-                     certainty="claimed", claimed_by=nrf)
+    StatementFactory(
+        subject=nrf,
+        property=prop("size"),
+        value_text="",
+        quantity_best=5000,
+        quantity_unit="fighters",
+        certainty="claimed",
+        claimed_by=nrf,
+    )
 
     html = page(client, nrf)
 
-    row = html[html.index("<dt>Size</dt>"):html.index("</dd>", html.index("<dt>Size</dt>"))]
+    row = html[html.index("<dt>Size</dt>") : html.index("</dd>", html.index("<dt>Size</dt>"))]
     assert 'class="side-by-side" aria-label="Sources differ"' in row
     assert "Unknown" in row and "5,000 fighters" in row
     assert row.count("sources differ") == 2
@@ -94,8 +116,9 @@ def test_contradicting_statements_are_both_shown_side_by_side(client, nrf):
 
 def test_several_values_of_a_multi_valued_property_are_not_contradictions(client, nrf):
     for name in ("Panjshir", "Parwan"):
-        StatementFactory(subject=nrf, property=prop("active-region"), value_text="",
-                         value_entity=PlaceFactory(name=name, slug=name.lower()))
+        StatementFactory(
+            subject=nrf, property=prop("active-region"), value_text="", value_entity=PlaceFactory(name=name, slug=name.lower())
+        )
 
     html = page(client, nrf)
 
@@ -107,8 +130,7 @@ def test_open_ended_range_shows_present_and_a_live_duration(client, nrf):
     today = datetime.date.today()
     start = today.replace(year=today.year - 2, day=min(today.day, 28))
     leader = EntityFactory(slug="massoud", name="Ahmad Massoud", kind="person")
-    StatementFactory(subject=nrf, property=prop("leader"), value_text="", value_entity=leader,
-                     start_partial=start.isoformat())
+    StatementFactory(subject=nrf, property=prop("leader"), value_text="", value_entity=leader, start_partial=start.isoformat())
 
     html = page(client, nrf)
 
@@ -128,8 +150,15 @@ def test_deprecated_values_are_behind_a_toggle(client, nrf):
 
 
 def test_flagged_section_says_it_may_be_out_of_date_and_as_of_is_shown(client, nrf):
-    SectionFactory(entity=nrf, title="Status", position=1, body="Text.", needs_update=True,
-                   flagged_on_partial="September 2022", update_reason="This section needs to be updated.")
+    SectionFactory(
+        entity=nrf,
+        title="Status",
+        position=1,
+        body="Text.",
+        needs_update=True,
+        flagged_on_partial="September 2022",
+        update_reason="This section needs to be updated.",
+    )
     SectionFactory(entity=nrf, title="Fighters", position=2, body="Text.", as_of_partial="August 2024")
 
     html = page(client, nrf)
@@ -190,8 +219,9 @@ def make_big_entity(nrf, statements, citations):
 
 
 @pytest.mark.parametrize(("statements", "citations"), [(1, 1), (200, 300)])
-def test_entity_page_query_count_does_not_grow_with_its_statements(client, nrf, statements, citations,
-                                                                    django_assert_max_num_queries):
+def test_entity_page_query_count_does_not_grow_with_its_statements(
+    client, nrf, statements, citations, django_assert_max_num_queries
+):
     make_big_entity(nrf, statements, citations)
 
     with django_assert_max_num_queries(14):
@@ -202,8 +232,14 @@ def test_entity_page_query_count_does_not_grow_with_its_statements(client, nrf, 
 
 def test_a_handover_on_the_same_day_is_not_a_contradiction(client, nrf):
     for name, start, end in (("Dashti", "17 August 2021", "6 September 2021"), ("Ahmadi", "6 September 2021", None)):
-        StatementFactory(subject=nrf, property=prop("spokesperson"), value_text="", start_partial=start,
-                         end_partial=end, value_entity=EntityFactory(name=name, kind="person"))
+        StatementFactory(
+            subject=nrf,
+            property=prop("spokesperson"),
+            value_text="",
+            start_partial=start,
+            end_partial=end,
+            value_entity=EntityFactory(name=name, kind="person"),
+        )
 
     html = page(client, nrf)
 

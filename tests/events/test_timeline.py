@@ -30,15 +30,38 @@ def events():
     bbc = SourceFactory(key="bbc-2021-09-07")
     clash, claim = EventType.objects.get(slug="armed-clash"), EventType.objects.get(slug="non-state-actor-overtakes-territory")
     made = {
-        "uprising": EventFactory(slug="uprising", title="Baghlan uprising", date_partial="20 August 2021",
-                                 event_type=clash, location=andarab, certainty="unconfirmed"),
-        "claim": EventFactory(slug="claim", title="Taliban claim Panjshir", date_partial="6 September 2021",
-                              event_type=claim, location=panjshir, certainty="claimed", claimed_by=taliban,
-                              summary="The NRF denied it.[@bbc-2021-09-07]"),
-        "mobilizing": EventFactory(slug="mobilizing", title="Remnants mobilize", date_partial="July 2021",
-                                   event_type=EventType.objects.get(slug="change-to-group-activity")),
-        "attack": EventFactory(slug="attack", title="NRF attack in Kunduz", date_partial="15 October 2025",
-                               event_type=EventType.objects.get(slug="attack"), fatalities_low=1, fatalities_high=1),
+        "uprising": EventFactory(
+            slug="uprising",
+            title="Baghlan uprising",
+            date_partial="20 August 2021",
+            event_type=clash,
+            location=andarab,
+            certainty="unconfirmed",
+        ),
+        "claim": EventFactory(
+            slug="claim",
+            title="Taliban claim Panjshir",
+            date_partial="6 September 2021",
+            event_type=claim,
+            location=panjshir,
+            certainty="claimed",
+            claimed_by=taliban,
+            summary="The NRF denied it.[@bbc-2021-09-07]",
+        ),
+        "mobilizing": EventFactory(
+            slug="mobilizing",
+            title="Remnants mobilize",
+            date_partial="July 2021",
+            event_type=EventType.objects.get(slug="change-to-group-activity"),
+        ),
+        "attack": EventFactory(
+            slug="attack",
+            title="NRF attack in Kunduz",
+            date_partial="15 October 2025",
+            event_type=EventType.objects.get(slug="attack"),
+            fatalities_low=1,
+            fatalities_high=1,
+        ),
     }
     ParticipationFactory(event=made["claim"], entity=taliban, role="claimant")
     ParticipationFactory(event=made["claim"], entity=nrf, role="denier")
@@ -89,8 +112,8 @@ def test_event_shows_date_at_its_precision_place_roles_casualties_and_certainty(
 
     assert '<time datetime="2021-07">July 2021</time>' in html
     assert 'href="/entities/andarab/">Andarab District</a>, <a href="/entities/baghlan/">Baghlan</a>' in html
-    assert "<dt>Claimant</dt><dd><a href=\"/entities/taliban/\">Taliban</a></dd>" in html
-    assert "<dt>Denier</dt><dd><a href=\"/entities/nrf/\">NRF</a></dd>" in html
+    assert '<dt>Claimant</dt><dd><a href="/entities/taliban/">Taliban</a></dd>' in html
+    assert '<dt>Denier</dt><dd><a href="/entities/nrf/">NRF</a></dd>' in html
     assert "1 killed" in html
     assert 'class="certainty certainty-unconfirmed">unconfirmed</span>' in html
 
@@ -109,8 +132,9 @@ def test_csv_download_is_exactly_the_filtered_list(client, events):
 
 def test_pagination_keeps_the_filter(client, events):
     for i in range(60):
-        EventFactory(slug=f"extra-{i:02d}", title=f"Extra {i}", date_partial="2022",
-                     event_type=EventType.objects.get(slug="armed-clash"))
+        EventFactory(
+            slug=f"extra-{i:02d}", title=f"Extra {i}", date_partial="2022", event_type=EventType.objects.get(slug="armed-clash")
+        )
 
     first = client.get(reverse("events:list"), {"event_type": "battles"}).content.decode()
     assert 'href="?event_type=battles&amp;page=2"' in first
@@ -128,10 +152,19 @@ def test_chart_and_map_count_the_filtered_events(client, events):
     assert len(tiles) == 34
 
 
-@pytest.mark.parametrize("params", [
-    {}, {"date_from": "2021-08"}, {"place": "baghlan"}, {"event_type": "battles"}, {"participant": "nrf"},
-    {"source": "bbc-2021-09-07"}, {"q": "panjshir"}, {"certainty": "claimed"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"date_from": "2021-08"},
+        {"place": "baghlan"},
+        {"event_type": "battles"},
+        {"participant": "nrf"},
+        {"source": "bbc-2021-09-07"},
+        {"q": "panjshir"},
+        {"certainty": "claimed"},
+    ],
+)
 def test_chart_and_map_count_each_listed_event_once_whatever_the_filter(client, events, params):
     # Filters through joins make the list DISTINCT; the chart and the map count through a subquery then,
     # and straight from the list otherwise: either way each listed event counts once.
@@ -166,8 +199,13 @@ def test_timeline_query_count_does_not_grow_with_events(client, count, django_as
 def test_source_filter_matches_a_markers_whole_key_only(client, events):
     # "[@bbc-2021-09-07-extra]" names another source: a substring test took it for bbc-2021-09-07.
     SourceFactory(key="bbc-2021-09-07-extra")
-    EventFactory(slug="longer-key", title="Cites a longer key", date_partial="2022",
-                 event_type=EventType.objects.get(slug="armed-clash"), summary="Other.[@bbc-2021-09-07-extra]")
+    EventFactory(
+        slug="longer-key",
+        title="Cites a longer key",
+        date_partial="2022",
+        event_type=EventType.objects.get(slug="armed-clash"),
+        summary="Other.[@bbc-2021-09-07-extra]",
+    )
 
     assert listed(client, source="bbc-2021-09-07") == ["uprising", "claim"]
     assert listed(client, source="bbc-2021-09-07-extra") == ["longer-key"]

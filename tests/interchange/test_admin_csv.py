@@ -29,9 +29,7 @@ def upload(text, name="entities.csv"):
 
 
 def preview(client, text):
-    return client.post(
-        reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload(text)}
-    )
+    return client.post(reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload(text)})
 
 
 def test_import_shows_a_preview_and_writes_only_on_confirm(client):
@@ -104,8 +102,7 @@ def test_export_writes_the_filtered_changelist_with_natural_keys(client):
 
     response = client.post(
         reverse("admin:entities_entity_export") + "?kind__exact=place",
-        {"format": 0, "resource": 0, "entityresource_slug": True, "entityresource_name": True,
-         "entityresource_parent": True},
+        {"format": 0, "resource": 0, "entityresource_slug": True, "entityresource_name": True, "entityresource_parent": True},
     )
 
     assert response.status_code == 200
@@ -131,8 +128,10 @@ def test_the_confirm_step_refuses_a_file_name_the_server_did_not_hand_out(client
     victim.write_text("keep me")
     client.force_login(editor("view_entity", "add_entity", "change_entity", "import_entity"))
 
-    response = client.post(reverse("admin:entities_entity_process_import"), {
-        "import_file_name": name, "original_file_name": "entities.csv", "format": 0, "resource": 0})
+    response = client.post(
+        reverse("admin:entities_entity_process_import"),
+        {"import_file_name": name, "original_file_name": "entities.csv", "format": 0, "resource": 0},
+    )
 
     assert response.status_code in (200, 400)  # an empty name is a form error; any other is refused
     assert victim.read_text() == "keep me"

@@ -25,8 +25,17 @@ def test_export_then_import_into_an_empty_database_then_export_is_byte_identical
     second = export(tmp_path / "second")
     assert second == first
     assert set(first) == {
-        "manifest.json", "sources.csv", "properties.csv", "event_types.csv", "entities.csv", "aliases.csv",
-        "statements.csv", "statement_citations.csv", "sections.csv", "events.csv", "participations.csv",
+        "manifest.json",
+        "sources.csv",
+        "properties.csv",
+        "event_types.csv",
+        "entities.csv",
+        "aliases.csv",
+        "statements.csv",
+        "statement_citations.csv",
+        "sections.csv",
+        "events.csv",
+        "participations.csv",
         "event_citations.csv",
     }
 
@@ -105,8 +114,10 @@ def test_a_large_import_gives_postgresqls_planner_the_new_row_counts():
     call_command("load_seed", stdout=io.StringIO())  # the event types (an earlier test may have flushed them)
     call_command("generate_events", "1200", stdout=io.StringIO())
     with connection.cursor() as cursor:
-        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname IN "
-                       "('events_event', 'events_participation', 'events_historicalevent')")
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE relname IN "
+            "('events_event', 'events_participation', 'events_historicalevent')"
+        )
         estimates = dict(cursor.fetchall())
     assert estimates["events_event"] >= 1200
     assert estimates["events_participation"] >= 2400
@@ -116,8 +127,11 @@ def test_a_large_import_gives_postgresqls_planner_the_new_row_counts():
 def test_a_manifest_count_mismatch_leaves_the_database_unchanged(tmp_path):
     make_full_dataset()
     export(tmp_path / "bundle")
-    events = (tmp_path / "bundle" / "events.csv").read_text(encoding="utf-8").replace(
-        "Taliban claim control of Panjshir", "Taliban claim control of all Panjshir")
+    events = (
+        (tmp_path / "bundle" / "events.csv")
+        .read_text(encoding="utf-8")
+        .replace("Taliban claim control of Panjshir", "Taliban claim control of all Panjshir")
+    )
     (tmp_path / "bundle" / "events.csv").write_text(events, encoding="utf-8")
     manifest = (tmp_path / "bundle" / "manifest.json").read_text()
     (tmp_path / "bundle" / "manifest.json").write_text(manifest.replace('"events.csv": 2', '"events.csv": 3'))
@@ -135,8 +149,11 @@ def test_an_imported_change_moves_updated_at_so_feeds_and_sitemaps_see_it(tmp_pa
     export(tmp_path)
     event = Event.objects.get(slug="taliban-claim-panjshir")
     stamped = event.updated_at
-    rows = (tmp_path / "events.csv").read_text(encoding="utf-8").replace(
-        "Taliban claim control of Panjshir", "Taliban claim full control of Panjshir")
+    rows = (
+        (tmp_path / "events.csv")
+        .read_text(encoding="utf-8")
+        .replace("Taliban claim control of Panjshir", "Taliban claim full control of Panjshir")
+    )
     (tmp_path / "events.csv").write_text(rows, encoding="utf-8")
 
     ok, _out, err = import_(tmp_path)
@@ -176,12 +193,15 @@ def _bundle_with(tmp_path, name, make):
     return tmp_path / "bundle"
 
 
-@pytest.mark.parametrize(("name", "make", "message"), [
-    ("sources.csv", lambda path: path.symlink_to("/etc/passwd"), "sources.csv is a link"),
-    ("events.csv", lambda path: path.symlink_to("/dev/zero"), "events.csv is a link"),
-    ("events.csv", lambda path: path.mkdir(), "events.csv is not a regular file"),
-    ("events.csv", lambda path: os.mkfifo(path), "events.csv is not a regular file"),
-])
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        ("sources.csv", lambda path: path.symlink_to("/etc/passwd"), "sources.csv is a link"),
+        ("events.csv", lambda path: path.symlink_to("/dev/zero"), "events.csv is a link"),
+        ("events.csv", lambda path: path.mkdir(), "events.csv is not a regular file"),
+        ("events.csv", lambda path: os.mkfifo(path), "events.csv is not a regular file"),
+    ],
+)
 def test_a_bundle_file_that_is_not_a_regular_file_is_refused_before_it_is_read(tmp_path, name, make, message):
     bundle = _bundle_with(tmp_path, name, make)
     before = export(tmp_path / "before")

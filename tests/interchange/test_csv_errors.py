@@ -178,11 +178,18 @@ def many_sources(count, bad=None):
 def test_bad_rows_far_apart_in_a_long_file_are_all_reported_and_nothing_is_written(tmp_path):
     # Long files are checked and written a few thousand rows at a time; the bad rows sit in the
     # first, a middle and the last of those chunks, after good rows were already sent to the database.
-    write_csv(tmp_path, "sources.csv", many_sources(12_000, bad={
-        2: "src-00002,Source 2,32 August 2021",
-        7_000: "src-00001,Again,2021",
-        12_000: "src-12000,Source 12000,2021-13",
-    }))
+    write_csv(
+        tmp_path,
+        "sources.csv",
+        many_sources(
+            12_000,
+            bad={
+                2: "src-00002,Source 2,32 August 2021",
+                7_000: "src-00001,Again,2021",
+                12_000: "src-12000,Source 12000,2021-13",
+            },
+        ),
+    )
     history_before = Source.history.count()
     err = assert_refused(
         tmp_path,
@@ -224,8 +231,11 @@ def test_a_row_that_is_its_own_parent_is_reported_in_the_admin_preview(client):
 
 def test_parents_that_name_each_other_are_refused_with_both_lines(tmp_path):
     PlaceFactory(slug="a-place")
-    write_csv(tmp_path, "entities.csv", "slug,kind,name,parent,status\r\n"
-                                         "a-place,place,A,b-place,published\r\nb-place,place,B,a-place,published\r\n")
+    write_csv(
+        tmp_path,
+        "entities.csv",
+        "slug,kind,name,parent,status\r\na-place,place,A,b-place,published\r\nb-place,place,B,a-place,published\r\n",
+    )
 
     ok, _out, err = import_(tmp_path)
 
@@ -236,14 +246,18 @@ def test_parents_that_name_each_other_are_refused_with_both_lines(tmp_path):
 
 
 def test_an_event_type_hierarchy_keeps_two_levels(tmp_path):
-    write_csv(tmp_path, "event_types.csv", "slug,label,parent,position,description\r\n"
-                                            "top,Top,,1,\r\nmiddle,Middle,top,1,\r\nbottom,Bottom,middle,1,\r\n")
+    write_csv(
+        tmp_path,
+        "event_types.csv",
+        "slug,label,parent,position,description\r\ntop,Top,,1,\r\nmiddle,Middle,top,1,\r\nbottom,Bottom,middle,1,\r\n",
+    )
 
     ok, _out, err = import_(tmp_path)
 
     assert not ok
-    assert ("event_types.csv, line 4, column parent: Event types have 2 levels at most; "
-            "this makes 3: top › middle › bottom") in err
+    assert (
+        "event_types.csv, line 4, column parent: Event types have 2 levels at most; this makes 3: top › middle › bottom"
+    ) in err
 
 
 @pytest.mark.parametrize("columns", [40_000, 200_000])
@@ -258,8 +272,9 @@ def test_a_header_of_absurd_width_is_refused_at_once(tmp_path, columns):
     elapsed = time.monotonic() - started
 
     assert not ok
-    assert (f"sources.csv, line 1: The header has {columns:,} columns; sources.csv has 13: is this the right file?"
-            in err) or "longer than 1 MiB" in err
+    assert (
+        f"sources.csv, line 1: The header has {columns:,} columns; sources.csv has 13: is this the right file?" in err
+    ) or "longer than 1 MiB" in err
     assert elapsed < 5, f"{elapsed:.1f} s (the quadratic check took 24 s for 40,000 columns)"
 
 

@@ -32,8 +32,8 @@ def test_formula_cells_are_neutralised_on_export_and_restored_on_import(tmp_path
 
 def test_a_hand_written_leading_apostrophe_is_kept(tmp_path):
     (tmp_path / "sources.csv").write_text(
-        "key,title,notes,status\r\ntis,'Tis the season,'tis so,draft\r\nformula,'=SUM(A1),''quoted,draft\r\n",
-        encoding="utf-8")
+        "key,title,notes,status\r\ntis,'Tis the season,'tis so,draft\r\nformula,'=SUM(A1),''quoted,draft\r\n", encoding="utf-8"
+    )
 
     ok, _, err = import_(tmp_path)
 

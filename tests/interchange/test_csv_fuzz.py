@@ -15,12 +15,48 @@ from tests.factories import EntityFactory, SourceFactory
 pytestmark = pytest.mark.django_db
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-EVENT_COLUMNS = ["slug", "title", "date", "end", "event_type", "location", "summary", "certainty", "claimed_by",
-                 "participants", "sources", "fatalities_low", "fatalities_high", "status", "colour"]
+EVENT_COLUMNS = [
+    "slug",
+    "title",
+    "date",
+    "end",
+    "event_type",
+    "location",
+    "summary",
+    "certainty",
+    "claimed_by",
+    "participants",
+    "sources",
+    "fatalities_low",
+    "fatalities_high",
+    "status",
+    "colour",
+]
 CELLS = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["", "2021", "2021-08", "32 August 2021", "c. 2021", "armed-clash", "nrf", "actor:nrf",
-                     "bbc", "claimed", "published", "-1", "1e9", "=cmd", "[@bbc]", "[@nope]", "'", "\x00", "\ufeff"]),
+    st.sampled_from(
+        [
+            "",
+            "2021",
+            "2021-08",
+            "32 August 2021",
+            "c. 2021",
+            "armed-clash",
+            "nrf",
+            "actor:nrf",
+            "bbc",
+            "claimed",
+            "published",
+            "-1",
+            "1e9",
+            "=cmd",
+            "[@bbc]",
+            "[@nope]",
+            "'",
+            "\x00",
+            "\ufeff",
+        ]
+    ),
     st.text(alphabet=string.digits + "-", max_size=12),
 )
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def events_csv(count):
     rows = [
         f"event-{i},Event {i},2021-09-{i % 28 + 1:02d},armed-clash,panjshir,"
-        f"actor:nrf; counterpart:taliban,\"bbc-2021-09-07, p. {i}\",Clash reported.[@bbc-2021-09-07]"
+        f'actor:nrf; counterpart:taliban,"bbc-2021-09-07, p. {i}",Clash reported.[@bbc-2021-09-07]'
         for i in range(count)
     ]
     return "slug,title,date,event_type,location,participants,sources,summary\n" + "\n".join(rows) + "\n"
@@ -29,8 +29,9 @@ def references():
 
 
 @pytest.mark.parametrize("count", [10, 300])
-def test_importing_events_takes_a_bounded_number_of_queries_for_10_or_300_rows(tmp_path, references, count,
-                                                                        django_assert_max_num_queries):
+def test_importing_events_takes_a_bounded_number_of_queries_for_10_or_300_rows(
+    tmp_path, references, count, django_assert_max_num_queries
+):
     write_csv(tmp_path, "events.csv", events_csv(count))
 
     with django_assert_max_num_queries(50):  # batches of 500 rows: 300 rows need no more than 10
@@ -41,8 +42,9 @@ def test_importing_events_takes_a_bounded_number_of_queries_for_10_or_300_rows(t
     assert Participation.objects.count() == 2 * count
 
 
-def test_reimport_of_300_unchanged_events_takes_a_bounded_number_of_queries(tmp_path, references,
-                                                                             django_assert_max_num_queries):
+def test_reimport_of_300_unchanged_events_takes_a_bounded_number_of_queries(
+    tmp_path, references, django_assert_max_num_queries
+):
     write_csv(tmp_path, "events.csv", events_csv(300))
     assert import_(tmp_path)[0]
 

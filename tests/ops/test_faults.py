@@ -37,17 +37,23 @@ def psql(sql, check=True):
 
 
 def manage(env, *args, check=True):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=check, capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=check, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture(scope="module")
 def scratch_template(tmp_path_factory):
     """A scratch database of the suite's engine, migrated once, and the static files collected once."""
     shared = tmp_path_factory.mktemp("faults")
-    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-           "DJANGO_SECURE_HTTPS": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-           "DJANGO_STATIC_ROOT": str(shared / "static")}
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_SECURE_HTTPS": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_STATIC_ROOT": str(shared / "static"),
+    }
     databases = []  # PostgreSQL: every database this module creates, dropped at the end whatever happened
     if connection.vendor == "postgresql":
         template = f"nrfsite_fault_{os.getpid()}_template"
@@ -59,8 +65,14 @@ def scratch_template(tmp_path_factory):
         template = shared / "template.sqlite3"
         env["DATABASE_URL"] = f"sqlite:///{template}"
     # Side by side: collectstatic needs no database. Production mode serves hashed names from the manifest.
-    collectstatic = subprocess.Popen([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT,
-                                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    collectstatic = subprocess.Popen(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         manage(env, "migrate", "--no-input", "-v0")  # runs to completion: the template is closed and whole
         _, errors = collectstatic.communicate(timeout=600)
@@ -91,8 +103,10 @@ def scratch_env(scratch_template, tmp_path):
     else:
         copy = tmp_path / "scratch.sqlite3"
         # SQLite's backup API copies what a connection sees (a WAL file's pages too), not the bare main file.
-        with contextlib.closing(sqlite3.connect(scratch_template["template"])) as source, \
-                contextlib.closing(sqlite3.connect(copy)) as target:
+        with (
+            contextlib.closing(sqlite3.connect(scratch_template["template"])) as source,
+            contextlib.closing(sqlite3.connect(copy)) as target,
+        ):
             source.backup(target)
             target.execute("PRAGMA journal_mode=WAL")  # as settings.py sets it, before several children open it
         env["DATABASE_URL"] = f"sqlite:///{copy}"
@@ -144,8 +158,15 @@ def children():
 
 def start_shell(children, env, code):
     """`manage.py shell -c code` with stdin to talk to it and its output (stdout and stderr) as `Output`."""
-    process = children([sys.executable, "manage.py", "shell", "-v0", "-c", code], cwd=ROOT, env=env,
-                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = children(
+        [sys.executable, "manage.py", "shell", "-v0", "-c", code],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     process.output = Output(process.stdout)
     return process
 
@@ -203,8 +224,13 @@ def test_an_import_killed_mid_way_leaves_the_database_exactly_as_before(scratch_
     manage(scratch_env, "load_seed")
     manage(scratch_env, "generate_events", "12000", "--bundle-only", str(tmp_path / "bundle"))
     manage(scratch_env, "export_bundle", str(tmp_path / "before"))
-    process = children([sys.executable, "manage.py", "import_bundle", str(tmp_path / "bundle")], cwd=ROOT,
-                       env=scratch_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = children(
+        [sys.executable, "manage.py", "import_bundle", str(tmp_path / "bundle")],
+        cwd=ROOT,
+        env=scratch_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(2.0)
 
     assert process.poll() is None, "the import finished before it could be killed: give it more rows"
@@ -258,11 +284,17 @@ def test_a_write_waits_for_a_long_write_transaction_instead_of_failing(scratch_e
     sqlite = connection.vendor == "sqlite"
     timeout, hold, short_timeout = 10, 3.0, 1
     holder = start_shell(children, scratch_env, HOLDER)
-    waiter = start_shell(children, {**scratch_env, "SQLITE_BUSY_TIMEOUT": str(timeout)}, WRITER.format(
-        username="waiting-editor", password=f"--password={secrets.token_urlsafe(16)}"))
+    waiter = start_shell(
+        children,
+        {**scratch_env, "SQLITE_BUSY_TIMEOUT": str(timeout)},
+        WRITER.format(username="waiting-editor", password=f"--password={secrets.token_urlsafe(16)}"),
+    )
     if sqlite:  # PostgreSQL has no busy timeout: a write waits for a lock as long as it is held
-        impatient = start_shell(children, {**scratch_env, "SQLITE_BUSY_TIMEOUT": str(short_timeout)}, WRITER.format(
-            username="impatient-editor", password=f"--password={secrets.token_urlsafe(16)}"))
+        impatient = start_shell(
+            children,
+            {**scratch_env, "SQLITE_BUSY_TIMEOUT": str(short_timeout)},
+            WRITER.format(username="impatient-editor", password=f"--password={secrets.token_urlsafe(16)}"),
+        )
         impatient.output.expect("ready")
     waiter.output.expect("ready")
     holder.output.expect("locked")
@@ -303,9 +335,11 @@ def start_gunicorn(children, env, port, **settings):
     """gunicorn with the production settings on 127.0.0.1:port; GUNICORN_* overrides as keywords."""
     overrides = {f"GUNICORN_{name.upper()}": str(value) for name, value in settings.items()}
     return children(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "nrfsite.wsgi"], cwd=ROOT,
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "nrfsite.wsgi"],
+        cwd=ROOT,
         env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_LOG_LEVEL": "warning", **overrides},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -437,7 +471,9 @@ def test_behind_nginx_a_worker_killed_mid_request_fails_no_request(scratch_env, 
     config.write_text(template.substitute(dir=nginx_dir, port=port, upstream_port=upstream, root=ROOT))
     proxy = children(
         ["nginx", "-p", str(nginx_dir), "-c", str(config), "-e", str(nginx_dir / "error.log"), "-g", "daemon off;"],
-        stop_signal=signal.SIGQUIT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stop_signal=signal.SIGQUIT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     readers = 6  # more than gunicorn's 2 workers × 2 threads: a worker always has requests in hand
@@ -479,14 +515,20 @@ def test_behind_nginx_a_worker_killed_mid_request_fails_no_request(scratch_env, 
             thread.start()
         for _ in range(3):
             since = kills[-1] if kills else 0
-            wait_until(lambda since=since: len(set(workers_of(server)) - killed) == 2 and settled_since(since),
-                       deadline, f"gunicorn served every reader again after kill {len(kills)}")
+            wait_until(
+                lambda since=since: len(set(workers_of(server)) - killed) == 2 and settled_since(since),
+                deadline,
+                f"gunicorn served every reader again after kill {len(kills)}",
+            )
             victim = min(set(workers_of(server)) - killed, key=int)  # the older one, which is serving
             os.kill(int(victim), signal.SIGKILL)
             killed.add(victim)
             kills.append(time.monotonic())
-        wait_until(lambda: all(sent_and_answered_since(kills[-1], number) >= 2 for number in range(readers)),
-                   deadline, "every reader had 2 requests answered after the last kill")
+        wait_until(
+            lambda: all(sent_and_answered_since(kills[-1], number) >= 2 for number in range(readers)),
+            deadline,
+            "every reader had 2 requests answered after the last kill",
+        )
         done.set()
         for thread in threads:
             thread.join(timeout=40)

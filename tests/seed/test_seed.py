@@ -50,7 +50,10 @@ def test_the_infobox_rows_are_statements_on_the_nrf(seed):
     assert str(Entity.objects.get(slug="nrf").start_partial) == "17 August 2021"
     assert Entity.objects.get(slug="nrf").end is None
     assert {s.value_text for s in statements("nrf", "ideology")} >= {
-        "Democratization", "Decentralization", "Multiculturalism", "Social justice",
+        "Democratization",
+        "Decentralization",
+        "Multiculturalism",
+        "Social justice",
     }
     assert [s.value_text for s in statements("nrf", "status")] == ["Active"]
     assert "afghan-conflict" in [s.value_entity.slug for s in statements("nrf", "conflict")]
@@ -59,12 +62,15 @@ def test_the_infobox_rows_are_statements_on_the_nrf(seed):
 def test_both_spokespersons_keep_their_own_dates_and_the_contradiction(seed):
     dashti = statements("nrf", "spokesperson").get(value_entity__slug="muhammad-fahim-dashti")
     assert (dashti.start_partial.isoformat(), dashti.end_partial.isoformat(), dashti.end_reason) == (
-        "2021-08-17", "2021-09-06", "killed",
+        "2021-08-17",
+        "2021-09-06",
+        "killed",
     )
     assert "5 September" in dashti.note
     ahmadi = statements("nrf", "spokesperson").filter(value_entity__slug="sibghatullah-ahmadi")
     assert sorted((s.start_partial.isoformat(), s.end_partial.isoformat()) for s in ahmadi) == [
-        ("2021-09-06", "2023-08-08"), ("2021-11-23", "2023-04"),
+        ("2021-09-06", "2023-08-08"),
+        ("2021-11-23", "2023-04"),
     ]
 
 
@@ -81,7 +87,10 @@ def test_size_is_unknown_and_the_nrfs_own_claim_of_5000(seed):
     assert {s.value_text.lower() for s in sizes if s.value_text} == {"unknown"}
     claim = next(s for s in sizes if s.quantity_best is not None)
     assert (claim.quantity_best, claim.quantity_unit, claim.certainty, claim.claimed_by.slug) == (
-        5000, "fighters", "claimed", "nrf",
+        5000,
+        "fighters",
+        "claimed",
+        "nrf",
     )
 
 
@@ -126,7 +135,9 @@ def test_no_source_has_an_invented_url(seed):
     assert not Source.objects.exclude(archive_url="").exists()
     op_ed = Source.objects.get(key="wp-ref-42")
     assert (op_ed.publisher, op_ed.authors, op_ed.published_on_partial.isoformat()) == (
-        "The Washington Post", "Ahmad Massoud", "2021-08-18",
+        "The Washington Post",
+        "Ahmad Massoud",
+        "2021-08-18",
     )
 
 

@@ -11,8 +11,10 @@ from sources.models import Source
 from tests.factories import EventFactory, UserFactory
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="SQLite runs one write transaction at a time, so commits cannot overtake each other")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one write transaction at a time, so commits cannot overtake each other",
+)
 @pytest.mark.django_db(transaction=True)
 def test_an_unpublish_overtaken_by_a_later_commit_still_empties_the_cache(client):
     event = EventFactory(slug="clash", title="Clash in Panjshir")

@@ -37,6 +37,7 @@ PAYLOADS = [
     "x" * 5000,
 ]
 
+
 class ElementAudit(HTMLParser):
     """Collects what a browser would run: script elements, event-handler attributes, script URLs, frames."""
 
@@ -47,8 +48,11 @@ class ElementAudit(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         src = attrs.get("src", "") or ""
-        if tag == "script" and not (src.startswith("/") and not src.startswith("//")) \
-                and attrs.get("type") != "application/json":
+        if (
+            tag == "script"
+            and not (src.startswith("/") and not src.startswith("//"))
+            and attrs.get("type") != "application/json"
+        ):
             self.problems.append(f"<script> that is not a same-site file: {attrs}")
         if tag in ("iframe", "frame", "object", "embed"):
             self.problems.append(f"<{tag}>")
@@ -82,19 +86,31 @@ def hostile():
     """Every payload in every text field a page shows."""
     made = []
     for number, payload in enumerate(PAYLOADS):
-        source = SourceFactory(key=f"hostile-{number}", title=fit(Source, "title", payload),
-                               authors=fit(Source, "authors", payload), publisher=fit(Source, "publisher", payload),
-                               notes=payload)
+        source = SourceFactory(
+            key=f"hostile-{number}",
+            title=fit(Source, "title", payload),
+            authors=fit(Source, "authors", payload),
+            publisher=fit(Source, "publisher", payload),
+            notes=payload,
+        )
         entity = EntityFactory(slug=f"hostile-{number}", name=payload[:200], description=payload[:300])
         AliasFactory(entity=entity, name=payload[:200], note=payload[:200])
-        statement = StatementFactory(subject=entity, property=Property.objects.get(slug="ideology"),
-                                     value_text=payload[:500], note=payload)
-        StatementCitationFactory(statement=statement, source=source, locator=payload[:100], quote=payload,
-                                 quote_translation=payload)
-        SectionFactory(entity=entity, title=payload[:200], body=f"Before {payload} after [@hostile-{number}]",
-                       update_reason=payload[:300], needs_update=True)
-        event = EventFactory(slug=f"hostile-event-{number}", title=payload[:300], summary=payload,
-                             casualty_note=payload[:300], note=payload)
+        statement = StatementFactory(
+            subject=entity, property=Property.objects.get(slug="ideology"), value_text=payload[:500], note=payload
+        )
+        StatementCitationFactory(
+            statement=statement, source=source, locator=payload[:100], quote=payload, quote_translation=payload
+        )
+        SectionFactory(
+            entity=entity,
+            title=payload[:200],
+            body=f"Before {payload} after [@hostile-{number}]",
+            update_reason=payload[:300],
+            needs_update=True,
+        )
+        event = EventFactory(
+            slug=f"hostile-event-{number}", title=payload[:300], summary=payload, casualty_note=payload[:300], note=payload
+        )
         EventCitationFactory(event=event, source=source, quote=payload)
         made.append((entity, event, source))
     return made
@@ -114,8 +130,16 @@ def test_public_pages_render_hostile_text_inert(client, hostile):
         assert_inert(response.content.decode(), url)
 
 
-ADMIN_MODELS = ["sources/source", "entities/entity", "entities/alias", "entities/statement", "entities/section",
-                "events/event", "events/eventcitation", "entities/statementcitation"]
+ADMIN_MODELS = [
+    "sources/source",
+    "entities/entity",
+    "entities/alias",
+    "entities/statement",
+    "entities/section",
+    "events/event",
+    "events/eventcitation",
+    "entities/statementcitation",
+]
 
 
 def test_admin_lists_forms_and_history_render_hostile_text_inert(client, hostile):
@@ -125,8 +149,11 @@ def test_admin_lists_forms_and_history_render_hostile_text_inert(client, hostile
     for obj in (entity, event, source):
         opts = f"admin:{obj._meta.app_label}_{obj._meta.model_name}"
         obj.save()  # a second revision, so history shows a change
-        urls += [reverse(f"{opts}_change", args=[obj.pk]), reverse(f"{opts}_history", args=[obj.pk]),
-                 reverse(f"{opts}_compare", args=[obj.pk])]
+        urls += [
+            reverse(f"{opts}_change", args=[obj.pk]),
+            reverse(f"{opts}_history", args=[obj.pk]),
+            reverse(f"{opts}_compare", args=[obj.pk]),
+        ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -138,12 +165,13 @@ def test_import_preview_renders_hostile_cells_inert(client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     rows = "".join(
         f'"h{n}",person,"{payload[:150].replace(chr(34), chr(39))}"\n'
-        for n, payload in enumerate(PAYLOADS) if "\x00" not in payload  # a NUL makes it "not a text file"
+        for n, payload in enumerate(PAYLOADS)
+        if "\x00" not in payload  # a NUL makes it "not a text file"
     )
     upload = SimpleUploadedFile("entities.csv", ("slug,kind,name\n" + rows).encode(), content_type="text/csv")
 
     response = client.post(reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload})
 
     html = response.content.decode()
-    assert "Preview" in html, html[html.find("errorlist"):][:500]
+    assert "Preview" in html, html[html.find("errorlist") :][:500]
     assert_inert(html, "import preview", allow_invisible=True)

@@ -38,9 +38,16 @@ def test_an_out_of_range_or_malformed_year_is_a_form_error_not_a_500(client, sit
     assert csv.status_code == 400 and csv["Content-Type"].startswith("text/plain")
 
 
-@pytest.mark.parametrize(("url", "param"), [("/events/", "date_from"), ("/events/", "certainty"),
-                                            ("/entities/", "kind"), ("/sources/", "source_type"),
-                                            ("/events/", "ordering")])
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        ("/events/", "date_from"),
+        ("/events/", "certainty"),
+        ("/entities/", "kind"),
+        ("/sources/", "source_type"),
+        ("/events/", "ordering"),
+    ],
+)
 def test_a_csv_download_with_a_hostile_filter_answers_plain_text(client, site, url, param):
     response = client.get(url, {param: "<img src=x onerror=alert(1)>", "format": "csv"})
 
@@ -75,15 +82,34 @@ def test_markdown_table_alignment_is_a_class_not_a_style(client, site):
 
 
 LIST_PARAMETERS = {
-    "/events/": ["date_from", "date_to", "event_type", "place", "participant", "certainty", "source", "q", "ordering",
-                 "page"],
+    "/events/": ["date_from", "date_to", "event_type", "place", "participant", "certainty", "source", "q", "ordering", "page"],
     "/entities/": ["q", "kind", "province", "events_from", "events_to", "page"],
     "/sources/": ["q", "source_type", "publisher", "language", "year", "affiliation", "page"],
 }
 VALUES = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["0", "-1", "99999", "1e5", str(10**20), "9999-12-31", "0000", "2021-13", "c.", "-date",
-                     "panjshir", "nrf", "\x00", "%", "' OR 1=1 --", "<script>", "\u202e", "9" * 400]),
+    st.sampled_from(
+        [
+            "0",
+            "-1",
+            "99999",
+            "1e5",
+            str(10**20),
+            "9999-12-31",
+            "0000",
+            "2021-13",
+            "c.",
+            "-date",
+            "panjshir",
+            "nrf",
+            "\x00",
+            "%",
+            "' OR 1=1 --",
+            "<script>",
+            "\u202e",
+            "9" * 400,
+        ]
+    ),
     st.text(alphabet=string.digits + "-.e", max_size=25),
 )
 

@@ -22,8 +22,12 @@ PRODUCTION_ENV = {
 
 def manage(*args, env=None):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
     )
 
 
@@ -37,8 +41,10 @@ def test_deploy_check_passes_with_production_settings():
     ("env", "message"),
     [
         ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY must be set"),
-        ({"DJANGO_SECRET_KEY": "django-insecure-nrfsite-development-key-never-use-in-production"},
-         "DJANGO_SECRET_KEY must be set"),
+        (
+            {"DJANGO_SECRET_KEY": "django-insecure-nrfsite-development-key-never-use-in-production"},
+            "DJANGO_SECRET_KEY must be set",
+        ),
         ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must list"),
     ],
 )

@@ -25,8 +25,18 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PUBLIC_PAGES = [
-    "/", "/entities/", "/events/", "/sources/", "/search/?q=secret", "/events/feed/", "/sitemap.xml",
-    "/entities/?format=csv", "/events/?format=csv", "/sources/?format=csv", "/entities/nrf/", "/events/public-event/",
+    "/",
+    "/entities/",
+    "/events/",
+    "/sources/",
+    "/search/?q=secret",
+    "/events/feed/",
+    "/sitemap.xml",
+    "/entities/?format=csv",
+    "/events/?format=csv",
+    "/sources/?format=csv",
+    "/entities/nrf/",
+    "/events/public-event/",
     "/sources/public-source/",
 ]
 
@@ -127,10 +137,17 @@ def test_source_page_finds_markers_without_citation_rows_and_only_for_its_own_ke
     assert "History" in html
 
 
-@pytest.mark.parametrize(("query", "found"), [
-    ("PUBLIC", ["public-event"]), ("publ", ["public-event"]), ("ublic", []), ("événement", ["accented"]),
-    ("ÉVÉNEMENT", ["accented"]), ("gazette", ["accented"]),
-])
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("PUBLIC", ["public-event"]),
+        ("publ", ["public-event"]),
+        ("ublic", []),
+        ("événement", ["accented"]),
+        ("ÉVÉNEMENT", ["accented"]),
+        ("gazette", ["accented"]),
+    ],
+)
 def test_search_matches_word_starts_in_any_case(client, site, query, found):
     EventFactory(slug="accented", title="Événement à Kaboul", summary="Selon la Gazette.")
 
@@ -172,8 +189,9 @@ def test_unknown_page_is_a_friendly_404(client, site):
     assert "There is no page at this address" in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/", "/entities/", "/sources/", "/sources/public-source/", "/search/?q=nrf",
-                                 "/events/public-event/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/entities/", "/sources/", "/sources/public-source/", "/search/?q=nrf", "/events/public-event/"]
+)
 def test_other_public_pages_run_a_bounded_number_of_queries(client, site, url, django_assert_max_num_queries):
     with django_assert_max_num_queries(18):
         assert client.get(url).status_code == 200
@@ -191,7 +209,7 @@ def test_event_search_can_use_the_full_text_index(client, site):
     while depth:
         depth += {"(": 1, ")": -1}.get(sql[end], 0)
         end += 1
-    matching = sql[start:end - 1]  # the subquery that picks the matching events
+    matching = sql[start : end - 1]  # the subquery that picks the matching events
     with connection.cursor() as cursor:
         # The test database holds a handful of events, so the planner would rather read them all:
         # only with the other ways off does the plan show whether the index fits the expression.

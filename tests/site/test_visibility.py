@@ -21,8 +21,16 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SECRETS = ("Secret Draftperson", "secret-draftperson", "Hidden Valley", "hidden-valley", "draft-source-key",
-           "Draft Source Title", "Hidden Parentland", "hidden-parentland")
+SECRETS = (
+    "Secret Draftperson",
+    "secret-draftperson",
+    "Hidden Valley",
+    "hidden-valley",
+    "draft-source-key",
+    "Draft Source Title",
+    "Hidden Parentland",
+    "hidden-parentland",
+)
 
 
 @pytest.fixture
@@ -37,19 +45,29 @@ def world():
     PlaceFactory(slug="child-province", name="Child Province", parent=draft_parent)
     ally = Property.objects.get(slug="ally")
     leader = Property.objects.get(slug="leader")
-    StatementCitationFactory(source=public_source, statement=StatementFactory(
-        subject=nrf, property=ally, value_entity=draft_person, value_text=""))
-    StatementFactory(subject=nrf, property=leader, value_entity=EntityFactory(name="Public Leader"), value_text="",
-                     certainty="claimed", claimed_by=draft_person)
-    StatementCitationFactory(source=draft_source, statement=StatementFactory(
-        subject=nrf, property=Property.objects.get(slug="ideology"), value_text="Public ideology"))
+    StatementCitationFactory(
+        source=public_source, statement=StatementFactory(subject=nrf, property=ally, value_entity=draft_person, value_text="")
+    )
+    StatementFactory(
+        subject=nrf,
+        property=leader,
+        value_entity=EntityFactory(name="Public Leader"),
+        value_text="",
+        certainty="claimed",
+        claimed_by=draft_person,
+    )
+    StatementCitationFactory(
+        source=draft_source,
+        statement=StatementFactory(subject=nrf, property=Property.objects.get(slug="ideology"), value_text="Public ideology"),
+    )
     EventFactory(title="Fighting somewhere hidden", slug="fighting-hidden", location=draft_place)
     EventFactory(title="Claimed by a draft", slug="claimed-by-draft", certainty="claimed", claimed_by=draft_person)
     with_participant = EventFactory(title="Meeting with a draft", slug="meeting", summary="They met [@bbc-2021].")
     ParticipationFactory(event=with_participant, entity=draft_person, role="actor")
     ParticipationFactory(event=with_participant, entity=nrf, role="actor")
-    cited = EventFactory(title="Cited twice", slug="cited-by-draft",
-                         summary="Reported [@draft-source-key, p. 2] and [@bbc-2021].")
+    cited = EventFactory(
+        title="Cited twice", slug="cited-by-draft", summary="Reported [@draft-source-key, p. 2] and [@bbc-2021]."
+    )
     EventCitationFactory(event=cited, source=draft_source)
     EventCitationFactory(event=cited, source=public_source)
     SectionFactory(entity=nrf, title="History", position=1, body="Told by [@draft-source-key] and [@bbc-2021].")
@@ -58,11 +76,24 @@ def world():
 
 
 PUBLIC_PAGES = [
-    "/", "/entities/", "/entities/nrf/", "/events/", "/events/meeting/",
-    "/events/cited-by-draft/", "/sources/", "/sources/bbc-2021/", "/events/feed/", "/sitemap.xml",
-    "/search/?q=public", "/search/?q=meeting", "/search/?q=Draft+Source",
-    "/entities/?format=csv", "/events/?format=csv", "/sources/?format=csv",
-    "/events/?participant=nrf", "/events/?format=csv&participant=nrf",
+    "/",
+    "/entities/",
+    "/entities/nrf/",
+    "/events/",
+    "/events/meeting/",
+    "/events/cited-by-draft/",
+    "/sources/",
+    "/sources/bbc-2021/",
+    "/events/feed/",
+    "/sitemap.xml",
+    "/search/?q=public",
+    "/search/?q=meeting",
+    "/search/?q=Draft+Source",
+    "/entities/?format=csv",
+    "/events/?format=csv",
+    "/sources/?format=csv",
+    "/events/?participant=nrf",
+    "/events/?format=csv&participant=nrf",
 ]
 
 
@@ -77,11 +108,20 @@ def test_no_public_page_names_a_draft(client, world, url):
     assert not leaked, f"{url} shows {leaked}"
 
 
-@pytest.mark.parametrize("url", ["/events/fighting-hidden/", "/events/claimed-by-draft/",
-                                 "/entities/secret-draftperson/", "/entities/hidden-valley/",
-                                 "/sources/draft-source-key/", "/entities/child-province/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/events/fighting-hidden/",
+        "/events/claimed-by-draft/",
+        "/entities/secret-draftperson/",
+        "/entities/hidden-valley/",
+        "/sources/draft-source-key/",
+        "/entities/child-province/",
+    ],
+)
 def test_a_fact_that_names_a_draft_has_no_public_page(  # a place inside a draft place names it too
-client, world, url):
+    client, world, url
+):
     assert client.get(url).status_code == 404
 
 

@@ -10,10 +10,7 @@ register = template.Library()
 @register.inclusion_tag("admin/nrfsite/attention.html", takes_context=True)
 def attention_dashboard(context):
     user = context["request"].user
-    shown = [
-        b for b in buckets()
-        if user.has_perm(f"{b.model._meta.app_label}.view_{b.model._meta.model_name}")
-    ]
+    shown = [b for b in buckets() if user.has_perm(f"{b.model._meta.app_label}.view_{b.model._meta.model_name}")]
     return {"buckets": [b for b in shown if b.count], "clear": [b for b in shown if not b.count]}
 
 

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('nrfsite', '0002_content_version'),
+        ("nrfsite", "0002_content_version"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='contentversion',
-            name='number',
+            model_name="contentversion",
+            name="number",
         ),
     ]

@@ -20,6 +20,4 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         verb = "Created" if created else "Reset"
-        self.stdout.write(
-            self.style.SUCCESS(f"{verb} local admin login — user: {username}  password: {password}  at /admin/")
-        )
+        self.stdout.write(self.style.SUCCESS(f"{verb} local admin login — user: {username}  password: {password}  at /admin/"))

@@ -19,7 +19,9 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write the bundle to {directory}: {error}") from error
         for name, count in counts.items():
             self.stdout.write(f"  {name}: {count} rows")
-        self.stdout.write(self.style.SUCCESS(
-            f"Exported {sum(counts.values())} rows in {len(counts)} files to {directory} "
-            f"in {time.monotonic() - started:.1f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Exported {sum(counts.values())} rows in {len(counts)} files to {directory} "
+                f"in {time.monotonic() - started:.1f} s."
+            )
+        )

@@ -18,9 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Check and report without writing anything.")
         parser.add_argument("--encoding", help="The files' encoding if not UTF-8, e.g. cp1256 for Excel on Windows.")
         parser.add_argument(
-            "--user", help="Import as this user: the revisions name them, and their rights apply (an Editor's file may "
-                           "add and change drafts, not publish or change what the public sees). Without it the "
-                           "import writes as the system.",
+            "--user",
+            help="Import as this user: the revisions name them, and their rights apply (an Editor's file may "
+            "add and change drafts, not publish or change what the public sees). Without it the "
+            "import writes as the system.",
         )
 
     def handle(self, *args, directory, dry_run, encoding, user, **options):
@@ -31,9 +32,7 @@ class Command(BaseCommand):
             except get_user_model().DoesNotExist:
                 raise CommandError(f'No user "{user}".') from None
         try:
-            reports = import_bundle(
-                directory, dry_run=dry_run, user=user, encoding=encoding, progress=self.stderr.isatty()
-            )
+            reports = import_bundle(directory, dry_run=dry_run, user=user, encoding=encoding, progress=self.stderr.isatty())
         except CSVFileError as error:
             raise CommandError(str(error)) from error
         errors = [error for report in reports for error in report.errors]

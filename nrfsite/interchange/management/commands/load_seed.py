@@ -35,7 +35,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {report.summary()}")
         totals = {kind: sum(report.count(kind) for report in reports) for kind in ("new", "update", "skip")}
         verb = "Would load" if dry_run else "Loaded"
-        self.stdout.write(self.style.SUCCESS(
-            f"{verb} the seed as the system: {totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged "
-            f"({time.monotonic() - started:.1f} s)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} the seed as the system: {totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged "
+                f"({time.monotonic() - started:.1f} s)."
+            )
+        )

@@ -35,11 +35,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--events", type=int, nargs="+", default=[10_000], help="Sizes to measure (N events).")
         parser.add_argument(
-            "--default-limit", type=int, default=2_000,
+            "--default-limit",
+            type=int,
+            default=2_000,
             help="Events fed to the slow default resource (its rate is measured on this many; all others get N).",
         )
         parser.add_argument(
-            "--rounds", type=int, default=3,
+            "--rounds",
+            type=int,
+            default=3,
             help="Times ours and the floor are each measured, alternating; their medians are reported.",
         )
 
@@ -81,10 +85,25 @@ class Command(BaseCommand):
                 export_s, export_mib = child_peak_rss(["export_bundle", str(directory / "export")])
                 manifest = json.loads((directory / "export" / "manifest.json").read_text())
                 exported_rows = sum(manifest["files"].values())
-                self.stdout.write(f"  import_bundle {import_s:.1f} s, {import_mib:,.0f} MiB; "
-                                  f"export_bundle {export_s:.1f} s, {export_mib:,.0f} MiB")
-                lines.append((n, ours_rate, default_rate, limit, bulk_rate, floor_rate, import_s, import_mib,
-                              export_s, export_mib, exported_rows))
+                self.stdout.write(
+                    f"  import_bundle {import_s:.1f} s, {import_mib:,.0f} MiB; "
+                    f"export_bundle {export_s:.1f} s, {export_mib:,.0f} MiB"
+                )
+                lines.append(
+                    (
+                        n,
+                        ours_rate,
+                        default_rate,
+                        limit,
+                        bulk_rate,
+                        floor_rate,
+                        import_s,
+                        import_mib,
+                        export_s,
+                        export_mib,
+                        exported_rows,
+                    )
+                )
                 if index < len(events) - 1:
                     remove_imported_events()
         self.stdout.write("")
@@ -95,7 +114,7 @@ class Command(BaseCommand):
             "ours ÷ (a) | ours ÷ (b) | (c) ÷ ours | import_bundle wall, peak RSS | export_bundle (all files) rows/s, peak RSS |"
         )
         self.stdout.write("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for (n, ours, default, limit, bulk, floor, import_s, import_mib, export_s, export_mib, exported) in lines:
+        for n, ours, default, limit, bulk, floor, import_s, import_mib, export_s, export_mib, exported in lines:
             self.stdout.write(
                 f"| {n:,} | {ours:,.0f} | {default:,.0f} (on {limit:,}) | {bulk:,.0f} | {floor:,.0f} | "
                 f"{ours / default:.1f}× | {ours / bulk:.2f}× | {floor / ours:.2f}× | "

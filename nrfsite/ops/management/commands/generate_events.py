@@ -38,6 +38,4 @@ class Command(BaseCommand):
         errors = [error for report in reports for error in report.errors]
         if errors:
             raise CommandError(f"The synthetic events were refused: {errors[0]}")
-        self.stdout.write(self.style.SUCCESS(
-            f"Added {count:,} synthetic events in {time.monotonic() - started:.1f} s."
-        ))
+        self.stdout.write(self.style.SUCCESS(f"Added {count:,} synthetic events in {time.monotonic() - started:.1f} s."))
