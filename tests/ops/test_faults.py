@@ -325,6 +325,41 @@ def test_a_write_waits_for_a_long_write_transaction_instead_of_failing(scratch_e
     assert holder.wait(timeout=60) == 0, holder.output.text(timeout=10)[-2000:]
 
 
+def test_a_save_succeeds_while_a_hostile_wide_csv_is_refused(scratch_env, tmp_path, children):
+    # 60,000 columns: the old quadratic header check held SQLite's write lock for about a minute on it,
+    # and every other save failed with "database is locked" once its busy timeout ran out.
+    bundle = tmp_path / "hostile"
+    bundle.mkdir()
+    header = ",".join(f"c{number}" for number in range(60_000))
+    (bundle / "sources.csv").write_text(f"{header}\r\n" + "x," * 59_999 + "x\r\n", encoding="utf-8")
+    env = {**scratch_env, "SQLITE_BUSY_TIMEOUT": "3"}
+    writer = start_shell(
+        children, env, WRITER.format(username="busy-editor", password=f"--password={secrets.token_urlsafe(16)}")
+    )
+    writer.output.expect("ready")
+
+    started = time.monotonic()
+    hostile = children(
+        [sys.executable, "manage.py", "import_bundle", str(bundle)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    tell(writer)  # the save runs while the hostile import is being read and refused
+    writer.wait(timeout=60)
+    saved_after = time.monotonic() - started
+    refused_output, _ = hostile.communicate(timeout=120)
+    refused_after = time.monotonic() - started
+
+    assert writer.returncode == 0, writer.output.text(timeout=10)[-2000:]
+    assert hostile.returncode != 0
+    assert "The header has 60,000 columns; sources.csv has 13" in refused_output, refused_output[-2000:]
+    assert saved_after < 3, f"the save waited {saved_after:.1f} s for the hostile import's lock"
+    assert refused_after < 10, f"the refusal took {refused_after:.1f} s"
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
