@@ -9,12 +9,18 @@ from simple_history.models import HistoricalRecords
 from entities.models import Entity, EntityKind, public_entity
 from nrfsite.core.certainty import Certainty
 from nrfsite.core.fields import PartialDateField, partial_date_constraints, range_constraint
-from nrfsite.core.publishing import CONTENT_PERMISSIONS, PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet
+from nrfsite.core.publishing import (
+    CONTENT_PERMISSIONS,
+    PUBLISHABLE_PERMISSIONS,
+    Publishable,
+    PublishableQuerySet,
+    Versioned,
+)
 from sources.citations import validate_markers
 from sources.models import Citation
 
 
-class EventType(models.Model):
+class EventType(Versioned):
     """A two-level taxonomy aligned with ACLED's: "Battles" › "Armed clash"; plus political types."""
 
     slug = models.SlugField(max_length=60, unique=True)
@@ -157,7 +163,7 @@ class ParticipationQuerySet(models.QuerySet):
         return self.filter(public_entity("entity"))
 
 
-class Participation(models.Model):
+class Participation(Versioned):
     """Who took part in an event, and how: the Taliban as claimant, the NRF as denier."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")

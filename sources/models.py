@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from nrfsite.core.fields import PartialDateField, partial_date_constraints
 from nrfsite.core.markup import KEY_PATTERN
-from nrfsite.core.publishing import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet, Status
+from nrfsite.core.publishing import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet, Status, Versioned
 
 validate_key = RegexValidator(
     rf"^{KEY_PATTERN}$",
@@ -97,7 +97,7 @@ class CitationQuerySet(models.QuerySet):
         return self.filter(source__status=Status.PUBLISHED)
 
 
-class Citation(models.Model):
+class Citation(Versioned):
     """Where in a source a fact is found. Concrete subclasses live with the thing cited."""
 
     source = models.ForeignKey(

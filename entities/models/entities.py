@@ -15,6 +15,7 @@ from nrfsite.core.publishing import (
     Publishable,
     PublishableQuerySet,
     Status,
+    Versioned,
 )
 
 
@@ -153,7 +154,7 @@ def text_direction(text):
     return "ltr"
 
 
-class Alias(models.Model):
+class Alias(Versioned):
     """Another name of an entity, in its language: "NRF"; Dari «جبهه مقاومت ملی»; Pashto «د ملي مقاومت جبهه»."""
 
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")

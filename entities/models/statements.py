@@ -18,6 +18,7 @@ from nrfsite.core.publishing import (
     Publishable,
     PublishableQuerySet,
     Reviewable,
+    Versioned,
 )
 from sources.models import Citation
 
@@ -28,7 +29,7 @@ class ValueType(models.TextChoices):
     QUANTITY = "quantity", "quantity"
 
 
-class Property(models.Model):
+class Property(Versioned):
     """What a statement says of its subject: "leader" (led by), "active region", "size"."""
 
     slug = models.SlugField(max_length=60, unique=True)

@@ -27,7 +27,30 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(status=Status.DRAFT)
 
 
-class Publishable(models.Model):
+class Versioned(models.Model):
+    """A version number raised on every save, so an edit made on an older version can be refused.
+
+    Every content model has one (publishable or not: an alias, a citation, a property), so no save
+    silently replaces another editor's.
+    """
+
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # One model's own invariant: every save is a new version (the admin's edit-conflict check reads it).
+        self.version = (self.version or 0) + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
+
+
+class Publishable(Versioned):
     """Draft or published, with timestamps. Public querysets call `.published()`."""
 
     status = models.CharField(
@@ -53,20 +76,9 @@ class Publishable(models.Model):
         editable=False,
         help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
     )
-    version = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
-    )
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        # One model's own invariant: every save is a new version (the admin's edit-conflict check reads it).
-        self.version = (self.version or 0) + 1
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "version"}
-        super().save(*args, **kwargs)
 
     @property
     def is_published(self):

@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from nrfsite.core.publishing import Publishable, Reviewable, Status
+from nrfsite.core.publishing import Publishable, Reviewable, Status, Versioned
 from nrfsite.editorial import services as editorial
 from nrfsite.editorial.diff import field_changes, record_values
 from nrfsite.editorial.forms import REASON_FIELD, ChangeReasonFormMixin, FlagForm, VersionedFormMixin
@@ -200,14 +200,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        mixins = (
-            (ChangeReasonFormMixin,)
-            if not self.publishable or obj is None
-            else (
-                ChangeReasonFormMixin,
-                VersionedFormMixin,
-            )
-        )
+        versioned = obj is not None and issubclass(self.model, Versioned)
+        mixins = (ChangeReasonFormMixin, VersionedFormMixin) if versioned else (ChangeReasonFormMixin,)
         return type(form.__name__, (*mixins, form), {})
 
     # Saving ---------------------------------------------------------------------------

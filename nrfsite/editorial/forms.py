@@ -42,8 +42,17 @@ class VersionedFormMixin:
         cleaned = super().clean()
         opened = cleaned.get(VERSION_FIELD)
         current = type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk).first()
-        if current is None or opened is None or current.version == opened:
+        if current is None or current.version == opened:
             return cleaned
+        if opened is None:
+            # A form without its token could overwrite anything: refused like a conflict, the text kept.
+            self.data = self.data.copy()
+            self.data[self.add_prefix(VERSION_FIELD)] = current.version
+            raise ValidationError(
+                "This form was sent without the version it was opened on, so it could overwrite someone else's "
+                "change. Your text is kept below: check it against the current version, then save again.",
+                code="missing_version",
+            )
         latest = current.history.select_related("history_user").order_by("-history_date").first()
         who = latest.history_user.get_username() if latest and latest.history_user else "someone"
         when = latest.history_date.strftime("%-d %B %Y at %H:%M") if latest else "meanwhile"
