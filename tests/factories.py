@@ -5,6 +5,7 @@ import importlib
 import factory
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from entities.models import (
     Alias,
@@ -28,6 +29,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("correct horse battery staple")
+
+
+def member(role, **fields):
+    """A staff login in one of the editorial groups ("Editor", "Reviewer"), as createeditor makes it."""
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
 
 
 class SourceFactory(factory.django.DjangoModelFactory):

@@ -1,19 +1,12 @@
 """No save silently replaces another: every content model carries a version, and a form must carry it back."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from entities.models import Alias, Section
-from tests.factories import AliasFactory, EntityFactory, SectionFactory, UserFactory
+from tests.factories import AliasFactory, EntityFactory, SectionFactory, member
 
 pytestmark = pytest.mark.django_db
-
-
-def member(role):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def alias_form(alias, name, version):

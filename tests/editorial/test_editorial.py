@@ -3,20 +3,13 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from entities.models import Property, Section, Statement
 from nrfsite.editorial.queues import bucket
-from tests.factories import EntityFactory, SectionFactory, SourceFactory, StatementFactory, UserFactory
+from tests.factories import EntityFactory, SectionFactory, SourceFactory, StatementFactory, member
 
 pytestmark = pytest.mark.django_db
-
-
-def member(role):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 @pytest.fixture

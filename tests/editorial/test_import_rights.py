@@ -5,24 +5,17 @@ for `import_bundle --user`.
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from entities.models import Alias
 from events.models import Event
 from tests.csv_helpers import export, import_, make_full_dataset
-from tests.factories import EventFactory, UserFactory
+from tests.factories import EventFactory, member
 
 pytestmark = pytest.mark.django_db
 
 HEADER = "slug,title,date,event_type,status\r\n"
-
-
-def member(role, username):
-    user = UserFactory(is_staff=True, username=username)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def admin_preview(client, text):
@@ -36,7 +29,7 @@ def published_event():
 
 
 def test_an_editors_import_of_a_change_to_a_published_event_is_refused_and_the_public_page_keeps_it(client, published_event):
-    client.force_login(member("Editor", "alice"))
+    client.force_login(member("Editor", username="alice"))
 
     response = admin_preview(client, HEADER + "clash,Clash in all of Panjshir,2021-08-17,armed-clash-test,published\r\n")
 
@@ -48,7 +41,7 @@ def test_an_editors_import_of_a_change_to_a_published_event_is_refused_and_the_p
 
 
 def test_an_editors_import_may_not_publish_a_new_row(client, published_event):
-    client.force_login(member("Editor", "alice"))
+    client.force_login(member("Editor", username="alice"))
 
     response = admin_preview(client, HEADER + "new-one,A new event,2021-09,armed-clash-test,published\r\n")
 
@@ -58,7 +51,7 @@ def test_an_editors_import_may_not_publish_a_new_row(client, published_event):
 
 
 def test_an_editors_import_adds_drafts_the_public_does_not_see(client, published_event):
-    client.force_login(member("Editor", "alice"))
+    client.force_login(member("Editor", username="alice"))
 
     response = admin_preview(client, HEADER + "new-one,A new event,2021-09,armed-clash-test,draft\r\n")
     client.post(reverse("admin:events_event_process_import"), response.context["confirm_form"].initial)
@@ -69,7 +62,7 @@ def test_an_editors_import_adds_drafts_the_public_does_not_see(client, published
 
 
 def test_a_reviewers_import_of_the_same_change_is_public_at_once(client, published_event):
-    client.force_login(member("Reviewer", "rita"))
+    client.force_login(member("Reviewer", username="rita"))
 
     response = admin_preview(client, HEADER + "clash,Clash in all of Panjshir,2021-08-17,armed-clash-test,published\r\n")
     client.post(reverse("admin:events_event_process_import"), response.context["confirm_form"].initial)
@@ -80,8 +73,8 @@ def test_a_reviewers_import_of_the_same_change_is_public_at_once(client, publish
 
 def test_import_bundle_applies_the_rights_of_its_user(tmp_path):
     make_full_dataset()
-    member("Editor", "alice")
-    member("Reviewer", "rita")
+    member("Editor", username="alice")
+    member("Reviewer", username="rita")
     export(tmp_path)
     events = (tmp_path / "events.csv").read_text(encoding="utf-8")
     (tmp_path / "events.csv").write_text(events.replace("Taliban claim control of Panjshir", "Changed title"), encoding="utf-8")
@@ -98,7 +91,7 @@ def test_import_bundle_applies_the_rights_of_its_user(tmp_path):
 
 def test_an_editor_may_reimport_an_unchanged_export_but_not_change_aliases(tmp_path):
     make_full_dataset()
-    member("Editor", "alice")
+    member("Editor", username="alice")
     export(tmp_path)
 
     unchanged, out, err = import_(tmp_path, "--user", "alice")

@@ -1,19 +1,12 @@
 """Inlines obey the rules of their own forms, and the vocabulary is a reviewer's to change."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from entities.models import Property, Section, Statement
-from tests.factories import EntityFactory, SectionFactory, StatementFactory, UserFactory
+from tests.factories import EntityFactory, SectionFactory, StatementFactory, member
 
 pytestmark = pytest.mark.django_db
-
-
-def member(role):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def values(form):
