@@ -202,7 +202,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         versioned = obj is not None and issubclass(self.model, Versioned)
         mixins = (ChangeReasonFormMixin, VersionedFormMixin) if versioned else (ChangeReasonFormMixin,)
-        return type(form.__name__, (*mixins, form), {})
+        return type(form.__name__, (*mixins, form), {"editing_user": request.user})
 
     # Saving ---------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
 from nrfsite.editorial.diff import word_diff
+from nrfsite.editorial.roles import can_review
 
 VERSION_FIELD = "opened_version"
 
@@ -30,6 +31,14 @@ class ChangeReasonFormMixin:
         )
 
 
+def pending_author(current):
+    """Who made the change of `current` that waits for review, or None if none waits."""
+    if current is None or not getattr(current, "pending_review", False):
+        return None
+    latest = current.history.select_related("history_user").order_by("-history_date").first()
+    return latest.history_user if latest else None
+
+
 class VersionedFormMixin:
     """Optimistic locking: the form remembers the version it was opened on and refuses a save made on an older
     one, keeping what the editor typed and showing what changed in the meantime."""
@@ -38,10 +47,13 @@ class VersionedFormMixin:
         super().__init__(*args, **kwargs)
         self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=self.instance.version)
 
+    editing_user = None  # set by the admin: whose save this is
+
     def clean(self):
         cleaned = super().clean()
         opened = cleaned.get(VERSION_FIELD)
         current = type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk).first()
+        self.refuse_over_someone_elses_pending_change(current)
         if current is None or current.version == opened:
             return cleaned
         if opened is None:
@@ -85,4 +97,17 @@ class VersionedFormMixin:
                 format_html_join("", "{}", ((c,) for c in changes)) or "(none)",
             ),
             code="edit_conflict",
+        )
+
+    def refuse_over_someone_elses_pending_change(self, current):
+        """An editor's save never replaces another editor's change that waits for review (a reviewer's may)."""
+        author = pending_author(current)
+        user = self.editing_user
+        if author is None or user is None or author == user or can_review(user, type(current)):
+            return
+        raise ValidationError(
+            "%(who)s's change to this item waits for a reviewer. Saving now would replace it: ask a reviewer "
+            "to publish or reject it first. Your text is kept below.",
+            params={"who": author.get_username()},
+            code="pending_change",
         )
