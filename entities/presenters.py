@@ -6,7 +6,7 @@ from itertools import groupby
 
 from entities.models import Rank, Section, ValueType, section_anchor
 from entities.rules import contradictions
-from entities.selectors import live_sections, published_statements
+from entities.selectors import live_sections, public_statements
 from nrfsite.core.dates import format_range
 from nrfsite.core.markup import citation_keys, render
 from sources.models import Source
@@ -92,7 +92,7 @@ def other_statements(statements, references, today):
 def inverse_statements(entity, references, today):
     """What others say with this entity as the value: "leader of NRF"."""
     statements = (
-        published_statements().filter(value_entity=entity).order_by("property__infobox_position", "subject__name", "start")
+        public_statements().filter(value_entity=entity).order_by("property__infobox_position", "subject__name", "start")
     )
     return [StatementView(s, references.cite_all(s.citations.all()), statement_range(s, today)) for s in statements]
 
@@ -114,7 +114,6 @@ def sections(entity, references, *, preview=False):
     """The lead and sections in order, rendered with the page's footnotes (drafts too in an editor's preview)."""
     rows = list(Section.objects.filter(entity=entity).order_by("position", "title")) if preview else (live_sections(entity))
     keys = {key for section in rows for key in citation_keys(section.body)}
-    visible = Source.objects.all() if preview else Source.objects.public()
-    sources = {source.key: source for source in visible.filter(key__in=keys)}
+    sources = {source.key: source for source in Source.objects.visible(preview=preview).filter(key__in=keys)}
     cite = references.marker_callback(sources)
     return [SectionView(section, render(section.body, cite=cite)) for section in rows]

@@ -6,7 +6,7 @@ from entities.models import Section, Statement, StatementCitation
 from nrfsite.core.publishing import Status
 
 
-def published_statements():
+def public_statements():
     """Public statements (Statement.objects.public()) with what a page shows of them: public citations only."""
     return (
         Statement.objects.public()

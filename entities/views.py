@@ -15,7 +15,7 @@ from entities import presenters
 from entities.filters import EntityFilterSet
 from entities.models import Alias, Entity
 from entities.resources import EntityResource
-from entities.selectors import published_statements
+from entities.selectors import public_statements
 from nrfsite.core.dates import format_range
 from nrfsite.interchange.downloads import CSVDownloadMixin
 from sources.references import References
@@ -44,7 +44,7 @@ class EntityDetailView(DetailView):
     def get_object(self, queryset=None):
         drafts = self.request.user.has_perm("entities.view_entity")
         entity = get_object_or_404(
-            (Entity.objects.all() if drafts else Entity.objects.public())
+            Entity.objects.visible(preview=drafts)
             .select_related("parent")
             .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("language", "name"))),
             slug=self.kwargs["slug"],
@@ -54,7 +54,7 @@ class EntityDetailView(DetailView):
 
     def page_parts(self, entity, references, today):
         """The page's parts in reading order: footnotes are numbered in the order the parts cite them."""
-        statements = list(published_statements().filter(subject=entity))
+        statements = list(public_statements().filter(subject=entity))
         return {
             "infobox": presenters.infobox(statements, references, today),
             "other_statements": presenters.other_statements(statements, references, today),

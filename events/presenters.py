@@ -49,8 +49,7 @@ class EventView:
 def marker_sources(texts, *, preview=False):
     """The sources the [@key] markers of `texts` name: public ones only, unless an editor previews drafts."""
     keys = {key for text in texts for key in citation_keys(text)}
-    visible = Source.objects.all() if preview else Source.objects.public()
-    return {source.key: source for source in visible.filter(key__in=keys)} if keys else {}
+    return {source.key: source for source in Source.objects.visible(preview=preview).filter(key__in=keys)} if keys else {}
 
 
 def event_views(events, references, *, preview=False):

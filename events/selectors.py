@@ -6,11 +6,11 @@ from entities.models import Entity
 from events.models import Event, EventCitation, Participation
 
 
-def published_events(*, drafts=False):
-    """Published events (all, for an editor's preview) with everything a timeline shows, in a fixed number of
+def public_events(*, preview=False):
+    """Public events (all, for an editor's preview) with everything a timeline shows, in a fixed number of
     queries."""
     return (
-        (Event.objects.all() if drafts else Event.objects.public())
+        Event.objects.visible(preview=preview)
         .select_related("event_type__parent", "location__parent", "claimed_by")
         .prefetch_related(
             Prefetch(
@@ -19,9 +19,7 @@ def published_events(*, drafts=False):
             ),
             Prefetch(
                 "citations",
-                queryset=(EventCitation.objects.all() if drafts else EventCitation.objects.public())
-                .select_related("source")
-                .order_by("pk"),
+                queryset=EventCitation.objects.visible(preview=preview).select_related("source").order_by("pk"),
             ),
         )
     )
@@ -35,4 +33,4 @@ def events_of(entity):
     if entity.kind == "place":
         places = Entity.objects.filter(Q(pk=entity.pk) | Q(parent=entity))
         condition |= Q(location__in=places.values("pk"))
-    return published_events().filter(condition).order_by("date", "slug")
+    return public_events().filter(condition).order_by("date", "slug")

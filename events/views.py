@@ -12,7 +12,7 @@ from events.filters import EventFilterSet
 from events.models import Event
 from events.presenters import event_views
 from events.resources import EventResource
-from events.selectors import published_events
+from events.selectors import public_events
 from nrfsite.core.markup import to_plain_text
 from nrfsite.interchange.downloads import CSVDownloadMixin
 from sources.references import References
@@ -26,7 +26,7 @@ class EventListView(CSVDownloadMixin, FilterView):
     download_name = "events"
 
     def get_queryset(self):
-        return published_events().order_by("date", "slug")
+        return public_events().order_by("date", "slug")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -47,7 +47,7 @@ class EventDetailView(DetailView):
 
     def get_object(self, queryset=None):
         drafts = self.request.user.has_perm("events.view_event")
-        event = get_object_or_404(published_events(drafts=drafts), slug=self.kwargs["slug"])
+        event = get_object_or_404(public_events(preview=drafts), slug=self.kwargs["slug"])
         self.preview = not event.is_published
         return event
 

@@ -8,7 +8,14 @@ from simple_history.models import HistoricalRecords
 
 from nrfsite.core.fields import PartialDateField, partial_date_constraints
 from nrfsite.core.markup import KEY_PATTERN
-from nrfsite.core.publishing import PUBLISHABLE_PERMISSIONS, Publishable, PublishableQuerySet, Status, Versioned
+from nrfsite.core.publishing import (
+    PUBLISHABLE_PERMISSIONS,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    Versioned,
+    VisibleQuerySet,
+)
 
 validate_key = RegexValidator(
     rf"^{KEY_PATTERN}$",
@@ -39,10 +46,6 @@ class Affiliation(models.TextChoices):
 
 
 class SourceQuerySet(PublishableQuerySet):
-    def public(self):
-        """What readers may see of sources: the published ones. Every public page, list and download uses it."""
-        return self.published()
-
     def without_archive(self):
         return self.filter(archive_url="")
 
@@ -91,7 +94,7 @@ class Source(Publishable):
         return reverse("sources:detail", args=[self.key])
 
 
-class CitationQuerySet(models.QuerySet):
+class CitationQuerySet(VisibleQuerySet):
     def public(self):
         """Citations a reader may follow: those of a published source (the cited fact's own rule is its model's)."""
         return self.filter(source__status=Status.PUBLISHED)

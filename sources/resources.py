@@ -1,7 +1,7 @@
 """The CSV shape of sources, and what every resource of a citing model shares: source keys and citations."""
 
 from nrfsite.core.markup import citation_keys, keep_citations
-from nrfsite.core.publishing import Publishable, Status
+from nrfsite.core.publishing import Publishable, Status, has_public_version
 from nrfsite.editorial.roles import can_review
 from nrfsite.interchange import dialect
 from nrfsite.interchange.children import ChildSet
@@ -21,7 +21,7 @@ class ContentResource(BundleResource):
     """
 
     def check_rights(self, row):
-        user = getattr(self, "import_user", None)
+        user = self.import_user
         if user is None or row.kind == "skip" or can_review(user, self.model):
             return []
         if not issubclass(self.model, Publishable):
@@ -32,7 +32,7 @@ class ContentResource(BundleResource):
                     "draft state, so a change would be public at once.",
                 )
             ]
-        if row.before is not None and (row.before["status"] == Status.PUBLISHED or row.before["pending_review"]):
+        if row.before is not None and has_public_version(row.before["status"], row.before["pending_review"]):
             return [
                 (
                     "",

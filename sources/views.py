@@ -33,7 +33,7 @@ class SourceDetailView(DetailView):
     slug_url_kwarg = "key"
 
     def get_queryset(self):
-        return Source.objects.all() if self.request.user.has_perm("sources.view_source") else Source.objects.public()
+        return Source.objects.visible(preview=self.request.user.has_perm("sources.view_source"))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section="sources", preview=not self.object.is_published, **kwargs)

@@ -18,10 +18,28 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "published"
 
 
-class PublishableQuerySet(models.QuerySet):
+def has_public_version(status, pending_review):
+    """Readers see a version of an item that is published, or whose change waits for review (its last published text)."""
+    return status == Status.PUBLISHED or bool(pending_review)
+
+
+class VisibleQuerySet(models.QuerySet):
+    """`public()` is what readers may see; `visible(preview=True)` is everything, for an editor's preview."""
+
+    def public(self):
+        return self.all()
+
+    def visible(self, *, preview=False):
+        return self.all() if preview else self.public()
+
+
+class PublishableQuerySet(VisibleQuerySet):
     def published(self):
-        """What the public may see: never a draft."""
+        """Never a draft. A model that names other rows narrows `public()` further."""
         return self.filter(status=Status.PUBLISHED)
+
+    def public(self):
+        return self.published()
 
     def drafts(self):
         return self.filter(status=Status.DRAFT)
@@ -83,6 +101,10 @@ class Publishable(Versioned):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    @property
+    def has_public_version(self):
+        return has_public_version(self.status, self.pending_review)
 
 
 class Reviewable(models.Model):

@@ -30,7 +30,7 @@ def hold_for_review(*, obj, user):
     Every way an editor changes an item in the admin (its own form, an inline on another form) applies
     this, so the rule of who may change what the public sees is `can_review`, once.
     """
-    if obj.pk is None or can_review(user, type(obj)) or not (obj.status == Status.PUBLISHED or obj.pending_review):
+    if obj.pk is None or can_review(user, type(obj)) or not obj.has_public_version:
         return False
     obj.status = Status.DRAFT
     obj.pending_review = True
@@ -52,7 +52,7 @@ def publishable_unpublish(*, obj, user):
     An item whose change awaits review is a draft whose last published version readers still see:
     unpublishing it withdraws that version too. False if the public saw nothing of it.
     """
-    if obj.status != Status.PUBLISHED and not obj.pending_review:
+    if not obj.has_public_version:
         return False
     obj.status = Status.DRAFT
     obj.pending_review = False

@@ -54,13 +54,7 @@ class AdminImportMixin:
         reason = f"CSV import: {file_name}"
         problems = self.header_problems(table.header)  # before the transaction: no lock is held for a bad file
         if problems:
-            return self.as_result(
-                ImportReport(
-                    file_name,
-                    header=list(table.header)[:100],
-                    errors=[dialect.CellError(file_name, 1, "", message) for message in problems],
-                )
-            )
+            return self.as_result(ImportReport(file_name, header=list(table.header)[:100]).refuse_header(problems))
         try:
             with transaction.atomic():
                 report = self.run_import(table, file_name=file_name, user=user, reason=reason)

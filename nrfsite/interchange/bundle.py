@@ -130,7 +130,7 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
         except dialect.CSVFileError:
             continue  # an empty or undecodable file: the full read below reports it as it always has
         if problems:
-            refused.append(ImportReport(name, errors=[dialect.CellError(name, 1, "", message) for message in problems]))
+            refused.append(ImportReport(name).refuse_header(problems))
     if refused:
         return reports + refused
     created_in_import = {}  # rows a file creates that a later file names (citations, participations)

@@ -272,10 +272,8 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
                     (self.self_reference, f'No {self.model._meta.verbose_name} with this key: "{values[self.self_reference]}".')
                 )
             errors.extend(self.check_markup(values))
-            for column, message in errors:
-                report.errors.append(dialect.CellError(file_name, line, column, message))
             if errors:
-                report.add_row(line, "error", "", cells)
+                report.refuse(line, cells, errors)
                 continue
             checked = CheckedRow(
                 line,
@@ -289,14 +287,11 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
             try:
                 self.plan_row(checked)
             except ValueError as error:
-                report.errors.append(dialect.CellError(file_name, line, "", str(error)))
-                report.add_row(line, "error", "", cells)
+                report.refuse(line, cells, [("", str(error))])
                 continue
             refused = self.check_rights(checked)
-            for column, message in refused:
-                report.errors.append(dialect.CellError(file_name, line, column, message))
             if refused:
-                report.add_row(line, "error", "", cells)
+                report.refuse(line, cells, refused)
                 continue
             work.append(checked)
         if self.self_reference:

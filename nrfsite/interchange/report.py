@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from nrfsite.interchange.dialect import CellError
+
 
 @dataclass(slots=True)
 class RowOutcome:
@@ -29,6 +31,16 @@ class ImportReport:
         outcome = RowOutcome(line, kind, key, cells, list(changes), instance)
         self.rows.append(outcome)
         return outcome
+
+    def refuse_header(self, problems):
+        """A bad header: each message of `problems` becomes an error of line 1."""
+        self.errors.extend(CellError(self.file, 1, "", message) for message in problems)
+        return self
+
+    def refuse(self, line, cells, problems):
+        """A bad row: each (column, message) of `problems` becomes an error at its line."""
+        self.errors.extend(CellError(self.file, line, column, message) for column, message in problems)
+        self.add_row(line, "error", "", cells)
 
     def count(self, kind):
         return sum(1 for row in self.rows if row.kind == kind)

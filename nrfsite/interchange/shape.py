@@ -2,8 +2,6 @@
 
 from collections import Counter
 
-from nrfsite.interchange import dialect
-
 HEADER_SLACK = 20  # unknown columns beyond the resource's own before a header is refused without listing them
 LISTED = 20  # names listed in one message
 
@@ -15,8 +13,7 @@ class ShapeChecksMixin:
 
     def check_header(self, table, report):
         problems = self.header_problems(table.header)
-        for message in problems:
-            report.errors.append(dialect.CellError(report.file, 1, "", message))
+        report.refuse_header(problems)
         return not problems
 
     def header_problems(self, header):
@@ -66,8 +63,7 @@ class ShapeChecksMixin:
                     f"this makes {len(chain)}: {' › '.join(reversed(chain))}."
                 )
             if message:
-                report.errors.append(dialect.CellError(report.file, row.line, self.self_reference, message))
-                report.add_row(row.line, "error", "", row.cells)
+                report.refuse(row.line, row.cells, [(self.self_reference, message)])
             else:
                 kept.append(row)
         return kept

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from nrfsite.core.publishing import Versioned
 from nrfsite.interchange import dialect
 from nrfsite.interchange.signals import rows_imported
 from nrfsite.interchange.writes import history_rows
@@ -36,7 +37,7 @@ class WriterMixin:
                     changed.append(obj)
                     changed_fields.add(self.model_field(self.columns()[self.self_reference]).attname)
                     outcome.kind = "update"
-        if any(f.name == "version" for f in model._meta.concrete_fields):
+        if issubclass(model, Versioned):
             # Imports are saves too: they raise the version the admin's edit-conflict check compares.
             for obj in created:
                 obj.version = 1
@@ -45,12 +46,11 @@ class WriterMixin:
             if changed:
                 changed_fields.add("version")
         # bulk_update() skips auto_now: set it, so the feed, the sitemap and "Recently updated" see the change.
-        for auto_now in (f for f in model._meta.concrete_fields if getattr(f, "auto_now", False)):
-            if changed:
-                now = timezone.now()
-                for obj in changed:
-                    setattr(obj, auto_now.attname, now)
-                changed_fields.add(auto_now.attname)
+        now = timezone.now()
+        for auto_now in (f for f in model._meta.concrete_fields if getattr(f, "auto_now", False) and changed):
+            for obj in changed:
+                setattr(obj, auto_now.attname, now)
+            changed_fields.add(auto_now.attname)
         try:
             with transaction.atomic():
                 model._default_manager.bulk_create(created, batch_size=BATCH)
@@ -79,7 +79,8 @@ class WriterMixin:
             for obj in created:
                 widget.add(getattr(obj, widget.field), obj)
 
-    created_in_import = None
+    created_in_import = None  # set by run_import: {model: pks} the earlier files of a bundle created
+    import_user = None  # set by run_import: None is the system (the seed loader, import_bundle without --user)
 
     def created_earlier(self, model):
         """The pks of `model` rows that earlier files of the same import created."""

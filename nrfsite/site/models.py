@@ -36,9 +36,11 @@ class ContentVersion(models.Model):
         """
         cls._write()
         connection = transaction.get_connection()
+        if not connection.in_atomic_block:
+            return  # autocommit: the row just written is already committed
         # Once per transaction: a thousand saves in one import need one version after it, not a thousand.
         # Django drops the callbacks of a rolled-back savepoint from run_on_commit, so a later save re-adds it.
-        if connection.in_atomic_block and any(entry[1] == cls._write for entry in connection.run_on_commit):
+        if any(entry[1] == cls._write for entry in connection.run_on_commit):
             return
         transaction.on_commit(cls._write)
 

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_safe
 
 from entities import presenters as entity_pages
 from entities.models import Entity, Section, Statement
-from entities.selectors import published_statements
+from entities.selectors import public_statements
 from events.models import Event
 from events.presenters import event_views
-from events.selectors import published_events
+from events.selectors import public_events
 from nrfsite.site.search import search
 from sources.models import Source
 from sources.references import References
@@ -32,10 +32,10 @@ def home(request):
     profile = []
     lead = None
     if nrf is not None:
-        statements = list(published_statements().filter(subject=nrf))
+        statements = list(public_statements().filter(subject=nrf))
         profile = entity_pages.infobox(statements, references, today)[:6]
         lead = next(iter(entity_pages.sections(nrf, references)), None)
-    latest = event_views(published_events().order_by("-date", "-slug")[:6], references)
+    latest = event_views(public_events().order_by("-date", "-slug")[:6], references)
     recent = sorted(
         chain(
             Statement.objects.public().select_related("subject", "property").order_by("-updated_at")[:8],

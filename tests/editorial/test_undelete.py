@@ -1,7 +1,6 @@
 """Delete, then bring back: every model returns exactly as it was, with its children (citations, participants…)."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from entities.models import Alias, Entity, Property, Section, Statement, StatementCitation
@@ -15,7 +14,7 @@ from tests.factories import (
     SourceFactory,
     StatementCitationFactory,
     StatementFactory,
-    UserFactory,
+    member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reviewer(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name="Reviewer"))
+    user = member("Reviewer")
     client.force_login(user)
     return user
 
