@@ -16,8 +16,16 @@ class EntitiesConfig(AppConfig):
             StatementResource,
         )
         from nrfsite.interchange import registry
+        from sources.resources import register_pending
 
-        registry.register(
-            PropertyResource, EntityResource, AliasResource, StatementResource, StatementCitationResource, SectionResource
+        resources = (
+            PropertyResource,
+            EntityResource,
+            AliasResource,
+            StatementResource,
+            StatementCitationResource,
+            SectionResource,
         )
+        registry.register(*resources)
+        register_pending(*resources)
         queues.register_queues()

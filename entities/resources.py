@@ -1,7 +1,11 @@
 """The CSV shapes of entities, aliases, properties, statements, statement citations and sections."""
 
+from django.core.exceptions import ValidationError
+
 from entities.models import Alias, Entity, Property, Section, SectionCitation, Statement, StatementCitation, unique_key
+from entities.models.entities import validate_language
 from nrfsite.core.markup import parse_citations
+from nrfsite.interchange.children import ChildSet
 from nrfsite.interchange.columns import boolean, date, decimal, integer, partial_date, ref, text
 from sources.resources import CitingResource, ContentResource, citation_resource, citations_set
 
@@ -29,11 +33,43 @@ class PropertyResource(ContentResource):
         import_id_fields = ("slug",)
 
 
+def _parse_alias(resource, text):
+    language, separator, name = text.partition(":")
+    language, name = language.strip(), name.strip()
+    if not separator or not name:
+        raise ValueError('write an alias as language:name, e.g. "prs:جبهه مقاومت ملی" (":name" when the language is unknown)')
+    if language:
+        try:
+            validate_language(language)
+        except ValidationError as error:
+            raise ValueError(f'"{language}": {error.messages[0]}') from None
+    if len(name) > Alias._meta.get_field("name").max_length:
+        raise ValueError(f"an alias is at most {Alias._meta.get_field('name').max_length} characters")
+    return (name, language), {"name": name, "language": language}
+
+
+ALIASES = ChildSet(
+    column="aliases",
+    model=Alias,
+    parent="entity",
+    related_name="aliases",
+    parse_item=_parse_alias,
+    render_item=lambda alias: f"{alias.language}:{alias.name}",
+    child_key=lambda alias: (alias.name, alias.language),
+)
+
+
 class EntityResource(ContentResource):
-    """entities.csv: people, organizations, states, places and topics, keyed by slug."""
+    """entities.csv: people, organizations, states, places and topics, keyed by slug.
+
+    `aliases` lists its other names as language:name ("prs:جبهه مقاومت ملی; en:NRF"); aliases.csv adds
+    each one's note. A name holding ";" cannot be listed here: add it in aliases.csv.
+    """
 
     file_name = "entities.csv"
     self_reference = "parent"
+    child_sets = (ALIASES,)
+    prefetch_related = ("aliases",)
 
     slug = text("slug")
     kind = text("kind")
@@ -46,6 +82,7 @@ class EntityResource(ContentResource):
     latitude = decimal("latitude")
     longitude = decimal("longitude")
     wikidata_id = text("wikidata_id")
+    aliases = text("aliases")
     status = text("status")
 
     select_related = ("parent",)
@@ -64,6 +101,7 @@ class EntityResource(ContentResource):
             "latitude",
             "longitude",
             "wikidata_id",
+            "aliases",
             "status",
         )
         export_order = fields

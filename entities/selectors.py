@@ -3,7 +3,6 @@
 from django.db.models import Prefetch
 
 from entities.models import Section, Statement, StatementCitation
-from nrfsite.core.publishing import Status
 
 
 def public_statements():
@@ -18,14 +17,5 @@ def public_statements():
 
 
 def live_sections(entity):
-    """Published sections, and for a section whose change awaits review, its last published revision."""
-    current = list(Section.objects.filter(entity=entity))
-    rows = [section for section in current if section.is_published]
-    pending = [section.pk for section in current if section.pending_review]
-    if pending:
-        seen = set()
-        for record in Section.history.filter(id__in=pending, status=Status.PUBLISHED).order_by("id", "-history_date"):
-            if record.id not in seen:
-                seen.add(record.id)
-                rows.append(record)
-    return sorted(rows, key=lambda section: (section.position, section.title))
+    """The entity's published sections, in page order (a change waiting for review is not among them)."""
+    return list(Section.objects.public().filter(entity=entity).order_by("position", "title"))

@@ -8,7 +8,8 @@ class SourcesConfig(AppConfig):
     def ready(self):
         from nrfsite.interchange import registry
         from sources import queues
-        from sources.resources import SourceResource
+        from sources.resources import SourceResource, register_pending
 
         registry.register(SourceResource)
+        register_pending(SourceResource)
         queues.register_queues()

@@ -1,7 +1,9 @@
 """The CSV shape of sources, and what every resource of a citing model shares: source keys and citations."""
 
 from nrfsite.core.markup import citation_keys, keep_citations
-from nrfsite.core.publishing import Publishable, Status, has_public_version
+from nrfsite.core.publishing import Publishable, Status
+from nrfsite.editorial import pending
+from nrfsite.editorial import services as editorial
 from nrfsite.editorial.roles import can_review
 from nrfsite.interchange import dialect
 from nrfsite.interchange.children import ChildSet
@@ -14,9 +16,10 @@ from sources.models import Source
 class ContentResource(BundleResource):
     """The resource of every content model: an import writes only what the importing user may write.
 
-    The rule is the editorial one (`can_review`): an Editor never changes what the public sees. By
-    import an Editor may add drafts and change drafts; a row that would publish, or change a published
-    row (or a row of a model with no draft state, which is public at once), is refused with its line.
+    The rule is the editorial one (`held_item`): an Editor never changes what the public sees. By
+    import an Editor adds drafts and changes drafts; a changed published row becomes a pending change
+    that waits for a reviewer, exactly as the same edit in the admin form does; a row that would
+    publish or unpublish, or change a row of a model with no draft state, is refused with its line.
     The system (the seed loader, `import_bundle` without --user) writes as a reviewer would.
     """
 
@@ -29,20 +32,101 @@ class ContentResource(BundleResource):
                 (
                     "",
                     f"Only a reviewer may change {self.model._meta.verbose_name_plural} by import: they have no "
-                    "draft state, so a change would be public at once.",
+                    "draft state, so a change would be public at once. Change them in their item's own row "
+                    "(its sources or participants cell), where the change waits for review.",
                 )
             ]
-        if row.before is not None and has_public_version(row.before["status"], row.before["pending_review"]):
-            return [
-                (
-                    "",
-                    "This row is published: only a reviewer may change it by import. An editor's change made "
-                    "in the admin form waits there for review.",
-                )
-            ]
+        if row.before is not None and row.before["status"] == Status.PUBLISHED:
+            if row.obj.status != Status.PUBLISHED:
+                return [("status", "Only a reviewer may unpublish: this row is published.")]
+            row.kind = "held"  # the live row stays; the change waits for a reviewer
+            return []
         if row.obj.status == Status.PUBLISHED:
             return [("status", 'Only a reviewer may publish: import the row as "draft" and a reviewer publishes it.')]
         return []
+
+    def hold_rows(self, rows, report, *, user, reason):
+        """Each changed published row becomes the user's pending change, its live row untouched.
+
+        The change is the row as the file gives it (over the live row, for columns the file leaves out);
+        the children's own files are not part of an import's change: they are imported on their own.
+        """
+        for row in rows:
+            item = type(row.obj)._default_manager.get(pk=row.obj.pk)
+            live = pending.adapter_for(type(item)).snapshot(item, children=False)
+            changed = {**live[self.file_name][0], **dict(zip(report.header, row.cells, strict=True))}
+            try:
+                editorial.submit_change(item=item, rows={self.file_name: [changed]}, user=user, reason=reason)
+            except editorial.PendingConflict as conflict:
+                report.refuse(row.line, row.cells, [("", conflict_message(conflict.change))])
+                continue
+            report.add_row(row.line, "held", self.describe_obj(item), row.cells, row.changes, instance=item)
+
+
+def conflict_message(change):
+    who = change.author.get_username() if change.author else "Another editor"
+    return (
+        f"{who}'s change to this row waits for a reviewer; importing would replace it. Ask a reviewer to "
+        "publish or reject it first."
+    )
+
+
+class RowSnapshots:
+    """The pending-change adapter of a publishable model (nrfsite.editorial.pending): CSV rows are the snapshot.
+
+    A change is kept as the rows the exporter writes (the item's row, and its children's rows in their own
+    files, as a bundle would hold them) and published by importing those rows as the reviewer, so a pending
+    change is checked exactly as an import is.
+    """
+
+    def __init__(self, resource_class, child_resources=()):
+        self.resource_class = resource_class
+        self.child_resources = child_resources  # [(resource class, its foreign key to the item)]
+
+    def snapshot(self, obj, *, children=True):
+        rows = {self.resource_class.file_name: _rows(self.resource_class, pk=obj.pk)}
+        for resource_class, parent in self.child_resources if children else ():
+            rows[resource_class.file_name] = _rows(resource_class, **{parent: obj.pk})
+        return rows
+
+    def apply(self, obj, rows, *, user, reason):
+        by_file = {resource_class.file_name: resource_class for resource_class, _ in self.child_resources}
+        by_file[self.resource_class.file_name] = self.resource_class
+        errors = []
+        for file_name, file_rows in rows.items():  # the item's own file first: it makes the children's set
+            if not file_rows:
+                continue
+            header = list(file_rows[0])
+            table = dialect.Table(header, [(line, [r.get(c, "") for c in header]) for line, r in enumerate(file_rows, 2)])
+            report = by_file[file_name]().run_import(table, user=user, reason=reason, keep_rows=False)
+            errors += [str(error) for error in report.errors]
+        return errors
+
+    def owns(self, model):
+        return any(child.model is model for child in self.resource_class.child_sets if child.column)
+
+
+def _rows(resource_class, **lookup):
+    resource = resource_class()
+    rows = resource.export_rows(queryset=resource.model._default_manager.filter(**lookup))
+    header = next(rows)
+    return [dict(zip(header, cells, strict=True)) for cells in rows]
+
+
+def register_pending(*resource_classes):
+    """Publishable models keep editors' changes as pending CSV rows of their resources (in AppConfig.ready()).
+
+    A child set the row lists (citations, participants, aliases) is part of the item: a change to one of
+    those rows is a change to the item, and its own file's rows (quotes, notes) travel with the item's.
+    """
+    by_model = {resource_class.Meta.model: resource_class for resource_class in resource_classes}
+    for resource_class in resource_classes:
+        children = [child for child in resource_class.child_sets if child.column]
+        for child in children:
+            pending.register_part(child.model, child.parent)
+        if issubclass(resource_class.Meta.model, Publishable):
+            child_resources = [(by_model[child.model], child.parent) for child in children if child.model in by_model]
+            pending.register(resource_class.Meta.model, RowSnapshots(resource_class, child_resources))
 
 
 class SourceResource(ContentResource):

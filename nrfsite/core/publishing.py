@@ -18,11 +18,6 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "published"
 
 
-def has_public_version(status, pending_review):
-    """Readers see a version of an item that is published, or whose change waits for review (its last published text)."""
-    return status == Status.PUBLISHED or bool(pending_review)
-
-
 class VisibleQuerySet(models.QuerySet):
     """`public()` is what readers may see; `visible(preview=True)` is everything, for an editor's preview."""
 
@@ -69,7 +64,11 @@ class Versioned(models.Model):
 
 
 class Publishable(Versioned):
-    """Draft or published, with timestamps. Public querysets call `.published()`."""
+    """Draft or published, with timestamps. Public querysets call `.published()`.
+
+    A published row is what readers see; an editor's change to it waits beside it as a pending change
+    (nrfsite.editorial.models.PendingChange) until a reviewer publishes or rejects it.
+    """
 
     status = models.CharField(
         max_length=10,
@@ -89,11 +88,6 @@ class Publishable(Versioned):
         related_name="+",
         editable=False,
     )
-    pending_review = models.BooleanField(
-        default=False,
-        editable=False,
-        help_text="An editor changed this published item; it waits for a reviewer to publish the change.",
-    )
 
     class Meta:
         abstract = True
@@ -101,10 +95,6 @@ class Publishable(Versioned):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
-
-    @property
-    def has_public_version(self):
-        return has_public_version(self.status, self.pending_review)
 
 
 class Reviewable(models.Model):

@@ -18,9 +18,10 @@ from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from nrfsite.core.publishing import Publishable, Reviewable, Status, Versioned
+from nrfsite.editorial import pending
 from nrfsite.editorial import services as editorial
-from nrfsite.editorial.diff import field_changes, record_values
-from nrfsite.editorial.forms import REASON_FIELD, ChangeReasonFormMixin, FlagForm, VersionedFormMixin
+from nrfsite.editorial.diff import field_changes, record_values, rows_changes
+from nrfsite.editorial.forms import KEEP_THEIRS, REASON_FIELD, ChangeReasonFormMixin, FlagForm, VersionedFormMixin
 from nrfsite.editorial.queues import bucket, for_model
 from nrfsite.editorial.roles import can_review
 
@@ -158,12 +159,26 @@ class EditorialAdmin(SimpleHistoryAdmin):
             return HttpResponseNotAllowed(["POST"])
         obj = get_object_or_404(self.model, pk=unquote(object_id))
         change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+        waiting = editorial.waiting_change(obj) if self.publishable else None
+        if step == "withdraw" and waiting is not None and waiting.author_id == request.user.pk:
+            editorial.withdraw_change(change=waiting, user=request.user)
+            self.message_user(request, "Your change is withdrawn: nothing of it was published.", messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
         if not self.has_publish_permission(request, obj):
             self.message_user(request, "Only a reviewer may do that: your change was not applied.", messages.ERROR)
             return HttpResponseRedirect(change_url)
         if step == "publish" and self.publishable:
-            editorial.publishable_publish(obj=obj, user=request.user)
-            self.message_user(request, f"“{obj}” is published.", messages.SUCCESS)
+            try:
+                editorial.publishable_publish(obj=obj, user=request.user)
+            except editorial.ChangeNotApplied as error:
+                self.message_user(request, f"The change could not be published: {error}", messages.ERROR)
+            else:
+                self.message_user(request, f"“{obj}” is published.", messages.SUCCESS)
+        elif step == "reject" and waiting is not None:
+            editorial.reject_change(change=waiting, user=request.user, note=request.POST.get("note", "").strip()[:300])
+            self.message_user(
+                request, f"The change to “{obj}” is rejected: readers keep the published version.", messages.SUCCESS
+            )
         elif step == "unpublish" and self.publishable:
             if editorial.publishable_unpublish(obj=obj, user=request.user):
                 self.message_user(request, f"“{obj}” is a draft again: readers no longer see it.", messages.SUCCESS)
@@ -184,11 +199,15 @@ class EditorialAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(change_url)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        waiting = editorial.waiting_change(obj) if self.publishable and obj is not None and obj.pk else None
         context.update(
             can_review=self.has_publish_permission(request, obj),
             publishable=self.publishable,
             reviewable=self.reviewable,
-            workflow_steps=["publish", "unpublish", "review", "flag"],
+            workflow_steps=["publish", "unpublish", "review", "flag", "reject", "withdraw"],
+            pending_change=waiting,
+            pending_changes=rows_changes(editorial.live_rows(obj), waiting.rows) if waiting else [],
+            editing_pending=getattr(request, "_editing_pending", None) is not None,
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -206,39 +225,140 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     # Saving ---------------------------------------------------------------------------
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The author of a waiting change edits that change, not the live row: the form opens on it.
+
+        The change is written in a savepoint that is always rolled back, so the form and its inlines read
+        it as if it were live, and nothing of it reaches readers; a save keeps it as the new change.
+        """
+        if request.method == "POST" and KEEP_THEIRS in request.POST and object_id:
+            self.message_user(request, "Your edit was dropped: the form shows the current version.", messages.INFO)
+            return HttpResponseRedirect(request.path)
+        obj = self.model._default_manager.filter(pk=unquote(object_id)).first() if object_id and self.publishable else None
+        waiting = editorial.waiting_change(obj) if obj is not None else None
+        if waiting is None or waiting.author_id != request.user.pk:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            savepoint = transaction.savepoint()
+            errors = pending.adapter_for(self.model).apply(obj, waiting.rows, user=None, reason="")
+            if errors:
+                transaction.savepoint_rollback(savepoint)
+                self.message_user(
+                    request,
+                    f"Your waiting change no longer applies ({'; '.join(errors)}): the form shows the live version.",
+                    messages.WARNING,
+                )
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            # The form's version token stays the live row's: a save made meanwhile is still noticed.
+            self.model._default_manager.filter(pk=obj.pk).update(version=obj.version)
+            request._editing_pending = savepoint
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # while the change is in place: the page shows it
+            transaction.savepoint_rollback(savepoint)
+            deferred = getattr(request, "_deferred_hold", None)
+            if deferred is not None:  # a save: kept as the new change, beside the live row
+                self.finish_hold(request, **deferred)
+        return response
+
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get(REASON_FIELD, "").strip()
         if reason:
             obj._change_reason = reason  # the revision says why, beside who and when
-        if self.publishable:
-            if change and form.changed_data and editorial.hold_for_review(obj=obj, user=request.user):
-                self.message_user(
-                    request,
-                    "Saved as a draft: a reviewer publishes it before readers see the change. Until then the "
-                    "public page keeps the last published version.",
-                    messages.WARNING,
-                )
-            if obj.status == Status.PUBLISHED and (not change or "status" in form.changed_data):
-                editorial.mark_published(obj, request.user)
+        item = editorial.held_item(obj, request.user)
+        replacing = getattr(form, "replacing_change", None)
+        if item is None and replacing is not None:  # a reviewer's save, written, replaces the waiting change
+            editorial.supersede_change(change=replacing, user=request.user)
+        if item is not None:
+            # An editor's change to a published item: written in a savepoint, read back as rows, undone.
+            request._editorial_hold = {"item": item, "reason": reason, "savepoint": transaction.savepoint()}
+        if self.publishable and obj.status == Status.PUBLISHED and (not change or "status" in form.changed_data):
+            editorial.mark_published(obj, request.user)
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        hold = getattr(request, "_editorial_hold", None)
+        if hold is None:
+            return super().save_related(request, form, formsets, change)
+        item = hold["item"]
+        form.save_m2m()
+        owned = [f for f in formsets if pending.owned_by(type(item), f.model)] if item is form.instance else formsets
+        for formset in owned:
+            self.save_formset(request, form, formset, change)
+        finish = {
+            "item": item,
+            "rows": editorial.live_rows(item),
+            "reason": hold["reason"],
+            "form": form,
+            "formsets": [f for f in formsets if f not in owned],
+            "change": change,
+        }
+        request._editorial_held = True
+        if getattr(request, "_editing_pending", None) is not None:
+            request._deferred_hold = finish  # changeform_view undoes the waiting change it opened on, then keeps this
+            return
+        transaction.savepoint_rollback(hold["savepoint"])
+        self.finish_hold(request, **finish)
+
+    def finish_hold(self, request, *, item, rows, reason, form, formsets, change):
+        """After the savepoint is undone: keep the rows as the pending change, then save the other inlines."""
+        self.keep_pending(request, item, rows, reason, form)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+    def keep_pending(self, request, item, rows, reason, form=None):
+        """Keep `rows` as the user's change to `item`, waiting for review; say so. The change, or None."""
+        replace = getattr(form, "replacing_change", None)
+        try:
+            kept = editorial.submit_change(item=item, rows=rows, user=request.user, reason=reason, replace=replace)
+        except editorial.PendingConflict as conflict:
+            self.message_user(request, f"Not saved: {conflict} Ask a reviewer to publish or reject it first.", messages.ERROR)
+            return None
+        if kept is not None:
+            self.message_user(
+                request,
+                f"Your change to “{item}” waits for a reviewer. Until it is published, readers see the published version.",
+                messages.WARNING,
+            )
+        return kept
+
+    def log_addition(self, request, obj, message):
+        if not getattr(request, "_editorial_held", False):  # a held change is recorded as the pending change
+            return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "_editorial_held", False):
+            return super().log_change(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._held_response(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return self._held_response(request, obj) or super().response_change(request, obj)
+
+    def _held_response(self, request, obj):
+        hold = getattr(request, "_editorial_hold", None)
+        if hold is None:
+            return None
+        item = hold["item"]
+        opts = item._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk]))
+
     def save_formset(self, request, form, formset, change):
-        """Inline rows follow the rule of their own form: an editor's change to a published one waits for review."""
-        if issubclass(formset.model, Publishable):
-            held = [
-                inline.instance
-                for inline in formset.initial_forms
-                if inline.has_changed()
-                and not formset._should_delete_form(inline)
-                and editorial.hold_for_review(obj=inline.instance, user=request.user)
-            ]
-            if held:
-                self.message_user(
-                    request,
-                    f"{len(held)} changed {formset.model._meta.verbose_name_plural} saved as "
-                    "drafts: a reviewer publishes them before readers see the change.",
-                    messages.WARNING,
-                )
+        """An editor's change to a published row of an inline (a statement on its entity's form) waits for review."""
+        if pending.adapter_for(formset.model) is not None:
+            for inline in formset.initial_forms:
+                if not inline.has_changed() or formset._should_delete_form(inline):
+                    continue
+                item = editorial.held_item(inline.instance, request.user)
+                if item is None:
+                    continue
+                savepoint = transaction.savepoint()
+                inline.save()
+                rows = editorial.live_rows(item)
+                transaction.savepoint_rollback(savepoint)
+                self.keep_pending(request, item, rows, f"Changed on the form of “{form.instance}”")
+                inline.changed_data = []  # written as a pending change: the formset's save leaves the row alone
         super().save_formset(request, form, formset, change)
 
     # History: diffs, restores, deleted items --------------------------------------------

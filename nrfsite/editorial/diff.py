@@ -33,3 +33,28 @@ def field_changes(model, old_values, new_values):
 
 def record_values(record):
     return {field.attname: getattr(record, field.attname) for field in type(record.instance)._meta.concrete_fields}
+
+
+def rows_changes(live, proposed):
+    """[(file, row label, column, live, proposed, html diff)] between two {file: [{column: cell}]} snapshots.
+
+    The first file is the item's own: its one row is compared with its one row. Children's rows are
+    matched by their key (their first three cells: parent, then source, locator; name, language; or
+    entity, role); a row only one side has is shown against nothing.
+    """
+    changes = []
+    for index, file_name in enumerate(dict.fromkeys([*live, *proposed])):
+        old_by, new_by = _keyed(live.get(file_name, []), index), _keyed(proposed.get(file_name, []), index)
+        for key in dict.fromkeys([*old_by, *new_by]):
+            old, new = old_by.get(key, {}), new_by.get(key, {})
+            for column in dict.fromkeys([*old, *new]):
+                a, b = old.get(column, ""), new.get(column, "")
+                if a != b:
+                    changes.append((file_name, key, column, a, b, word_diff(a, b)))
+    return changes
+
+
+def _keyed(rows, index):
+    if index == 0:
+        return {"": rows[0]} if rows else {}
+    return {" · ".join(cell for cell in list(row.values())[:3] if cell): row for row in rows}

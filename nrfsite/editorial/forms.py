@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
-from nrfsite.editorial.diff import word_diff
-from nrfsite.editorial.roles import can_review
+from nrfsite.editorial import pending
+from nrfsite.editorial.diff import rows_changes, word_diff
+from nrfsite.editorial.models import PendingChange
 
 VERSION_FIELD = "opened_version"
 
@@ -31,12 +32,16 @@ class ChangeReasonFormMixin:
         )
 
 
-def pending_author(current):
-    """Who made the change of `current` that waits for review, or None if none waits."""
-    if current is None or not getattr(current, "pending_review", False):
+KEEP_MINE, KEEP_THEIRS = "_keep_mine", "_keep_theirs"  # the conflict's two buttons
+REPLACE_FIELD = "replacing_change"
+
+
+def waiting_on(instance):
+    """The change waiting for review on the item `instance` is (or is part of), or None."""
+    item = pending.item_of(instance)
+    if item is None or item.pk is None:
         return None
-    latest = current.history.select_related("history_user").order_by("-history_date").first()
-    return latest.history_user if latest else None
+    return PendingChange.objects.waiting().of(item).select_related("author").first()
 
 
 class VersionedFormMixin:
@@ -46,8 +51,10 @@ class VersionedFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=self.instance.version)
+        self.fields[REPLACE_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     editing_user = None  # set by the admin: whose save this is
+    replacing_change = None  # the waiting change the user saw and chose to replace ("keep mine")
 
     def clean(self):
         cleaned = super().clean()
@@ -100,14 +107,35 @@ class VersionedFormMixin:
         )
 
     def refuse_over_someone_elses_pending_change(self, current):
-        """An editor's save never replaces another editor's change that waits for review (a reviewer's may)."""
-        author = pending_author(current)
+        """A save never silently replaces someone else's change that waits for review.
+
+        Refused, showing their change against the live version; the form then carries that change's id,
+        so "Keep mine" replaces it (it is kept as superseded, not lost) and "Keep theirs" drops this edit.
+        """
+        waiting = waiting_on(self.instance if current is None else current)
         user = self.editing_user
-        if author is None or user is None or author == user or can_review(user, type(current)):
+        if waiting is None or user is None or waiting.author_id == user.pk:
             return
+        seen = self.cleaned_data.get(REPLACE_FIELD)
+        if seen == waiting.pk and self.data.get(KEEP_MINE) is not None:
+            self.replacing_change = waiting
+            return
+        self.data = self.data.copy()
+        self.data[self.add_prefix(REPLACE_FIELD)] = waiting.pk
+        item = waiting.item
+        from_live = rows_changes(pending.adapter_for(type(item)).snapshot(item), waiting.rows) if item else []
         raise ValidationError(
-            "%(who)s's change to this item waits for a reviewer. Saving now would replace it: ask a reviewer "
-            "to publish or reject it first. Your text is kept below.",
-            params={"who": author.get_username()},
+            format_html(
+                "{}'s change to this item waits for a reviewer (since {}). Saving yours would replace it. Their change "
+                "(<del>published</del> <ins>theirs</ins>): <ul>{}</ul>Your text is kept below. <strong>Keep mine</strong> "
+                "replaces their change with yours (theirs stays in the record, superseded); <strong>Keep theirs</strong> "
+                "drops your edit.",
+                waiting.author.get_username() if waiting.author else "Another editor",
+                waiting.updated_at.strftime("%-d %B %Y at %H:%M"),
+                format_html_join(
+                    "", "<li><strong>{}</strong>: {}</li>", ((column, diff) for _f, _k, column, _a, _b, diff in from_live)
+                )
+                or "(none)",
+            ),
             code="pending_change",
         )

@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from nrfsite.editorial.models import PendingChange
+
 SHOWN_PER_BUCKET = 5
 
 # Urgency: the dashboard's order, most urgent first; queues of one urgency keep their registration order.
 FLAGGED, AS_OF_AGED, REVIEW_DUE, CONTRADICTED, UNCITED, STALE_CLAIM, DRAFT, UNARCHIVED = range(10, 90, 10)
+PENDING = DRAFT - 5  # a change to a published item waits: just before the drafts
 
 
 @dataclass
@@ -154,6 +157,23 @@ def drafts(model, related=()):
     return build
 
 
+def pending_changes(model, related=()):
+    def build(today):
+        changes = {
+            change.object_id: change
+            for change in PendingChange.objects.waiting()
+            .filter(content_type__app_label=model._meta.app_label, content_type__model=model._meta.model_name)
+            .select_related("author")
+        }
+        objs = model.objects.filter(pk__in=changes).select_related(*related)
+        return [
+            Item(obj, f"{changes[obj.pk].author or 'a deleted user'} changed it on {changes[obj.pk].updated_at:%-d %B %Y}")
+            for obj in sorted(objs, key=lambda obj: changes[obj.pk].updated_at)
+        ]
+
+    return build
+
+
 def register_review_queues(model, label, *, related=()):
     """The three queues of a Reviewable model: flagged, "as of" aged, review overdue."""
     name = model._meta.model_name
@@ -177,7 +197,14 @@ def register_review_queues(model, label, *, related=()):
 
 
 def register_draft_queue(model, label, *, related=()):
-    """The queue of a Publishable model's drafts, waiting for a reviewer."""
+    """The queues of a Publishable model waiting for a reviewer: changes to published items, and drafts."""
+    register(
+        f"pending-{model._meta.model_name}",
+        model=model,
+        title=f"{label}: published, with changes pending review",
+        build=pending_changes(model, related),
+        urgency=PENDING,
+    )
     register(
         f"draft-{model._meta.model_name}",
         model=model,

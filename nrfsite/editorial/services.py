@@ -1,13 +1,23 @@
-"""Editorial writes: publish, unpublish, mark reviewed, flag, restore. Each leaves a revision saying who and why."""
+"""Editorial writes: submit, publish, reject, unpublish, mark reviewed, flag, restore. Each says who and why."""
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
 from nrfsite.core.dates import PartialDate
 from nrfsite.core.publishing import Status
+from nrfsite.editorial import pending
+from nrfsite.editorial.models import PendingChange, PendingState
 from nrfsite.editorial.roles import can_review
+
+
+def require_reviewer(user, model):
+    """Publishing, rejecting, unpublishing, reviewing, flagging and restoring are a reviewer's, whoever asks."""
+    if user is None or not can_review(user, model):
+        raise PermissionDenied(f"Only a reviewer may do that to {model._meta.verbose_name_plural}.")
 
 
 def _save(obj, *, user, reason, fields=None):
@@ -17,51 +27,155 @@ def _save(obj, *, user, reason, fields=None):
 
 
 def mark_published(obj, user):
-    """Set the published state on an unsaved object: status, who, when, nothing pending."""
+    """Set the published state on an unsaved object: status, who, when."""
     obj.status = Status.PUBLISHED
-    obj.pending_review = False
     obj.published_at = timezone.now()
     obj.published_by = user
 
 
-def hold_for_review(*, obj, user):
-    """An editor's change to a public item becomes a draft that waits for a reviewer; True if it was held.
+class PendingConflict(Exception):
+    """Someone else's change to this item waits for review; saving would replace it."""
 
-    Every way an editor changes an item in the admin (its own form, an inline on another form) applies
-    this, so the rule of who may change what the public sees is `can_review`, once.
+    def __init__(self, change):
+        super().__init__(f"{change.author}'s change to “{change.label}” waits for review.")
+        self.change = change
+
+
+class ChangeNotApplied(Exception):
+    """A pending change could not be written (it names a row that is gone, say): the reasons, one per line."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def is_live(item):
+    """Readers see this item now: it is published in the database (whatever an unsaved copy says)."""
+    model = type(item)
+    return item.pk is not None and model._default_manager.filter(pk=item.pk, status=Status.PUBLISHED).exists()
+
+
+def held_item(obj, user):
+    """The published item a change of `obj` by `user` must wait on, or None if the change may be written.
+
+    The one rule of who changes what the public sees: an Editor's change to a published item (or to a row
+    that is part of one: its citations, participants, aliases) is kept as a pending change, and the live
+    row stays as readers know it; a Reviewer's change is written.
     """
-    if obj.pk is None or can_review(user, type(obj)) or not obj.has_public_version:
-        return False
-    obj.status = Status.DRAFT
-    obj.pending_review = True
-    return True
+    item = pending.item_of(obj)
+    if item is None or can_review(user, type(item)) or not is_live(item):
+        return None
+    return item
+
+
+def waiting_change(item, *, lock=False):
+    changes = PendingChange.objects.waiting().of(item).select_related("author")
+    # PostgreSQL locks no row of an outer join's nullable side (the author): only the change is locked.
+    return (changes.select_for_update(of=("self",)) if lock else changes).first()
+
+
+def live_rows(item):
+    return pending.adapter_for(type(item)).snapshot(item)
+
+
+@transaction.atomic
+def submit_change(*, item, rows, user, reason="", replace=None):
+    """Keep `rows` as `user`'s pending change to `item`; the live row is untouched. None if it changes nothing.
+
+    The author's own waiting change is updated. Someone else's is never replaced silently: PendingConflict,
+    unless `replace` is that change (the user saw it and chose to keep theirs instead).
+    """
+    model = type(item)
+    live = model._default_manager.select_for_update().get(pk=item.pk)
+    existing = waiting_change(item, lock=True)
+    if existing is not None and existing.author_id != user.pk:
+        if replace is None or replace.pk != existing.pk:
+            raise PendingConflict(existing)
+        supersede_change(change=existing, user=user)
+        existing = None
+    if rows == live_rows(live):
+        if existing is not None:
+            _decide(existing, user, PendingState.WITHDRAWN, "Changed back to the live version")
+        return None
+    change = existing or PendingChange(content_type=ContentType.objects.get_for_model(model), object_id=item.pk, author=user)
+    change.rows, change.base_version, change.reason, change.label = rows, live.version, reason[:300], str(live)[:300]
+    change.save()
+    return change
+
+
+def _decide(change, user, state, note=""):
+    change.state, change.decided_by, change.decided_at, change.decision_note = state, user, timezone.now(), note[:300]
+    change.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"])
+
+
+@transaction.atomic
+def publish_change(*, change, user, note=""):
+    """Write a pending change as the reviewer `user`: readers see it from the commit on."""
+    require_reviewer(user, change.model)
+    item = change.model._default_manager.select_for_update().filter(pk=change.object_id).first()
+    if item is None:
+        raise ChangeNotApplied(["The item this change was made to has been deleted."])
+    author = change.author.get_username() if change.author else "a deleted user"
+    reason = f"Published {author}'s change, reviewed by {user.get_username()}"
+    if change.reason:
+        reason += f": {change.reason}"
+    errors = pending.adapter_for(change.model).apply(item, change.rows, user=user, reason=reason)
+    if errors:
+        raise ChangeNotApplied(errors)
+    type(item)._default_manager.filter(pk=item.pk, status=Status.PUBLISHED).update(
+        published_at=timezone.now(), published_by=user
+    )
+    _decide(change, user, PendingState.PUBLISHED, note)
+    return item
+
+
+def reject_change(*, change, user, note=""):
+    """The reviewer turns a pending change down: nothing is written, the author sees why."""
+    require_reviewer(user, change.model)
+    _decide(change, user, PendingState.REJECTED, note)
+
+
+def supersede_change(*, change, user):
+    """`user` chose to keep their own edit over this waiting change: it stays in the record, superseded."""
+    _decide(change, user, PendingState.SUPERSEDED, f"Replaced by {user.get_username()}'s change")
+
+
+def withdraw_change(*, change, user):
+    _decide(change, user, PendingState.WITHDRAWN, "Withdrawn by its author")
 
 
 def publishable_publish(*, obj, user):
-    """Make a draft public; records who and when."""
+    """Make a draft public, or publish the change that waits on a published item; records who and when."""
+    require_reviewer(user, type(obj))
+    change = waiting_change(obj)
+    if change is not None:
+        publish_change(change=change, user=user)
+        obj.refresh_from_db()
+        if obj.status == Status.PUBLISHED:
+            return True
     if obj.status == Status.PUBLISHED:
-        return False
+        return change is not None
     mark_published(obj, user)
     _save(obj, user=user, reason=f"Published by {user.get_username()}")
     return True
 
 
 def publishable_unpublish(*, obj, user):
-    """Take an item off the public site: it becomes a draft, and nothing of it stays public.
+    """Take a published item off the public site: it becomes a draft. False if readers did not see it.
 
-    An item whose change awaits review is a draft whose last published version readers still see:
-    unpublishing it withdraws that version too. False if the public saw nothing of it.
+    A change waiting on it keeps waiting: publishing it publishes the item again.
     """
-    if not obj.has_public_version:
+    require_reviewer(user, type(obj))
+    if obj.status != Status.PUBLISHED:
         return False
     obj.status = Status.DRAFT
-    obj.pending_review = False
     _save(obj, user=user, reason=f"Unpublished by {user.get_username()}")
     return True
 
 
 def reviewable_mark_reviewed(*, obj, user, note="", today=None):
     """Checked against the sources today: clears the flag; the item leaves the review queue."""
+    require_reviewer(user, type(obj))
     obj.reviewed_on = today or datetime.date.today()
     obj.reviewed_by = user
     obj.needs_update = False
@@ -73,6 +187,7 @@ def reviewable_mark_reviewed(*, obj, user, note="", today=None):
 
 def reviewable_flag(*, obj, user, reason, today=None):
     """Flag as needing an update, with the reason readers will see and today's date."""
+    require_reviewer(user, type(obj))
     obj.needs_update = True
     obj.update_reason = reason
     obj.flagged_on_partial = PartialDate.from_date(today or datetime.date.today())
@@ -89,6 +204,7 @@ def history_restore(*, record, user):
     """
     instance = record.instance
     model = type(instance)
+    require_reviewer(user, model)
     current = model._default_manager.filter(pk=instance.pk).first()
     if current is not None and hasattr(current, "version"):
         instance.version = current.version  # the save raises it past what editors have open

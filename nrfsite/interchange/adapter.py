@@ -86,13 +86,15 @@ class AdminImportMixin:
                 row_result.import_type = {
                     "new": RowResult.IMPORT_TYPE_NEW,
                     "update": RowResult.IMPORT_TYPE_UPDATE,
+                    "held": RowResult.IMPORT_TYPE_UPDATE,  # shown as a change, named as one that waits for review
                     "skip": RowResult.IMPORT_TYPE_SKIP,
                 }[row.kind]
-                row_result.object_repr = row.key
+                row_result.object_repr = f"{row.key} (waits for a reviewer)" if row.kind == "held" else row.key
                 row_result.diff = row.values
                 row_result.instance = row.instance
                 row_result.object_id = getattr(row_result.instance, "pk", None)
                 result.append_row_result(row_result)
                 result.increment_row_result_total(row_result)
         result.totals[RowResult.IMPORT_TYPE_INVALID] = len(by_line)
+        result.held = 0 if report.errors else report.count("held")  # the admin names these rows apart
         return result

@@ -1,6 +1,7 @@
 """Import and export buttons for a model's admin, backed by its BundleResource."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from import_export.admin import ImportExportModelAdmin
@@ -25,6 +26,13 @@ class SizedImportForm(ImportForm):
         return upload
 
 
+def held_message(count):
+    return (
+        f"{count} row(s) change published items: each is kept as your change, waiting for a reviewer; "
+        "readers see the published versions until a reviewer publishes them."
+    )
+
+
 class CSVAdminMixin(ImportExportModelAdmin):
     """CSV import (with the dry-run preview before confirm) and export of the filtered changelist.
 
@@ -37,6 +45,12 @@ class CSVAdminMixin(ImportExportModelAdmin):
     export_formats = [base_formats.CSV]
     import_error_display = ("message",)
     skip_admin_log = False
+
+    def add_success_message(self, result, request):
+        super().add_success_message(result, request)
+        held = getattr(result, "held", 0)
+        if held:
+            messages.warning(request, held_message(held))
 
     def add_data_read_fail_error_to_form(self, form, error):
         if isinstance(error, CSVFileError):

@@ -83,9 +83,10 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
             return None
         name = f.attribute.removesuffix("_partial")
         try:
-            return self.model._meta.get_field(name)
+            model_field = self.model._meta.get_field(name)
         except Exception:
             return None
+        return model_field if model_field.concrete else None  # a child set's column names a relation, not a field
 
     def error_columns(self):
         """Model field name -> column name, to say in which column a model error lies."""
@@ -172,6 +173,10 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         seen = {}  # natural key -> line, across the whole file
         for rows in _chunks(table.rows, self.import_chunk_size()):
             work = self.check_rows(rows, report, seen)
+            held = [row for row in work if row.kind == "held"]
+            if held:
+                work = [row for row in work if row.kind != "held"]
+                self.hold_rows(held, report, user=user, reason=reason)
             if not report.errors:
                 self.write(work, report, user=user, reason=reason)
         if report.errors:
@@ -317,8 +322,15 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
             row.kind = "update" if row.changes or row.child_changed else "skip"
 
     def check_rights(self, row):
-        """A hook: [(column, message)] when the importing user (`import_user`) may not write this row."""
+        """A hook: [(column, message)] when the importing user (`import_user`) may not write this row.
+
+        It may instead set `row.kind = "held"`: the row is not written but handed to `hold_rows`.
+        """
         return []
+
+    def hold_rows(self, rows, report, *, user, reason):
+        """A hook for the rows `check_rights` held: keep them for review instead of writing them."""
+        raise NotImplementedError(f"{type(self).__name__} holds rows but does not say where they go.")
 
     def parse_child_cell(self, child_set, raw):
         items = {}

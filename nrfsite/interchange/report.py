@@ -4,11 +4,19 @@ from dataclasses import dataclass, field
 
 from nrfsite.interchange.dialect import CellError
 
+KINDS = ("new", "update", "skip", "held")
+
+
+def describe_totals(totals):
+    """ "3 new, 1 updated, 5 unchanged", and the rows held for review when there are any."""
+    text = f"{totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged"
+    return text + (f", {totals['held']} held for review" if totals.get("held") else "")
+
 
 @dataclass(slots=True)
 class RowOutcome:
     line: int
-    kind: str  # new, update, skip, error
+    kind: str  # new, update, skip, held (kept for a reviewer, not written), error
     key: str
     values: list
     changes: list = field(default_factory=list)  # column names that change
@@ -47,14 +55,11 @@ class ImportReport:
 
     @property
     def totals(self):
-        return {kind: self.count(kind) for kind in ("new", "update", "skip")}
+        return {kind: self.count(kind) for kind in KINDS}
 
     def summary(self):
         totals = self.totals
-        return (
-            f"{self.file}: {totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged, "
-            f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}"
-        )
+        return f"{self.file}: {describe_totals(totals)}, {len(self.errors)} error{'s' if len(self.errors) != 1 else ''}"
 
 
 class ImportFailed(Exception):

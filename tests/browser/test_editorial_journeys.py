@@ -57,7 +57,7 @@ def test_flagged_section_from_queue_to_published_update(browser, watch, live_ser
     editor.fill("#id_update_reason", "")
     editor.fill("#id_as_of", "November 2025")
     editor.click("input[name=_save]")
-    expect(editor.locator(".messagelist")).to_contain_text("Saved as a draft")
+    expect(editor.locator(".messagelist")).to_contain_text("waits for a reviewer")
 
     # Readers still see the published text and its notice until a reviewer publishes.
     reader_context, reader = new_page(browser, watch, base_url=live_server.url)
@@ -67,6 +67,8 @@ def test_flagged_section_from_queue_to_published_update(browser, watch, live_ser
 
     reviewer_context, reviewer = log_in(browser, watch, live_server, "reviewer")
     reviewer.goto(f"/admin/entities/section/{flagged.pk}/change/")
+    expect(reviewer.locator(".pending-change")).to_contain_text("Published — changes pending review")
+    expect(reviewer.locator(".pending-change tbody ins").first).to_contain_text(NEW_TEXT.split(" ")[0])
     reviewer.click("button[form=workflow-publish]")
     expect(reviewer.locator(".messagelist")).to_contain_text("is published")
 
@@ -79,7 +81,7 @@ def test_flagged_section_from_queue_to_published_update(browser, watch, live_ser
     # The old text is one click away: the section's history.
     reviewer.goto(f"/admin/entities/section/{flagged.pk}/change/")
     reviewer.click(".object-tools a.historylink")
-    reviewer.select_option("#compare-a", index=2)  # the seed's revision, before the editor's change
+    reviewer.select_option("#compare-a", index=1)  # the seed's revision: the editor's change never was live
     reviewer.click("text=Show the differences")
     body_row = reviewer.locator(".revision-diff tr").filter(has=reviewer.locator("th", has_text="Body"))
     expect(body_row.locator("del").first).to_contain_text(old_words.split(",")[0])

@@ -1,9 +1,12 @@
 """No save silently replaces another: every content model carries a version, and a form must carry it back."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from entities.models import Alias, Section
+from nrfsite.editorial.models import PendingChange
 from tests.factories import AliasFactory, EntityFactory, SectionFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +17,7 @@ def alias_form(alias, name, version):
 
 
 def test_a_second_editor_saving_an_alias_opened_before_the_first_save_is_refused(client):
-    alias = AliasFactory(entity=EntityFactory(slug="nrf"), name="NRF", language="en")
+    alias = AliasFactory(entity=EntityFactory(slug="nrf", status="draft"), name="NRF", language="en")
     url = reverse("admin:entities_alias_change", args=[alias.pk])
     version = Alias.objects.get(pk=alias.pk).version  # both editors open the form on this version
     client.force_login(member("Editor"))
@@ -74,6 +77,11 @@ def section_data(section, body):
     }
 
 
+def waiting_body(section):
+    change = PendingChange.objects.waiting().of(section).first()
+    return change.rows["sections.csv"][0]["body"] if change else None
+
+
 def test_a_second_editor_cannot_replace_a_first_editors_change_that_waits_for_review(client):
     section = SectionFactory(entity=EntityFactory(slug="nrf"), title="Status", position=1, body="Old text.")
     url = reverse("admin:entities_section_change", args=[section.pk])
@@ -84,12 +92,62 @@ def test_a_second_editor_cannot_replace_a_first_editors_change_that_waits_for_re
 
     refused = client.post(url, section_data(section, "Bob's text."))
     client.force_login(alice)
+    alices_form = client.get(url).content.decode()
     client.post(url, section_data(section, "Alice's second try."))
-    after_alice = Section.objects.get(pk=section.pk).body
+    after_alice = waiting_body(section)
     client.force_login(rita)
-    client.post(url, section_data(section, "Rita's text."))
+    rita_refused = client.post(url, section_data(section, "Rita's text."))
 
-    assert f"{alice.username}&#x27;s change to this item waits for a reviewer" in refused.content.decode()
-    assert "Bob&#x27;s text." in refused.content.decode()
-    assert after_alice == "Alice's second try."  # her own pending change she may go on editing
-    assert Section.objects.get(pk=section.pk).body == "Rita's text."  # a reviewer decides
+    assert f"{alice.username}'s change to this item waits for a reviewer" in refused.content.decode()
+    assert "<ins>Alice&#x27;s</ins>" in refused.content.decode()  # their change, shown against the live text
+    assert "Bob&#x27;s text." in refused.content.decode()  # what he typed, kept
+    assert "Alice&#x27;s text." in alices_form  # her own waiting change is what her form opens on
+    assert after_alice == "Alice's second try."  # she may go on editing it
+    assert "waits for a reviewer" in rita_refused.content.decode()  # nobody replaces it silently, a reviewer neither
+    assert Section.objects.get(pk=section.pk).body == "Old text."  # readers' text never moved
+
+
+def test_keep_mine_replaces_the_waiting_change_and_keeps_it_on_record(client):
+    section = SectionFactory(entity=EntityFactory(slug="nrf"), title="Status", position=1, body="Old text.")
+    url = reverse("admin:entities_section_change", args=[section.pk])
+    alice, bob = member("Editor"), member("Editor")
+    client.force_login(alice)
+    client.post(url, section_data(section, "Alice's text."))
+    client.force_login(bob)
+    refused = client.post(url, section_data(section, "Bob's text."))
+    replacing = re.search(r'name="replacing_change" value="(\d+)"', refused.content.decode()).group(1)
+
+    client.post(url, {**section_data(section, "Bob's text."), "replacing_change": replacing, "_keep_mine": "1"})
+
+    assert waiting_body(section) == "Bob's text."
+    superseded = PendingChange.objects.get(pk=replacing)
+    assert (superseded.state, superseded.decided_by) == ("superseded", bob)
+    assert superseded.rows["sections.csv"][0]["body"] == "Alice's text."
+
+
+def test_keep_theirs_drops_my_edit_and_writes_nothing(client):
+    section = SectionFactory(entity=EntityFactory(slug="nrf"), title="Status", position=1, body="Old text.")
+    url = reverse("admin:entities_section_change", args=[section.pk])
+    client.force_login(member("Editor"))
+    client.post(url, section_data(section, "Alice's text."))
+    client.force_login(member("Editor"))
+
+    response = client.post(url, {**section_data(section, "Bob's text."), "_keep_theirs": "1"}, follow=True)
+
+    assert "Your edit was dropped" in response.content.decode()
+    assert waiting_body(section) == "Alice's text."
+
+
+def test_an_editors_alias_change_on_a_published_entity_waits_with_the_entity(client):
+    nrf = EntityFactory(slug="nrf", name="National Resistance Front")
+    alias = AliasFactory(entity=nrf, name="NRF", language="en")
+    client.force_login(member("Editor"))
+
+    response = client.post(reverse("admin:entities_alias_change", args=[alias.pk]), alias_form(alias, "N.R.F.", alias.version))
+
+    assert response.status_code == 302
+    assert Alias.objects.get(pk=alias.pk).name == "NRF"
+    change = PendingChange.objects.waiting().of(nrf).get()
+    assert "en:N.R.F." in change.rows["entities.csv"][0]["aliases"]
+    client.logout()
+    assert "N.R.F." not in client.get("/entities/nrf/").content.decode()

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from entities.models import Property, Section, Statement
+from nrfsite.editorial.models import PendingChange
 from nrfsite.editorial.queues import bucket
 from tests.factories import EntityFactory, SectionFactory, SourceFactory, StatementFactory, member
 
@@ -70,9 +71,11 @@ def attempt(client, action, section):
         return client.get(reverse(f"{opts}_add")).status_code == 200
     if action == "import":
         return client.get(reverse(f"{opts}_import")).status_code == 200
-    if action == "change":
+    if action == "change":  # written, or kept as a change waiting for review (the live row stays)
         client.post(change_url(section), section_form(section, body="Edited text."))
-        return Section.objects.get(pk=section.pk).body == "Edited text."
+        waiting = PendingChange.objects.waiting().of(section).first()
+        written = Section.objects.get(pk=section.pk).body == "Edited text."
+        return written or (waiting is not None and waiting.rows["sections.csv"][0]["body"] == "Edited text.")
     if action == "publish":
         section.status = "draft"
         section.save()
@@ -118,10 +121,13 @@ def test_editors_change_to_a_published_section_waits_for_review_and_the_public_k
     editor, reviewer = member("Editor"), member("Reviewer")
     client.force_login(editor)
     client.post(change_url(section), section_form(section, body="New text.", needs_update="", update_reason=""))
+    admin_page = client.get(change_url(section)).content.decode()
     client.logout()
 
     public = client.get("/entities/nrf/").content.decode()
     assert "Old text." in public and "New text." not in public
+    assert Section.objects.get(pk=section.pk).status == "published"  # the live row stays as readers know it
+    assert "Published — changes pending review" in admin_page
 
     client.force_login(reviewer)
     client.post(reverse("admin:entities_section_workflow", args=[section.pk, "publish"]))
@@ -131,7 +137,10 @@ def test_editors_change_to_a_published_section_waits_for_review_and_the_public_k
     assert "New text." in public and "Old text." not in public
     assert "May be out of date" not in public
     published = Section.history.filter(id=section.pk).latest("history_date")
-    assert (published.history_user, published.history_change_reason) == (reviewer, f"Published by {reviewer.username}")
+    assert (published.history_user, published.history_change_reason) == (
+        reviewer,
+        f"Published {editor.username}'s change, reviewed by {reviewer.username}",
+    )
 
 
 def test_reviewer_bulk_publishes_and_unpublishes(client):

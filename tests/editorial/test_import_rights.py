@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from entities.models import Alias
 from events.models import Event
+from nrfsite.editorial.models import PendingChange
 from tests.csv_helpers import export, import_, make_full_dataset
 from tests.factories import EventFactory, member
 
@@ -28,16 +29,32 @@ def published_event():
     return EventFactory(slug="clash", title="Clash in Panjshir", event_type__slug="armed-clash-test")
 
 
-def test_an_editors_import_of_a_change_to_a_published_event_is_refused_and_the_public_page_keeps_it(client, published_event):
-    client.force_login(member("Editor", username="alice"))
+def test_an_editors_import_of_a_change_to_a_published_event_waits_for_review_and_the_public_page_keeps_it(
+    client, published_event
+):
+    alice = member("Editor", username="alice")
+    client.force_login(alice)
 
     response = admin_preview(client, HEADER + "clash,Clash in all of Panjshir,2021-08-17,armed-clash-test,published\r\n")
+    assert not response.context["result"].has_validation_errors()
+    assert "waiting for a reviewer" in response.content.decode()
+    assert not PendingChange.objects.exists()  # the preview keeps nothing
+    client.post(reverse("admin:events_event_process_import"), response.context["confirm_form"].initial)
 
-    result = response.context["result"]
-    assert result.has_validation_errors() and "confirm_form" not in response.context
-    assert "This row is published: only a reviewer may change it by import" in response.content.decode()
+    change = PendingChange.objects.waiting().of(published_event).get()
+    assert (change.author, change.rows["events.csv"][0]["title"]) == (alice, "Clash in all of Panjshir")
+    assert Event.objects.get(slug="clash").title == "Clash in Panjshir"
     client.logout()
     assert "Clash in Panjshir" in client.get("/events/clash/").content.decode()
+
+
+def test_an_editors_import_may_not_unpublish(client, published_event):
+    client.force_login(member("Editor", username="alice"))
+
+    response = admin_preview(client, HEADER + "clash,Clash in Panjshir,2021-08-17,armed-clash-test,draft\r\n")
+
+    assert response.context["result"].has_validation_errors()
+    assert "Only a reviewer may unpublish" in response.content.decode()
 
 
 def test_an_editors_import_may_not_publish_a_new_row(client, published_event):
@@ -79,12 +96,15 @@ def test_import_bundle_applies_the_rights_of_its_user(tmp_path):
     events = (tmp_path / "events.csv").read_text(encoding="utf-8")
     (tmp_path / "events.csv").write_text(events.replace("Taliban claim control of Panjshir", "Changed title"), encoding="utf-8")
 
-    refused, _out, err = import_(tmp_path, "--user", "alice")
+    held, out, err = import_(tmp_path, "--user", "alice")
     title_after_editor = Event.objects.get(slug="taliban-claim-panjshir").title
+    waiting = PendingChange.objects.waiting().get()
     accepted, _out, err_reviewer = import_(tmp_path, "--user", "rita")
 
-    assert not refused and "events.csv, line" in err and "only a reviewer may change it by import" in err
+    assert held, err
+    assert "events.csv: 0 new, 0 updated, 1 unchanged, 1 held for review" in out
     assert title_after_editor == "Taliban claim control of Panjshir"
+    assert waiting.rows["events.csv"][0]["title"] == "Changed title"
     assert accepted, err_reviewer
     assert Event.objects.get(slug="taliban-claim-panjshir").title == "Changed title"
 

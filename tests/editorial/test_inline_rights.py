@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from entities.models import Property, Section, Statement
+from nrfsite.editorial.models import PendingChange
 from tests.factories import EntityFactory, SectionFactory, StatementFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -77,9 +78,10 @@ def test_an_editors_inline_change_to_a_published_section_waits_for_review(client
 
     response = client.post(reverse("admin:entities_entity_change", args=[nrf.pk]), data, follow=True)
 
-    assert "saved as drafts: a reviewer publishes them" in response.content.decode()
+    assert "waits for a reviewer" in response.content.decode()
     section = Section.objects.get(entity=nrf)
-    assert (section.body, section.status, section.pending_review) == ("New text.", "draft", True)
+    assert (section.body, section.status) == ("Old text.", "published")
+    assert PendingChange.objects.waiting().of(section).get().rows["sections.csv"][0]["body"] == "New text."
     client.logout()
     public = client.get("/entities/nrf/").content.decode()
     assert "Old text." in public and "New text." not in public

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from nrfsite.interchange.bundle import import_bundle
 from nrfsite.interchange.dialect import CSVFileError
+from nrfsite.interchange.report import KINDS, describe_totals
 
 
 class Command(BaseCommand):
@@ -42,8 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {report.summary()}")
         for error in errors:
             self.stderr.write(f"  {error}")
-        totals = {kind: sum(report.count(kind) for report in reports) for kind in ("new", "update", "skip")}
-        counts = f"{totals['new']} new, {totals['update']} updated, {totals['skip']} unchanged"
+        counts = describe_totals({kind: sum(report.count(kind) for report in reports) for kind in KINDS})
         elapsed = f"{time.monotonic() - started:.1f} s"
         if errors:
             raise CommandError(f"{len(errors)} error(s): nothing was imported ({counts} if fixed; {elapsed}).")
