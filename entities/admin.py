@@ -20,7 +20,7 @@ from sources.admin import CitationAdmin, CitationInline, ContentAdmin
 REVIEW_FIELDS = ["as_of", "needs_update", "update_reason", "flagged_on", "review_every", "reviewed_on", "reviewed_by"]
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(EditorialInline, admin.TabularInline):
     model = Alias
     extra = 0
 

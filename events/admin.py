@@ -3,7 +3,7 @@ from django.contrib import admin
 from events.models import Event, EventCitation, EventType, Participation
 from events.resources import EventCitationResource, EventResource, EventTypeResource, ParticipationResource
 from events.services import event_sync_citations
-from nrfsite.editorial.admin import partial_date_column
+from nrfsite.editorial.admin import EditorialInline, partial_date_column
 from sources.admin import CitationAdmin, CitationInline, ContentAdmin
 
 
@@ -16,7 +16,7 @@ class EventTypeAdmin(ContentAdmin):
     list_select_related = ["parent"]
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(EditorialInline, admin.TabularInline):
     model = Participation
     extra = 0
     autocomplete_fields = ["entity"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from nrfsite.editorial.admin import EditorialAdmin, partial_date_column
+from nrfsite.editorial.admin import EditorialAdmin, EditorialInline, partial_date_column
 from nrfsite.interchange.admin import CSVAdminMixin
 from sources.models import Source
 from sources.resources import SourceResource
@@ -11,7 +11,7 @@ class ContentAdmin(EditorialAdmin, CSVAdminMixin):
     (nrfsite.interchange). The two mechanisms know nothing of each other; the apps combine them here."""
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(EditorialInline, admin.TabularInline):
     """The citation inline every cited model's admin uses: the source by key and title, where, and the quote."""
 
     extra = 0

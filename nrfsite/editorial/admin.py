@@ -21,7 +21,16 @@ from nrfsite.core.publishing import Publishable, Reviewable, Status, Versioned
 from nrfsite.editorial import pending
 from nrfsite.editorial import services as editorial
 from nrfsite.editorial.diff import field_changes, record_values, rows_changes
-from nrfsite.editorial.forms import KEEP_THEIRS, REASON_FIELD, ChangeReasonFormMixin, FlagForm, VersionedFormMixin
+from nrfsite.editorial.forms import (
+    KEEP_THEIRS,
+    REASON_FIELD,
+    REPLACE_FIELD,
+    VERSION_FIELD,
+    ChangeReasonFormMixin,
+    FlagForm,
+    VersionedFormMixin,
+    VersionedInlineForm,
+)
 from nrfsite.editorial.queues import bucket, for_model
 from nrfsite.editorial.roles import can_review
 
@@ -39,8 +48,23 @@ def partial_date_column(name, description=None):
 
 
 class EditorialInline:
-    """An inline of a publishable or reviewable model: its status and review fields are a reviewer's, as on its own
-    form (the inline's fields are not covered by the parent form's read-only fields)."""
+    """The base of every inline of a content model.
+
+    Its status and review fields are a reviewer's, as on its own form (the parent form's read-only fields
+    do not cover an inline's). Each row carries the version it was opened on, and a changed row made on
+    an older version, or over someone else's waiting change, is refused, as on its own form.
+    """
+
+    form = VersionedInlineForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields + [name for name in (VERSION_FIELD, REPLACE_FIELD) if name not in fields]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type(formset.form.__name__, (formset.form,), {"editing_user": request.user})
+        return formset
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -208,8 +232,17 @@ class EditorialAdmin(SimpleHistoryAdmin):
             pending_change=waiting,
             pending_changes=rows_changes(editorial.live_rows(obj), waiting.rows) if waiting else [],
             editing_pending=getattr(request, "_editing_pending", None) is not None,
+            conflict=self.has_conflict(context),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def has_conflict(context):
+        """The form or one of its inline rows was refused over a newer version or someone's waiting change."""
+        forms = [context["adminform"].form] if "adminform" in context else []
+        forms += [form for inline in context.get("inline_admin_formsets", []) for form in inline.formset.forms]
+        codes = {"pending_change", "edit_conflict", "missing_version"}
+        return any(error.code in codes for form in forms if form.is_bound for error in form.non_field_errors().as_data())
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_review": self.has_publish_permission(request)}
@@ -360,6 +393,14 @@ class EditorialAdmin(SimpleHistoryAdmin):
                 self.keep_pending(request, item, rows, f"Changed on the form of “{form.instance}”")
                 inline.changed_data = []  # written as a pending change: the formset's save leaves the row alone
         super().save_formset(request, form, formset, change)
+
+    # Deleting: a reviewer's, through the service ------------------------------------------
+
+    def delete_model(self, request, obj):
+        editorial.delete_items(objs=[obj], user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        editorial.delete_items(objs=list(queryset), user=request.user)
 
     # History: diffs, restores, deleted items --------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from nrfsite.editorial import pending
@@ -56,8 +57,16 @@ class VersionedFormMixin:
     editing_user = None  # set by the admin: whose save this is
     replacing_change = None  # the waiting change the user saw and chose to replace ("keep mine")
 
+    only_when_changed = False  # an inline row is checked only if it was edited: unchanged rows are not saved
+
+    @cached_property
+    def changed_data(self):
+        return [name for name in super().changed_data if name not in (VERSION_FIELD, REPLACE_FIELD)]
+
     def clean(self):
         cleaned = super().clean()
+        if self.only_when_changed and not self.has_changed():
+            return cleaned
         opened = cleaned.get(VERSION_FIELD)
         current = type(self.instance)._default_manager.select_for_update().filter(pk=self.instance.pk).first()
         self.refuse_over_someone_elses_pending_change(current)
@@ -139,3 +148,15 @@ class VersionedFormMixin:
             ),
             code="pending_change",
         )
+
+
+class VersionedInlineForm(VersionedFormMixin, forms.ModelForm):
+    """An inline row's form: the version it was opened on travels with the row, as on the item's own form.
+
+    A stale entity form must not overwrite a section someone changed meanwhile through its inline; a row
+    the editor did not touch is not checked (and not saved).
+    """
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    replacing_change = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    only_when_changed = True

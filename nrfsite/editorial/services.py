@@ -195,6 +195,22 @@ def reviewable_flag(*, obj, user, reason, today=None):
 
 
 @transaction.atomic
+def delete_items(*, objs, user, reason=""):
+    """Delete items (each with what cascades from it) as a reviewer; each deletion is a revision that can be undone.
+
+    Any waiting change to a deleted item is withdrawn with it: there is nothing left to publish it onto.
+    """
+    for obj in objs:
+        require_reviewer(user, type(obj))
+        change = waiting_change(obj, lock=True) if pending.adapter_for(type(obj)) else None
+        if change is not None:
+            _decide(change, user, PendingState.WITHDRAWN, f"The item was deleted by {user.get_username()}")
+        obj._history_user = user
+        obj._change_reason = reason or f"Deleted by {user.get_username()}"
+        obj.delete()
+
+
+@transaction.atomic
 def history_restore(*, record, user):
     """Bring an item back to an earlier revision, or back from deletion; the restore is itself a revision.
 

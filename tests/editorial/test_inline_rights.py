@@ -112,3 +112,45 @@ def test_only_a_reviewer_changes_the_vocabulary(client, role, may_change):
     assert ('name="label"' in page.content.decode()) is may_change
     assert (response.status_code == 403) is not may_change
     assert (Property.objects.get(pk=leader.pk).label == "Boss") is may_change
+
+
+def test_a_stale_entity_form_does_not_overwrite_a_section_changed_since_through_its_inline(client, nrf):
+    client.force_login(member("Reviewer"))
+    data = change_form_data(entity_form(client, nrf))  # opened now: the section is at this version
+    section = Section.objects.get(entity=nrf)
+    section.body = "Someone else's text."
+    section.save()  # meanwhile
+    data["sections-0-body"] = "My inline text."
+
+    response = client.post(reverse("admin:entities_entity_change", args=[nrf.pk]), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "since you opened it" in page and "My inline text." in page  # refused, and the typed text kept
+    assert 'name="_keep_theirs"' in page
+    assert Section.objects.get(pk=section.pk).body == "Someone else's text."
+
+
+def test_a_stale_forms_untouched_inline_row_is_not_written_back_over_the_newer_text(client, nrf):
+    client.force_login(member("Reviewer"))
+    data = change_form_data(entity_form(client, nrf))  # its section row still holds "Old text."
+    section = Section.objects.get(entity=nrf)
+    section.body = "Someone else's text."
+    section.save()
+    data["name"] = "NRF (renamed)"
+
+    response = client.post(reverse("admin:entities_entity_change", args=[nrf.pk]), data)
+
+    assert response.status_code == 200 and "since you opened it" in response.content.decode()
+    assert Section.objects.get(pk=section.pk).body == "Someone else's text."
+
+
+def test_an_entity_form_opened_on_the_current_versions_saves(client, nrf):
+    client.force_login(member("Reviewer"))
+    data = change_form_data(entity_form(client, nrf))
+    data["name"] = "NRF (renamed)"
+
+    response = client.post(reverse("admin:entities_entity_change", args=[nrf.pk]), data)
+
+    assert response.status_code == 302
+    assert Section.objects.get(entity=nrf).body == "Old text."
