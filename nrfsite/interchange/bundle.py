@@ -131,6 +131,11 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
             continue  # an empty or undecodable file: the full read below reports it as it always has
         if problems:
             refused.append(ImportReport(name).refuse_header(problems))
+            continue
+        try:
+            dialect.check_shape(directory / name, encoding)  # every row, streamed, still before any lock
+        except (dialect.CSVFileError, LookupError) as error:
+            refused.append(ImportReport(name, errors=[dialect.CellError(name, 0, "", str(error))]))
     if refused:
         return reports + refused
     created_in_import = {}  # rows a file creates that a later file names (citations, participations)

@@ -124,8 +124,29 @@ class Table:
     rows: list  # [(line, [cells])]
 
 
+MAX_CELL_CHARS = 131_072  # csv's own field limit: no field of the site holds more
+EXTRA_CELLS_ALLOWED = 10  # a row a little wider than its header is reported row by row; far wider is no file of ours
+
+
+def _shape_error(line, error):
+    if "field larger than field limit" in str(error):
+        return CSVFileError(f"Line {line}: a cell is longer than {MAX_CELL_CHARS:,} characters; no field of the site is.")
+    return CSVFileError(f"Line {line}: this is not well-formed CSV ({error}).")
+
+
+def _check_width(line, cells, width):
+    if len(cells) > width + EXTRA_CELLS_ALLOWED:
+        raise CSVFileError(
+            f"Line {line} has {len(cells):,} cells where the header has {width}: this is not a file of the site."
+        )
+
+
 def parse(text):
-    """Split CSV text into a header and rows; Windows line endings and cells spanning lines are fine."""
+    """Split CSV text into a header and rows; Windows line endings and cells spanning lines are fine.
+
+    A row far wider than the header, or a cell longer than any field, refuses the whole file (its shape
+    is absurd); a row a few cells off is left for the importer to report with its line.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows = []
     header = None
@@ -134,14 +155,36 @@ def parse(text):
         for cells in reader:
             if header is None:
                 header = [cell.strip() for cell in cells]
-            elif any(cell.strip() for cell in cells):
-                rows.append((line, cells))
+            else:
+                _check_width(line, cells, len(header))
+                if any(cell.strip() for cell in cells):
+                    rows.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as error:
-        raise CSVFileError(f"Line {reader.line_num}: this is not well-formed CSV ({error}).") from None
+        raise _shape_error(reader.line_num, error) from None
     if not header or not any(header):
         raise CSVFileError("The file has no header row.")
     return Table(header, rows)
+
+
+def check_shape(path, encoding=None):
+    """Read a file once, streaming, for its shape only: well-formed CSV, row widths, cell lengths.
+
+    A bundle import runs it on every file before its transaction begins, so a file of absurd shape is
+    refused without taking the database's write lock; memory holds one row at a time. Text that does not
+    decode is left to the full read, which reports it with a hint.
+    """
+    with open(path, encoding=encoding or "utf-8-sig", errors="replace", newline="") as stream:
+        reader = csv.reader(stream, strict=True)
+        line = 1
+        try:
+            width = len(next(reader, None) or [])
+            line = reader.line_num + 1
+            for cells in reader:
+                _check_width(line, cells, width)
+                line = reader.line_num + 1
+        except csv.Error as error:
+            raise _shape_error(reader.line_num, error) from None
 
 
 def write(rows, stream):

@@ -295,3 +295,26 @@ def test_a_wide_header_in_the_admin_is_refused_before_the_import_transaction(cli
     assert response.status_code == 200
     assert "The header has 40,000 columns" in response.content.decode()
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("x," * 50_000 + "x", "Line 3 has 50,001 cells where the header has 13: this is not a file of the site."),
+        ('"' + "x" * 200_000 + '"' + ",x" * 12, "Line 3: a cell is longer than 131,072 characters; no field of the site is."),
+    ],
+    ids=["a row of 50,001 cells", "a cell of 200,000 characters"],
+)
+def test_a_file_of_absurd_shape_is_refused_whole_before_the_import_begins(tmp_path, row, message):
+    bundle = tmp_path / "hostile"
+    bundle.mkdir()
+    header = (
+        "key,title,authors,publisher,source_type,language,published_on,url,archive_url,accessed_on,affiliation,notes,status"
+    )
+    (bundle / "sources.csv").write_text(f"{header}\r\nok-source,Fine,,,,,,,,,,,draft\r\n{row}\r\n", encoding="utf-8")
+
+    ok, _out, err = import_(bundle)
+
+    assert not ok
+    assert message in err
+    assert not Source.objects.filter(key="ok-source").exists()

@@ -242,6 +242,34 @@ def test_an_import_killed_mid_way_leaves_the_database_exactly_as_before(scratch_
     assert (comparison.diff_files, comparison.left_only, comparison.right_only) == ([], [], [])
 
 
+def test_an_import_stopped_with_sigterm_rolls_back_and_says_so(scratch_env, tmp_path, children):
+    manage(scratch_env, "load_seed")
+    manage(scratch_env, "generate_events", "12000", "--bundle-only", str(tmp_path / "bundle"))
+    manage(scratch_env, "export_bundle", str(tmp_path / "before"))
+    process = children(
+        [sys.executable, "manage.py", "import_bundle", str(tmp_path / "bundle")],
+        cwd=ROOT,
+        env=scratch_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.0)
+
+    assert process.poll() is None, "the import finished before it could be stopped: give it more rows"
+    stopped_at = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=60)
+    took = time.monotonic() - stopped_at
+
+    assert process.returncode == 1
+    assert "Interrupted (SIGTERM)" in err and "nothing was imported" in err, err[-2000:]
+    assert took < 10, f"the import took {took:.1f} s to stop"
+    manage(scratch_env, "export_bundle", str(tmp_path / "after"))
+    comparison = filecmp.dircmp(tmp_path / "before", tmp_path / "after")
+    assert (comparison.diff_files, comparison.left_only, comparison.right_only) == ([], [], [])
+
+
 def test_the_sqlite_busy_timeout_is_120_seconds_by_default():
     # The subprocess test below lowers it through SQLITE_BUSY_TIMEOUT; this is the figure production runs with.
     if connection.vendor == "sqlite":
