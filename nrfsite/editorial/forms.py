@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from nrfsite.editorial import pending
 from nrfsite.editorial.diff import rows_changes, word_diff
-from nrfsite.editorial.models import PendingChange
+from nrfsite.editorial.services import live_rows, waiting_change
 
 VERSION_FIELD = "opened_version"
 
@@ -40,9 +40,7 @@ REPLACE_FIELD = "replacing_change"
 def waiting_on(instance):
     """The change waiting for review on the item `instance` is (or is part of), or None."""
     item = pending.item_of(instance)
-    if item is None or item.pk is None:
-        return None
-    return PendingChange.objects.waiting().of(item).select_related("author").first()
+    return waiting_change(item) if item is not None and item.pk is not None else None
 
 
 class VersionedFormMixin:
@@ -132,7 +130,7 @@ class VersionedFormMixin:
         self.data = self.data.copy()
         self.data[self.add_prefix(REPLACE_FIELD)] = waiting.pk
         item = waiting.item
-        from_live = rows_changes(pending.adapter_for(type(item)).snapshot(item), waiting.rows) if item else []
+        from_live = rows_changes(live_rows(item), waiting.rows) if item else []
         raise ValidationError(
             format_html(
                 "{}'s change to this item waits for a reviewer (since {}). Saving yours would replace it. Their change "

@@ -13,6 +13,11 @@ def describe_totals(totals):
     return text + (f", {totals['held']} held for review" if totals.get("held") else "")
 
 
+def describe_reports(reports):
+    """The totals of several files' reports, described as one: "12 new, 3 updated, 40 unchanged"."""
+    return describe_totals({kind: sum(report.count(kind) for report in reports) for kind in KINDS})
+
+
 @dataclass(slots=True)
 class RowOutcome:
     line: int

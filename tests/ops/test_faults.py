@@ -220,43 +220,37 @@ def wait_until(condition, deadline, what):
         time.sleep(0.05)
 
 
-def test_an_import_killed_mid_way_leaves_the_database_exactly_as_before(scratch_env, tmp_path, children):
+def start_big_import(scratch_env, tmp_path, children, **streams):
+    """The seed, exported to before/, then a 12,000-event bundle's import running for 2 s."""
     manage(scratch_env, "load_seed")
     manage(scratch_env, "generate_events", "12000", "--bundle-only", str(tmp_path / "bundle"))
     manage(scratch_env, "export_bundle", str(tmp_path / "before"))
     process = children(
-        [sys.executable, "manage.py", "import_bundle", str(tmp_path / "bundle")],
-        cwd=ROOT,
-        env=scratch_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [sys.executable, "manage.py", "import_bundle", str(tmp_path / "bundle")], cwd=ROOT, env=scratch_env, **streams
     )
     time.sleep(2.0)
+    assert process.poll() is None, "the import finished before it could be stopped: give it more rows"
+    return process
 
-    assert process.poll() is None, "the import finished before it could be killed: give it more rows"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
 
+def assert_database_as_before(scratch_env, tmp_path):
     manage(scratch_env, "export_bundle", str(tmp_path / "after"))
     comparison = filecmp.dircmp(tmp_path / "before", tmp_path / "after")
     assert (comparison.diff_files, comparison.left_only, comparison.right_only) == ([], [], [])
 
 
-def test_an_import_stopped_with_sigterm_rolls_back_and_says_so(scratch_env, tmp_path, children):
-    manage(scratch_env, "load_seed")
-    manage(scratch_env, "generate_events", "12000", "--bundle-only", str(tmp_path / "bundle"))
-    manage(scratch_env, "export_bundle", str(tmp_path / "before"))
-    process = children(
-        [sys.executable, "manage.py", "import_bundle", str(tmp_path / "bundle")],
-        cwd=ROOT,
-        env=scratch_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(2.0)
+def test_an_import_killed_mid_way_leaves_the_database_exactly_as_before(scratch_env, tmp_path, children):
+    process = start_big_import(scratch_env, tmp_path, children, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    assert process.poll() is None, "the import finished before it could be stopped: give it more rows"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+    assert_database_as_before(scratch_env, tmp_path)
+
+
+def test_an_import_stopped_with_sigterm_rolls_back_and_says_so(scratch_env, tmp_path, children):
+    process = start_big_import(scratch_env, tmp_path, children, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
     stopped_at = time.monotonic()
     process.send_signal(signal.SIGTERM)
     _out, err = process.communicate(timeout=60)
@@ -265,9 +259,7 @@ def test_an_import_stopped_with_sigterm_rolls_back_and_says_so(scratch_env, tmp_
     assert process.returncode == 1
     assert "Interrupted (SIGTERM)" in err and "nothing was imported" in err, err[-2000:]
     assert took < 10, f"the import took {took:.1f} s to stop"
-    manage(scratch_env, "export_bundle", str(tmp_path / "after"))
-    comparison = filecmp.dircmp(tmp_path / "before", tmp_path / "after")
-    assert (comparison.diff_files, comparison.left_only, comparison.right_only) == ([], [], [])
+    assert_database_as_before(scratch_env, tmp_path)
 
 
 def test_the_sqlite_busy_timeout_is_120_seconds_by_default():

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from nrfsite.interchange.bundle import import_bundle
 from nrfsite.interchange.dialect import CSVFileError
-from nrfsite.interchange.report import KINDS, describe_totals
+from nrfsite.interchange.report import describe_reports
 
 
 class Interrupted(Exception):
@@ -73,7 +73,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {report.summary()}")
         for error in errors:
             self.stderr.write(f"  {error}")
-        counts = describe_totals({kind: sum(report.count(kind) for report in reports) for kind in KINDS})
+        counts = describe_reports(reports)
         elapsed = f"{time.monotonic() - started:.1f} s"
         if errors:
             raise CommandError(f"{len(errors)} error(s): nothing was imported ({counts} if fixed; {elapsed}).")

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from nrfsite.interchange.bundle import import_bundle
 from nrfsite.interchange.dialect import CSVFileError
-from nrfsite.interchange.report import KINDS, describe_totals
+from nrfsite.interchange.report import describe_reports
 
 SEED = settings.BASE_DIR / "fixtures" / "seed"
 
@@ -34,6 +34,6 @@ class Command(BaseCommand):
         if options["verbosity"] >= 1:
             for report in reports:  # the vocabulary files say "unchanged" when the migrations already made it
                 self.stdout.write(f"  {report.summary()}")
-        counts = describe_totals({kind: sum(report.count(kind) for report in reports) for kind in KINDS})
+        counts = describe_reports(reports)
         verb = "Would load" if dry_run else "Loaded"
         self.stdout.write(self.style.SUCCESS(f"{verb} the seed as the system: {counts} ({time.monotonic() - started:.1f} s)."))
