@@ -18,7 +18,7 @@ ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= nrfsite-local-admin
 
 
-.PHONY: install install-app system-packages run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages
+.PHONY: install install-app system-packages run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages audit
 
 # Two stamps: the application's requirements (enough for run, serve, bench) and the dev/test tools
 # on top (install, test, lint, format). `make run` after `make test` installs nothing; `make test`
@@ -28,7 +28,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 $(APP_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet --upgrade pip setuptools  # the venv's own setuptools 65.5.0 has CVE-2022-40897 (make audit)
 	$(PIP) install --quiet -r requirements.txt
 	touch $@
 
@@ -77,6 +77,9 @@ lint: install ## ruff lint and format check, and the import layers (import-linte
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+audit: install ## pip-audit of every installed package: OSV online, else offline against security/advisories.json (SECURITY.md)
+	$(PY) scripts/audit_deps.py check
 
 migrations-check: install-app ## fail if a model change has no migration
 	$(PY) manage.py makemigrations --check --dry-run
