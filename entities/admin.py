@@ -196,6 +196,9 @@ class StatementCitationAdmin(CitationAdmin):
 
 @admin.register(SectionCitation)
 class SectionCitationAdmin(SimpleHistoryAdmin):
+    # Rows mirror the section's [@key, locator] markers; a stance belongs to the sourced facts (statements,
+    # events), whose citation files carry it, so section citations keep the default ("reports").
+    exclude = ["stance"]
     list_display = ["section", "source", "locator"]
     search_fields = ["source__key", "source__title", "section__title"]
     autocomplete_fields = ["section", "source"]

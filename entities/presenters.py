@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import groupby
 
 from entities.models import Rank, Section, ValueType, section_anchor
@@ -10,6 +11,7 @@ from entities.selectors import live_sections, public_statements
 from nrfsite.core.dates import format_range
 from nrfsite.core.markup import citation_keys, render
 from sources.models import Source
+from sources.references import LazyHTML
 
 
 @dataclass
@@ -100,7 +102,7 @@ def inverse_statements(entity, references, today):
 @dataclass
 class SectionView:
     section: object  # a Section, or the last published revision of one
-    html: str
+    html: LazyHTML  # rendered where the template shows it, so its footnotes number in reading order
 
     @property
     def anchor(self):
@@ -116,4 +118,4 @@ def sections(entity, references, *, preview=False):
     keys = {key for section in rows for key in citation_keys(section.body)}
     sources = {source.key: source for source in Source.objects.visible(preview=preview).filter(key__in=keys)}
     cite = references.marker_callback(sources)
-    return [SectionView(section, render(section.body, cite=cite)) for section in rows]
+    return [SectionView(section, LazyHTML(partial(render, section.body, cite=cite))) for section in rows]

@@ -1,11 +1,13 @@
 """What event pages and timelines show: dates at precision, participants by role, casualties, footnotes."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from events.models import Role
 from nrfsite.core.dates import format_range
 from nrfsite.core.markup import citation_keys, render
 from sources.models import Source
+from sources.references import LazyHTML
 
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
@@ -14,7 +16,7 @@ ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 class EventView:
     event: object
     footnotes: list
-    summary_html: str
+    summary_html: object  # a LazyHTML: rendered where the template shows it, numbering its footnotes there
     participants: list = field(default_factory=list)  # [(role label, [entities])]
 
     @property
@@ -58,7 +60,7 @@ def event_views(events, references, *, preview=False):
     cite = references.marker_callback(marker_sources((event.summary for event in events), preview=preview))
     views = []
     for event in events:
-        summary = render(event.summary, cite=cite) if event.summary else ""
+        summary = LazyHTML(partial(render, event.summary, cite=cite)) if event.summary else ""
         footnotes = references.cite_all(event.citations.all())
         by_role = {}
         for participation in sorted(event.participations.all(), key=lambda p: (ROLE_ORDER[p.role], p.entity.name)):

@@ -12,11 +12,11 @@ class ContentAdmin(EditorialAdmin, CSVAdminMixin):
 
 
 class CitationInline(EditorialInline, admin.TabularInline):
-    """The citation inline every cited model's admin uses: the source by key and title, where, and the quote."""
+    """The citation inline every cited model's admin uses: the source by key and title, where, its stance, the quote."""
 
     extra = 0
     autocomplete_fields = ["source"]
-    fields = ["source", "locator", "quote", "quote_translation"]
+    fields = ["source", "locator", "stance", "quote", "quote_translation"]
 
 
 class CitationAdmin(ContentAdmin):
@@ -27,7 +27,8 @@ class CitationAdmin(ContentAdmin):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls.list_display = [cls.cited, "source", "locator"]
+        cls.list_display = [cls.cited, "source", "locator", "stance"]
+        cls.list_filter = ["stance"]
         cls.search_fields = ["source__key", "source__title", cls.cited_search]
         cls.autocomplete_fields = [cls.cited, "source"]
 

@@ -45,6 +45,15 @@ class Affiliation(models.TextChoices):
     OTHER = "other", "other"
 
 
+class Stance(models.TextChoices):
+    """What a cited source does with the claim it is cited for."""
+
+    SUPPORTS = "supports", "supports"
+    DISPUTES = "disputes", "disputes"
+    DENIES = "denies", "denies"
+    REPORTS = "reports", "reports"
+
+
 class SourceQuerySet(PublishableQuerySet):
     def without_archive(self):
         return self.filter(archive_url="")
@@ -110,6 +119,13 @@ class Citation(Versioned):
         help_text="The source; a source that is cited cannot be deleted.",
     )
     locator = models.CharField(max_length=100, blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".')
+    stance = models.CharField(
+        max_length=10,
+        choices=Stance.choices,
+        default=Stance.REPORTS,
+        help_text="What the source does with the claim: supports it (evidence of its own), disputes it, denies it "
+        "(a party rejecting it), or only reports it (someone else's claim).",
+    )
     quote = models.TextField(blank=True, help_text="The passage that supports the fact, in the original language.")
     quote_translation = models.TextField(blank=True, help_text="An English translation of the quote, if needed.")
 

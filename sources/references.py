@@ -1,47 +1,98 @@
-"""One numbered reference list per page: footnotes in order of first use, with back-links.
+"""One numbered reference list per page: footnotes numbered in reading order, with back-links.
 
-A page creates one `References`, calls `cite()` for every citation as it
-lays out its facts in reading order (infobox, lead, sections, events), and
-renders `references.entries` at the bottom. A source gets one number however
-often it is cited; each place that cites it gets its own anchor, and the
+A page creates one `References` and calls `cite()` for every citation its parts carry, in whatever
+order the view computes them. A footnote gets its number when the template renders it: the first
+source rendered is [1], the next new one [2], so the numbers follow the page's reading order even
+when a part lower on the page was computed first. Markup (sections, summaries) renders lazily for the
+same reason (`LazyHTML`). `references.entries`, rendered at the bottom, lists the sources whose
+footnotes appeared, in number order; each place that cites a source has its own anchor, and the
 reference links back to each of them.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from sources.models import Stance
 
-@dataclass
-class Footnote:
-    """One place on the page that cites a source: "[3]" linking to #ref-3, with its own anchor."""
 
-    number: int
-    anchor: str
+@dataclass(eq=False)
+class Use:
+    """One place that cites a source: its locator, stance and quote; `anchor` is set when it is shown."""
+
+    reference: "Reference"
     locator: str = ""
+    stance: str = Stance.REPORTS
+    quote: str = ""
+    quote_translation: str = ""
+    anchor: str = ""
+
+    def show(self):
+        """Number the reference (if this is its first appearance) and give this use its anchor; return the number."""
+        reference = self.reference
+        if not self.anchor:
+            number = reference.book.number(reference)
+            reference.shown.append(self)
+            self.anchor = f"{reference.book.prefix}-{number}-{len(reference.shown)}"
+        return reference.number
+
+    @property
+    def stance_label(self):
+        return "" if self.stance == Stance.REPORTS else Stance(self.stance).label
+
+
+@dataclass(eq=False)
+class Footnote:
+    """A footnote for one use: "[3]" linking to #ref-3, numbered when rendered."""
+
+    use: Use
+
+    @property
+    def number(self):
+        return self.use.show()
+
+    @property
+    def anchor(self):
+        self.use.show()
+        return self.use.anchor
 
     @property
     def target(self):
         return f"ref-{self.number}"
 
+    @property
+    def locator(self):
+        return self.use.locator
+
+    @property
+    def stance(self):
+        return self.use.stance
+
+    @property
+    def stance_label(self):
+        return self.use.stance_label
+
     def html(self):
         return render_to_string("includes/footnote.html", {"footnote": self})
 
 
-@dataclass
-class Use:
-    anchor: str
-    locator: str
-    quote: str = ""
-    quote_translation: str = ""
+def clean_quote(text):
+    """A stored quote without the quotation marks the page adds itself: '"We will fight"' → 'We will fight'."""
+    text = text.strip()
+    while len(text) > 1 and text[0] in "\"“”'‘" and text[-1] in "\"“”'’":
+        text = text[1:-1].strip()
+    return text
 
 
-@dataclass
+@dataclass(eq=False)
 class Reference:
-    number: int
+    book: "References"
     source: object
     uses: list = field(default_factory=list)
+    shown: list = field(default_factory=list)
+    number: int | None = None
 
     @property
     def published(self):
@@ -49,33 +100,68 @@ class Reference:
 
     @property
     def quotes(self):
-        return [use for use in self.uses if use.quote]
+        """The distinct quotes of the uses shown, each once, without doubled quotation marks."""
+        distinct = {}
+        for use in self.shown:
+            quote = clean_quote(use.quote)
+            if quote:
+                distinct.setdefault((quote, clean_quote(use.quote_translation)), None)
+        return [{"quote": quote, "translation": translation} for quote, translation in distinct]
 
     @property
     def locators(self):
-        return list(dict.fromkeys(use.locator for use in self.uses if use.locator))
+        return list(dict.fromkeys(use.locator for use in self.shown if use.locator))
+
+
+class LazyHTML:
+    """Markup rendered the first time a template shows it, so its footnotes are numbered where they appear."""
+
+    def __init__(self, render):
+        self._render = render
+
+    @cached_property
+    def html(self):
+        return mark_safe(self._render())  # noqa: S308 - the markup renderer's output is sanitized (nh3)
+
+    def __str__(self):
+        return self.html
+
+    def __html__(self):
+        return self.html
+
+    def __bool__(self):
+        return bool(self.html)
 
 
 class References:
-    """The page's reference list, filled in reading order."""
+    """The page's reference list."""
 
     def __init__(self, prefix="cite"):
         self.prefix = prefix
         self._by_source = {}
+        self._numbered = 0
 
-    def cite(self, source, *, locator="", quote="", quote_translation=""):
-        """A footnote for one citation of `source` (a Source row)."""
+    def cite(self, source, *, locator="", stance=Stance.REPORTS, quote="", quote_translation=""):
+        """A footnote for one citation of `source` (a Source row); it is numbered when rendered."""
         reference = self._by_source.get(source.pk)
         if reference is None:
-            reference = Reference(len(self._by_source) + 1, source)
-            self._by_source[source.pk] = reference
-        anchor = f"{self.prefix}-{reference.number}-{len(reference.uses) + 1}"
-        reference.uses.append(Use(anchor, locator, quote, quote_translation))
-        return Footnote(reference.number, anchor, locator)
+            reference = self._by_source[source.pk] = Reference(self, source)
+        use = Use(reference, locator, stance or Stance.REPORTS, quote, quote_translation)
+        reference.uses.append(use)
+        return Footnote(use)
 
     def cite_all(self, citations):
         """Footnotes for Citation rows (statement, event); the same source twice gets one number."""
-        return [self.cite(c.source, locator=c.locator, quote=c.quote, quote_translation=c.quote_translation) for c in citations]
+        return [
+            self.cite(c.source, locator=c.locator, stance=c.stance, quote=c.quote, quote_translation=c.quote_translation)
+            for c in citations
+        ]
+
+    def number(self, reference):
+        if reference.number is None:
+            self._numbered += 1
+            reference.number = self._numbered
+        return reference.number
 
     def marker_callback(self, sources_by_key):
         """A `cite` callback for `nrfsite.core.markup.render`, resolving marker keys through a dict of sources."""
@@ -91,7 +177,8 @@ class References:
 
     @property
     def entries(self):
-        return sorted(self._by_source.values(), key=lambda reference: reference.number)
+        """The references whose footnotes the page showed, in number order."""
+        return sorted((ref for ref in self._by_source.values() if ref.number), key=lambda reference: reference.number)
 
     def __len__(self):
         return len(self._by_source)

@@ -233,11 +233,12 @@ def citations_set(column, model, parent, related_name, *, derive=None):
 def citation_resource(model, *, parent, parent_model, parent_key="slug"):
     """The resource of a citation table (statement_citations.csv, event_citations.csv).
 
-    One row per citation, keyed by the cited row, the source and the locator, with the quoted passage and
-    its translation. Statement and event citations have the same shape, so it is declared once, here.
+    One row per citation, keyed by the cited row, the source and the locator, with what the source does with
+    the claim (stance), the quoted passage and its translation. Statement and event citations have the same
+    shape, so it is declared once, here.
     """
     key = (parent, "source", "locator")
-    fields = (*key, "quote", "quote_translation")
+    fields = (*key, "stance", "quote", "quote_translation")
     file_name = f"{parent}_citations.csv"
     return type(
         f"{model.__name__}Resource",
@@ -252,6 +253,7 @@ def citation_resource(model, *, parent, parent_model, parent_key="slug"):
             parent: ref(parent, parent_model, parent_key),
             "source": ref("source", Source, "key"),
             "locator": text("locator"),
+            "stance": text("stance"),
             "quote": text("quote"),
             "quote_translation": text("quote_translation"),
             "Meta": type("Meta", (), {"model": model, "fields": fields, "export_order": fields, "import_id_fields": key}),
