@@ -6,24 +6,36 @@ from functools import partial
 from itertools import groupby
 
 from entities.models import Rank, Section, ValueType, section_anchor
-from entities.rules import contradictions
+from entities.rules import contradictions, value_of
 from entities.selectors import live_sections, public_statements
 from nrfsite.core.dates import format_range
-from nrfsite.core.markup import citation_keys, render
-from sources.models import Source
-from sources.references import LazyHTML
+from nrfsite.core.markup import render
+from sources.corroboration import Corroboration
+from sources.references import LazyHTML, marker_sources, sources_of
 
 
 @dataclass
 class StatementView:
+    """One value as a page shows it; `statements` are every statement of that value it stands for."""
+
     statement: object
     footnotes: list
     range: str
     contradicted: bool = False
+    statements: list = field(default_factory=list)
 
     @property
     def deprecated(self):
         return self.statement.rank == Rank.DEPRECATED
+
+    @property
+    def corroboration(self):
+        return Corroboration.of(sources_of(self.footnotes))
+
+    @property
+    def notes(self):
+        """The editors' notes of every statement shown here, once each."""
+        return list(dict.fromkeys(s.note for s in self.statements or [self.statement] if s.note))
 
     @property
     def certainty(self):
@@ -53,6 +65,22 @@ def statement_range(statement, today):
     return format_range(statement.start_partial, statement.end_partial, today=today, ongoing=ongoing)
 
 
+def merged_range(statements, today):
+    """The earliest start and the latest end the statements give ("2021 – August 2024"); no end if one has none."""
+    first = statements[0]
+    starts = [s.start_partial for s in statements if s.start]
+    ends = [s.end_partial for s in statements if s.end]
+    start = min(starts, key=lambda date: date.sort_key) if starts else None
+    end = max(ends, key=lambda date: date.sort_key) if ends and len(ends) == len(statements) else None
+    ongoing = first.property.value_type != ValueType.QUANTITY and first.rank != Rank.DEPRECATED
+    return format_range(start, end, today=today, ongoing=ongoing)
+
+
+def same_fact(statement):
+    """Statements shown as one value: equal value, rank, certainty and claimant."""
+    return (value_of(statement), statement.rank == Rank.DEPRECATED, statement.certainty, statement.claimed_by_id)
+
+
 def infobox(statements, references, today):
     """Rows in property order (infobox properties only), each with its current and deprecated values."""
     contradicted = contradictions(statements)
@@ -70,12 +98,16 @@ def infobox(statements, references, today):
     for _property_id, group in groupby(shown, key=lambda s: s.property_id):
         group = list(group)
         row = InfoboxRow(group[0].property)
+        facts = {}  # one value stated several times is shown once, with all its footnotes
         for statement in group:
+            facts.setdefault(same_fact(statement), []).append(statement)
+        for statements in facts.values():
             view = StatementView(
-                statement,
-                references.cite_all(statement.citations.all()),
-                statement_range(statement, today),
-                statement.pk in contradicted,
+                statements[0],
+                [footnote for s in statements for footnote in references.cite_all(s.citations.all())],
+                merged_range(statements, today) if len(statements) > 1 else statement_range(statements[0], today),
+                any(s.pk in contradicted for s in statements),
+                statements,
             )
             (row.deprecated if view.deprecated else row.current).append(view)
         rows.append(row)
@@ -115,7 +147,5 @@ class SectionView:
 def sections(entity, references, *, preview=False):
     """The lead and sections in order, rendered with the page's footnotes (drafts too in an editor's preview)."""
     rows = list(Section.objects.filter(entity=entity).order_by("position", "title")) if preview else (live_sections(entity))
-    keys = {key for section in rows for key in citation_keys(section.body)}
-    sources = {source.key: source for source in Source.objects.visible(preview=preview).filter(key__in=keys)}
-    cite = references.marker_callback(sources)
+    cite = references.marker_callback(marker_sources((section.body for section in rows), preview=preview))
     return [SectionView(section, LazyHTML(partial(render, section.body, cite=cite))) for section in rows]

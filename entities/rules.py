@@ -11,7 +11,8 @@ def _span(statement):
     return start, end
 
 
-def _value(statement):
+def value_of(statement):
+    """What a statement says, for comparing two: equal values are the same fact, however often it is stated."""
     return (
         statement.value_entity_id,
         statement.value_text,
@@ -31,7 +32,7 @@ def contradictions(statements):
         for second in live[index + 1 :]:
             if (first.subject_id, first.property_id) != (second.subject_id, second.property_id):
                 continue
-            if _value(first) == _value(second):
+            if value_of(first) == value_of(second):
                 continue
             (a_start, a_end), (b_start, b_end) = _span(first), _span(second)
             handover = (first.end and second.start and a_end == b_start) or (second.end and first.start and b_end == a_start)

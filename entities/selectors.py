@@ -11,7 +11,7 @@ def public_statements():
         Statement.objects.public()
         .select_related("subject", "property", "value_entity", "claimed_by")
         .prefetch_related(
-            Prefetch("citations", queryset=StatementCitation.objects.public().select_related("source").order_by("pk"))
+            Prefetch("citations", queryset=StatementCitation.objects.public().select_related("source__found_in").order_by("pk"))
         )
     )
 

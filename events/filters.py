@@ -1,4 +1,5 @@
-"""The timeline's filters: date range, type (either level), place, participant, certainty, source, text."""
+"""The timeline's filters: date range, type (either level), place, participant, certainty, independent sources, source,
+text."""
 
 import django_filters
 from django import forms
@@ -9,6 +10,7 @@ from events.models import Event, EventCitation, EventType
 from nrfsite.core.certainty import Certainty
 from nrfsite.core.filters import FastSelect, PartialDateBoundFilter
 from sources.citations import citing
+from sources.corroboration import independently_cited
 from sources.models import Source
 
 
@@ -49,6 +51,12 @@ class EventFilterSet(django_filters.FilterSet):
         widget=FastSelect,
     )
     certainty = django_filters.ChoiceFilter(choices=Certainty.choices, empty_label="any certainty")
+    independent = django_filters.ChoiceFilter(
+        choices=[("1", "at least 1"), ("2", "at least 2"), ("3", "at least 3")],
+        method="independently_sourced",
+        label="Independent sources",
+        empty_label="any number",
+    )
     source = django_filters.CharFilter(method="cited_by", label="Source key", widget=forms.TextInput(attrs={"size": 18}))
     q = django_filters.CharFilter(method="search", label="Text")
     ordering = django_filters.OrderingFilter(
@@ -78,6 +86,10 @@ class EventFilterSet(django_filters.FilterSet):
         if not Source.objects.public().filter(key=value).exists():
             return queryset.none()  # a draft's key finds what an unknown key finds: nothing
         return queryset.filter(citing(value, EventCitation, "event", "summary"))
+
+    def independently_sourced(self, queryset, name, at_least):
+        """Events that at least this many independent published sources cite (`sources.corroboration`)."""
+        return queryset.filter(pk__in=independently_cited(EventCitation, "event", int(at_least)))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -5,9 +5,9 @@ from functools import partial
 
 from events.models import Role
 from nrfsite.core.dates import format_range
-from nrfsite.core.markup import citation_keys, render
-from sources.models import Source
-from sources.references import LazyHTML
+from nrfsite.core.markup import render
+from sources.corroboration import Corroboration
+from sources.references import LazyHTML, marker_sources, sources_of
 
 ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
@@ -24,6 +24,10 @@ class EventView:
         if not self.event.end:
             return str(self.event.date_partial)
         return format_range(self.event.date_partial, self.event.end_partial)
+
+    @property
+    def corroboration(self):
+        return Corroboration.of(sources_of(self.footnotes))
 
     @property
     def casualties(self):
@@ -46,12 +50,6 @@ class EventView:
 
     def __getattr__(self, name):
         return getattr(self.event, name)
-
-
-def marker_sources(texts, *, preview=False):
-    """The sources the [@key] markers of `texts` name: public ones only, unless an editor previews drafts."""
-    keys = {key for text in texts for key in citation_keys(text)}
-    return {source.key: source for source in Source.objects.visible(preview=preview).filter(key__in=keys)} if keys else {}
 
 
 def event_views(events, references, *, preview=False):

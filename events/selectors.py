@@ -19,7 +19,7 @@ def public_events(*, preview=False):
             ),
             Prefetch(
                 "citations",
-                queryset=EventCitation.objects.visible(preview=preview).select_related("source").order_by("pk"),
+                queryset=EventCitation.objects.visible(preview=preview).select_related("source__found_in").order_by("pk"),
             ),
         )
     )

@@ -47,10 +47,15 @@ class SourceAdmin(ContentAdmin):
     ]
     list_filter = ["status", "source_type", "affiliation", "language"]
     search_fields = ["key", "title", "publisher", "authors"]
+    autocomplete_fields = ["found_in"]
     readonly_fields = ["created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["key", "title", "authors", "publisher", "source_type", "language", "published_on"]}),
         ("Where to read it", {"fields": ["url", "archive_url", "accessed_on"]}),
+        (
+            "Known only as a reference of another work",
+            {"fields": ["found_in", "found_as"], "description": "Until the publication itself is identified."},
+        ),
         ("Judging it", {"fields": ["affiliation", "notes"]}),
         ("Publishing", {"fields": ["status", "created_at", "updated_at", "published_at"]}),
     ]

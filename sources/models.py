@@ -1,5 +1,8 @@
 """Where facts come from: sources, and the citation every fact carries."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -45,6 +48,11 @@ class Affiliation(models.TextChoices):
     OTHER = "other", "other"
 
 
+def natural_key(text):
+    """A sort key that orders digit runs by value: "wp-ref-2" < "wp-ref-13" (plain text order puts 13 first)."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold()) for part in re.split(r"(\d+)", text) if part]
+
+
 class Stance(models.TextChoices):
     """What a cited source does with the claim it is cited for."""
 
@@ -55,6 +63,10 @@ class Stance(models.TextChoices):
 
 
 class SourceQuerySet(PublishableQuerySet):
+    def with_work(self):
+        """With the work each source is found in, for the reader's line ("Reference 45 of …"): no query per row."""
+        return self.select_related("found_in")
+
     def without_archive(self):
         return self.filter(archive_url="")
 
@@ -83,7 +95,21 @@ class Source(Publishable):
         default=Affiliation.UNKNOWN,
         help_text="Whose side the publisher is on, if any: a reader weighs an NRF statement differently.",
     )
-    notes = models.TextField(blank=True, help_text="Editorial notes: what is known of this source and what is not.")
+    found_in = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="references",
+        help_text="When the publication is known only as a reference of another work (an encyclopedia article's "
+        'footnote), that work; readers see "Reference 45 of …" until the publication is identified.',
+    )
+    found_as = models.CharField(
+        max_length=20, blank=True, help_text='Its number or label in that work\'s reference list: "45".'
+    )
+    notes = models.TextField(
+        blank=True, help_text="Editors' notes: what is known of this source and what is not (shown to editors only)."
+    )
 
     history = HistoricalRecords()
     objects = SourceQuerySet.as_manager()
@@ -101,6 +127,42 @@ class Source(Publishable):
 
     def get_absolute_url(self):
         return reverse("sources:detail", args=[self.key])
+
+    def clean(self):
+        super().clean()
+        work, seen = self.found_in, {self.pk}
+        while work is not None:
+            if work.pk in seen:
+                raise ValidationError({"found_in": "A source cannot be a reference of itself, directly or through another."})
+            seen.add(work.pk)
+            work = work.found_in
+
+    @property
+    def identified(self):
+        """Whether readers can tell what publication this is: it has a title, or at least a publisher or URL."""
+        return bool(self.title or self.publisher or self.url)
+
+    @property
+    def work(self):
+        """The published work this source is a reference of, if any (a draft one is not named to readers)."""
+        return self.found_in if self.found_in_id and self.found_in.is_published else None
+
+    @property
+    def kind_phrase(self):
+        """What kind of work it is, as a reference line names it: "encyclopedia article", "news report"."""
+        return {SourceType.ENCYCLOPEDIA: "encyclopedia article", SourceType.NEWS: "news report"}.get(
+            self.source_type, self.get_source_type_display()
+        )
+
+    @property
+    def display_title(self):
+        """What readers call it: its title, else "Reference 45 of National Resistance Front", else its key."""
+        if self.title:
+            return self.title
+        if self.work:
+            label = f"Reference {self.found_as}" if self.found_as else "A reference"
+            return f"{label} of {self.work.display_title}"
+        return self.key
 
 
 class CitationQuerySet(VisibleQuerySet):

@@ -15,7 +15,17 @@ from functools import cached_property
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from sources.models import Stance
+from nrfsite.core.markup import citation_keys
+from sources.models import Source, Stance
+
+
+def marker_sources(texts, *, preview=False):
+    """The sources the [@key] markers of `texts` name (with the work each is found in), in one query or none:
+    public ones only, unless an editor previews drafts."""
+    keys = {key for text in texts for key in citation_keys(text)}
+    if not keys:
+        return {}
+    return {s.key: s for s in Source.objects.visible(preview=preview).with_work().filter(key__in=keys)}
 
 
 @dataclass(eq=False)
@@ -131,6 +141,11 @@ class LazyHTML:
 
     def __bool__(self):
         return bool(self.html)
+
+
+def sources_of(footnotes):
+    """The sources a list of footnotes cites, for `Corroboration.of`."""
+    return [footnote.use.reference.source for footnote in footnotes]
 
 
 class References:

@@ -130,11 +130,12 @@ def register_pending(*resource_classes):
 
 
 class SourceResource(ContentResource):
-    """sources.csv: one row per source, keyed by its citation key."""
+    """sources.csv: one row per source, keyed by its citation key; `found_in` names the work it is a reference of."""
 
     file_name = "sources.csv"
     key_columns = ("key",)
     order_by = ("key",)
+    self_reference = "found_in"
 
     key = text("key")
     title = text("title")
@@ -147,8 +148,15 @@ class SourceResource(ContentResource):
     archive_url = text("archive_url")
     accessed_on = date("accessed_on")
     affiliation = text("affiliation")
+    found_in = ref("found_in", Source, "key")
+    found_as = text("found_as")
     notes = text("notes")
     status = text("status")
+
+    def export_field(self, field, instance, **kwargs):
+        if self.for_public and field.column_name == "found_in" and not instance.work:
+            return ""  # a public file never names a draft source
+        return super().export_field(field, instance, **kwargs)
 
     class Meta:
         model = Source
@@ -164,6 +172,8 @@ class SourceResource(ContentResource):
             "archive_url",
             "accessed_on",
             "affiliation",
+            "found_in",
+            "found_as",
             "notes",
             "status",
         )

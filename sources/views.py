@@ -8,7 +8,7 @@ from django_filters.views import FilterView
 
 from nrfsite.interchange.downloads import CSVDownloadMixin
 from sources.filters import SourceFilterSet
-from sources.models import Source
+from sources.models import Source, natural_key
 from sources.resources import SourceResource
 
 
@@ -20,7 +20,11 @@ class SourceListView(CSVDownloadMixin, FilterView):
     download_name = "sources"
 
     def get_queryset(self):
-        return Source.objects.public().order_by("key")
+        return Source.objects.public().with_work().order_by("key")
+
+    def paginate_queryset(self, queryset, page_size):
+        """Keys in natural order: wp-ref-2 before wp-ref-13 (sources are hundreds, not millions)."""
+        return super().paginate_queryset(sorted(queryset, key=lambda source: natural_key(source.key)), page_size)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section="sources", **kwargs)
@@ -33,7 +37,8 @@ class SourceDetailView(DetailView):
     slug_url_kwarg = "key"
 
     def get_queryset(self):
-        return Source.objects.visible(preview=self.request.user.has_perm("sources.view_source"))
+        drafts = self.request.user.has_perm("sources.view_source")
+        return Source.objects.visible(preview=drafts).with_work()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section="sources", preview=not self.object.is_published, **kwargs)

@@ -98,7 +98,9 @@ def search_view(request):
             .order_by("date", "slug")[:RESULTS_PER_GROUP]
         )
         results["sources"] = list(
-            search(Source.objects.public(), ["key", "title", "authors", "publisher"], query).order_by("key")[:RESULTS_PER_GROUP]
+            search(Source.objects.public().with_work(), ["key", "title", "authors", "publisher"], query).order_by("key")[
+                :RESULTS_PER_GROUP
+            ]
         )
     total = sum(len(group) for group in results.values())
     return render(request, "search.html", {"search_query": query, "results": results, "total": total})

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from entities.models import Entity, Property, Statement, StatementCitation
 from events.models import EventCitation
+from sources.models import Source
 from tests.csv_helpers import delete_content, export, import_, make_full_dataset, write_csv
 from tests.factories import (
     EntityFactory,
@@ -20,6 +21,7 @@ from tests.factories import (
     SourceFactory,
     StatementCitationFactory,
     StatementFactory,
+    member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +202,179 @@ def test_a_quote_cited_three_times_shows_once_without_doubled_quotation_marks(cl
     references = html[html.index('id="references-heading"') :]
     assert references.count("We will fight") == 1
     assert "“We will fight”" in references and '“"' not in references and "&quot;We" not in references
+
+
+def source_page(client, key):
+    response = client.get(reverse("sources:detail", args=[key]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_source_known_only_as_an_articles_reference_reads_as_such_not_as_its_key(client, seed):
+    html = page(client, Entity.objects.get(slug="nrf"))
+    references = html[html.index('id="references-heading"') :]
+
+    assert (
+        "Reference 45 of the encyclopedia article <i>National Resistance Front</i> (Wikipedia); publication not yet"
+        in references
+    )
+    assert not re.search(r">wp-ref-\d+<", references)  # no key shown as if it were a title
+
+    one = source_page(client, "wp-ref-45")
+    assert "<title>Reference 45 of National Resistance Front" in one
+    assert "<h1>Reference 45 of National Resistance Front</h1>" in one
+    assert "Known only as reference 45 of the encyclopedia article" in one
+
+
+def test_the_source_list_sorts_keys_naturally(client, seed):
+    html = client.get(reverse("sources:list")).content.decode()
+
+    keys = re.findall(r'<span class="muted">\[(wp-ref-\d+)\]</span>', html)
+    numbers = [int(key.removeprefix("wp-ref-")) for key in keys]
+    assert len(numbers) == 73
+    assert numbers == sorted(numbers)  # 1, 2, 3 … 13, not 1, 13, 14 … 2
+
+
+def test_editors_notes_are_shown_to_editors_and_not_to_readers(client, seed):
+    note = "(article refs 13, 14)"
+    assert Statement.objects.filter(subject__slug="ahmad-massoud", note__contains=note).exists()
+
+    for path in (reverse("entities:detail", args=["ahmad-massoud"]), reverse("sources:detail", args=["wp-ref-13"])):
+        assert "Editors’ note" not in client.get(path).content.decode()
+    assert (
+        "No location: the United States"
+        not in client.get(reverse("events:detail", args=["afghanistan-united-front-office-us-2023"])).content.decode()
+    )
+
+    client.force_login(member("Editor"))
+    assert note in client.get(reverse("entities:detail", args=["ahmad-massoud"])).content.decode()
+    assert "Editors’ note" in source_page(client, "wp-ref-13")
+
+
+def test_one_value_stated_twice_is_shown_once_with_both_footnotes_and_its_dates(client):
+    nrf = EntityFactory(slug="nrf", name="National Resistance Front")
+    baghlan = EntityFactory(slug="baghlan", name="Baghlan Province", kind="place")
+    region = Property.objects.get(slug="active-region")
+    first = StatementFactory(
+        subject=nrf, property=region, value_entity=baghlan, value_text="", start_partial="2021", end_partial="2023"
+    )
+    second = StatementFactory(
+        subject=nrf,
+        property=region,
+        value_entity=baghlan,
+        value_text="",
+        start_partial="August 2022",
+        end_partial="August 2024",
+    )
+    StatementCitationFactory(statement=first, source=SourceFactory(key="first", title="First"))
+    StatementCitationFactory(statement=second, source=SourceFactory(key="second", title="Second"))
+
+    html = page(client, nrf)
+    infobox = html[html.index('class="infobox"') : html.index("</aside>")]
+
+    assert infobox.count("Baghlan Province") == 1
+    assert re.search(
+        r"Baghlan Province</a></span> <span class=\"dates\">\(2021 – August 2024\)</span>.*\[1\].*\[2\]", infobox, re.S
+    )
+
+
+def test_the_seeds_baghlan_and_panjshir_appear_once_each_among_the_nrfs_active_regions(client, seed):
+    html = page(client, Entity.objects.get(slug="nrf"))
+    row = html[html.index("<dt>Active regions</dt>") :]
+    row = row[: row.index("</dd>")]
+
+    assert row.count(">Baghlan Province<") == 1 and row.count(">Panjshir Province<") == 1
+    baghlan = row[row.index(">Baghlan Province<") :]
+    assert len(re.findall(r'<sup class="fn', baghlan[: baghlan.index("</li>")])) == 2
+
+
+def test_a_source_cannot_be_found_in_itself_through_another(tmp_path):
+    write_csv(
+        tmp_path,
+        "sources.csv",
+        "key,found_in,found_as\r\nalpha,beta,1\r\nbeta,alpha,2\r\n",
+    )
+
+    ok, out, err = import_(tmp_path)
+
+    assert not ok
+    assert "line 2" in err + out and "line 3" in err + out and "found_in" in err + out
+    assert not Source.objects.filter(key__in=["alpha", "beta"]).exists()
+
+
+def test_a_public_download_never_names_a_draft_work(client):
+    draft = SourceFactory(key="draft-article", title="Not yet published", status="draft")
+    SourceFactory(key="its-reference", found_in=draft, found_as="7")
+
+    response = client.get(reverse("sources:list"), {"format": "csv"})
+    body = b"".join(response.streaming_content).decode()
+
+    assert "its-reference" in body and "draft-article" not in body
+
+
+def test_the_admin_refuses_a_source_found_in_itself_through_another_and_keeps_the_form(client):
+    from tests.editorial.test_inline_rights import change_form_data
+
+    article = SourceFactory(key="article", title="The article")
+    reference = SourceFactory(key="article-ref-3", found_in=article, found_as="3")
+    client.force_login(member("Reviewer"))
+    url = reverse("admin:sources_source_change", args=[article.pk])
+    data = change_form_data(client.get(url))
+    data.update(found_in=str(reference.pk), found_as="12", title="The article, retitled")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "cannot be a reference of itself" in response.content.decode()
+    assert 'value="The article, retitled"' in response.content.decode()
+    article.refresh_from_db()
+    assert article.found_in is None and article.title == "The article"
+
+
+@pytest.fixture
+def mixed_event():
+    """An event cited by two independent sources, one of the NRF's own and one of unknown affiliation."""
+    event = EventFactory(slug="battle", title="Battle of Paryan")
+    for key, affiliation in [("wire", "independent"), ("paper", "independent"), ("nrf-x", "nrf"), ("blog", "unknown")]:
+        EventCitationFactory(event=event, source=SourceFactory(key=key, title=key, affiliation=affiliation))
+    EventCitationFactory(event=event, source=Source.objects.get(key="wire"), locator="p. 2")  # the same source again
+    EventCitationFactory(event=event, source=SourceFactory(key="draft", affiliation="independent", status="draft"))
+    return event
+
+
+def test_corroboration_counts_distinct_published_sources_by_affiliation(client, mixed_event):
+    html = client.get(reverse("events:detail", args=[mixed_event.slug])).content.decode()
+
+    assert "<dt>Sources</dt><dd>4 sources · 2 independent · 1 from the NRF</dd>" in html
+    timeline = client.get(reverse("events:list")).content.decode()
+    assert '<span class="corroboration"' in timeline and "4 sources · 2 independent · 1 from the NRF" in timeline
+
+
+def test_a_fact_with_one_source_shows_no_count_but_a_partys_own_source_is_always_said(client):
+    nrf = EntityFactory(slug="nrf", name="National Resistance Front")
+    plain = StatementFactory(subject=nrf, property=Property.objects.get(slug="ideology"), value_text="Decentralization")
+    StatementCitationFactory(statement=plain, source=SourceFactory(key="one", affiliation="independent"))
+    own = StatementFactory(subject=nrf, property=Property.objects.get(slug="ideology"), value_text="Moderate Islam")
+    StatementCitationFactory(statement=own, source=SourceFactory(key="nrf-statement", affiliation="nrf"))
+
+    html = page(client, nrf)
+
+    assert html.count('class="corroboration"') == 1
+    assert ">1 source · 1 from the NRF</span>" in html
+
+
+@pytest.mark.parametrize(("at_least", "found"), [("1", True), ("2", True), ("3", False)])
+def test_the_timeline_keeps_only_events_with_enough_independent_sources(client, mixed_event, at_least, found):
+    EventFactory(slug="uncited", title="Uncited clash")
+
+    html = client.get(reverse("events:list"), {"independent": at_least}).content.decode()
+
+    assert ("Battle of Paryan" in html) is found
+    assert "Uncited clash" not in html
+
+
+def test_an_independent_filter_out_of_range_is_a_form_error_not_a_500(client, mixed_event):
+    for value in ("0", "4", "-1", "x", "1e9"):
+        response = client.get(reverse("events:list"), {"independent": value})
+        assert response.status_code in (200, 400)
+        assert "Select a valid choice" in response.content.decode()

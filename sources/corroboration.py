@@ -1,0 +1,55 @@
+"""How well a fact is corroborated: how many sources cite it, how many are independent, how many are a party's.
+
+The one rule for it, read by pages (`Corroboration.of`) and by the timeline's filter (`independently_cited`).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from nrfsite.core.publishing import Status
+from sources.models import Affiliation
+
+PARTIES = {Affiliation.NRF: "the NRF", Affiliation.TALIBAN: "the Taliban", Affiliation.STATE: "a state"}
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """ "3 sources · 2 independent · 1 from the NRF": distinct sources, by their publisher's affiliation."""
+
+    sources: int
+    independent: int
+    parties: tuple = ()  # (label, count) for each party with sources of its own
+
+    @classmethod
+    def of(cls, sources):
+        distinct = {source.pk: source for source in sources}.values()
+        parties = {}
+        for source in distinct:
+            if source.affiliation in PARTIES:
+                parties[PARTIES[source.affiliation]] = parties.get(PARTIES[source.affiliation], 0) + 1
+        independent = sum(1 for source in distinct if source.affiliation == Affiliation.INDEPENDENT)
+        return cls(len(distinct), independent, tuple(parties.items()))
+
+    @property
+    def worth_showing(self):
+        """Shown beside a fact when there is something to weigh: several sources, or a party's own."""
+        return self.sources > 1 or bool(self.parties)
+
+    def __str__(self):
+        parts = [f"{self.sources} source{'s' if self.sources != 1 else ''}"]
+        if self.independent:
+            parts.append(f"{self.independent} independent")
+        parts += [f"{count} from {label}" for label, count in self.parties]
+        return " · ".join(parts)
+
+
+def independently_cited(citation_model, parent, at_least):
+    """The ids of `parent` rows (a values() subquery) that at least `at_least` independent published sources cite."""
+    return (
+        citation_model.objects.filter(source__status=Status.PUBLISHED, source__affiliation=Affiliation.INDEPENDENT)
+        .values(parent)
+        .annotate(independent=Count("source", distinct=True))
+        .filter(independent__gte=at_least)
+        .values(parent)
+    )
