@@ -6,7 +6,7 @@ from functools import partial
 from itertools import groupby
 
 from entities.models import Rank, Section, ValueType, section_anchor
-from entities.rules import contradictions, value_of
+from entities.rules import contradictions, date_contradictions, value_of
 from entities.selectors import live_sections, public_statements
 from nrfsite.core.dates import format_range
 from nrfsite.core.markup import render
@@ -83,7 +83,7 @@ def same_fact(statement):
 
 def infobox(statements, references, today):
     """Rows in property order (infobox properties only), each with its current and deprecated values."""
-    contradicted = contradictions(statements)
+    contradicted = contradictions(statements) | date_contradictions(statements)
     shown = sorted(
         (s for s in statements if s.property.infobox_position is not None),
         key=lambda s: (
@@ -100,7 +100,9 @@ def infobox(statements, references, today):
         row = InfoboxRow(group[0].property)
         facts = {}  # one value stated several times is shown once, with all its footnotes
         for statement in group:
-            facts.setdefault(same_fact(statement), []).append(statement)
+            # Statements that contradict another stay apart, so readers see each value with its own dates.
+            key = (same_fact(statement), statement.pk if statement.pk in contradicted else None)
+            facts.setdefault(key, []).append(statement)
         for statements in facts.values():
             view = StatementView(
                 statements[0],

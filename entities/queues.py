@@ -3,7 +3,7 @@
 from django.db.models import Count
 
 from entities.models import Entity, Section, Statement
-from entities.rules import contradictions
+from entities.rules import contradictions, date_contradictions
 from nrfsite.core.markup import citation_keys
 from nrfsite.editorial.queues import (
     CONTRADICTED,
@@ -35,12 +35,18 @@ def contradicting_statements(today):
     statements = list(
         Statement.objects.published()
         .select_related("subject", "property", "value_entity")
-        .filter(property__several_values=False)
         .order_by("subject", "property", "pk")
     )
-    found = contradictions(statements)
+    values, dates = contradictions(statements), date_contradictions(statements)
     return [
-        Item(obj, f"contradicts another published “{obj.property}” of {obj.subject}") for obj in statements if obj.pk in found
+        Item(
+            obj,
+            f"contradicts another published “{obj.property}” of {obj.subject}"
+            if obj.pk in values
+            else f"gives {obj.value_display} other dates than another published “{obj.property}” of {obj.subject}",
+        )
+        for obj in statements
+        if obj.pk in values or obj.pk in dates
     ]
 
 

@@ -11,6 +11,17 @@ def _span(statement):
     return start, end
 
 
+def _pairs(statements, key):
+    """Every pair of statements that share `key`: grouped first, so the work grows with each group, not the whole list."""
+    groups = {}
+    for statement in statements:
+        groups.setdefault(key(statement), []).append(statement)
+    for group in groups.values():
+        for index, first in enumerate(group):
+            for second in group[index + 1 :]:
+                yield first, second
+
+
 def value_of(statement):
     """What a statement says, for comparing two: equal values are the same fact, however often it is stated."""
     return (
@@ -28,14 +39,31 @@ def contradictions(statements):
     handover, not a contradiction."""
     found = set()
     live = [s for s in statements if s.rank != Rank.DEPRECATED and not s.property.several_values]
-    for index, first in enumerate(live):
-        for second in live[index + 1 :]:
-            if (first.subject_id, first.property_id) != (second.subject_id, second.property_id):
-                continue
-            if value_of(first) == value_of(second):
-                continue
-            (a_start, a_end), (b_start, b_end) = _span(first), _span(second)
-            handover = (first.end and second.start and a_end == b_start) or (second.end and first.start and b_end == a_start)
-            if a_start <= b_end and b_start <= a_end and not handover:
-                found.update((first.pk, second.pk))
+    for first, second in _pairs(live, lambda s: (s.subject_id, s.property_id)):
+        if value_of(first) == value_of(second):
+            continue
+        (a_start, a_end), (b_start, b_end) = _span(first), _span(second)
+        handover = (first.end and second.start and a_end == b_start) or (second.end and first.start and b_end == a_start)
+        if a_start <= b_end and b_start <= a_end and not handover:
+            found.update((first.pk, second.pk))
+    return found
+
+
+def _compatible(first, second):
+    """Two partial dates that can name the same day: "2021" and "6 September 2021" can, 6 and 23 September cannot."""
+    return first.value <= second.last_day and second.value <= first.last_day
+
+
+def date_contradictions(statements):
+    """The statements that give one value incompatible dates: the same subject, property and value, both with a
+    start (or both with an end) that cannot name the same day ("6 September 2021" and "23 November 2021"), of a
+    single-valued property. A several-valued one (active regions) may hold a value for several periods: the page
+    shows it once, from its earliest start to its latest end."""
+    found = set()
+    live = [s for s in statements if s.rank != Rank.DEPRECATED and not s.property.several_values]
+    for first, second in _pairs(live, lambda s: (s.subject_id, s.property_id, value_of(s))):
+        starts_differ = first.start and second.start and not _compatible(first.start_partial, second.start_partial)
+        ends_differ = first.end and second.end and not _compatible(first.end_partial, second.end_partial)
+        if starts_differ or ends_differ:
+            found.update((first.pk, second.pk))
     return found

@@ -378,3 +378,53 @@ def test_an_independent_filter_out_of_range_is_a_form_error_not_a_500(client, mi
         response = client.get(reverse("events:list"), {"independent": value})
         assert response.status_code in (200, 400)
         assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_seeds_two_accounts_of_ahmadis_term_are_a_date_contradiction_shown_side_by_side(client, seed):
+    html = page(client, Entity.objects.get(slug="nrf"))
+    row = html[html.index("<dt>Spokesperson") :]
+    row = row[: row.index("</dd>")]
+
+    assert 'class="side-by-side" aria-label="Sources differ"' in row
+    assert row.count(">Sibghatullah Ahmadi<") == 2  # not merged into one value: each account keeps its dates
+    assert "6 September 2021 – 8 August 2023" in row and "23 November 2021 – April 2023" in row
+    assert row.count("sources differ") >= 2
+
+
+def test_the_needs_attention_queue_lists_the_seeds_date_contradiction(client, seed):
+    client.force_login(member("Editor"))
+
+    response = client.get(reverse("admin:entities_statement_changelist"), {"attention": "contradiction-statement"})
+
+    keys = sorted(obj.key for obj in response.context["cl"].result_list)
+    assert "nrf.spokesperson.sibghatullah-ahmadi.infobox" in keys and "nrf.spokesperson.sibghatullah-ahmadi.text" in keys
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "contradicts"),
+    [
+        (("6 September 2021", "8 August 2023"), ("23 November 2021", "April 2023"), True),
+        (("2021", ""), ("6 September 2021", ""), False),  # a year and a day in it can name the same day
+        (("September 2021", "2023"), ("6 September 2021", "8 August 2023"), False),
+        (("2021", "2022"), ("2021", "2023"), True),  # the ends cannot be the same day
+        (("", "2022"), ("2021", ""), False),  # nothing to compare: one gives only a start, the other only an end
+    ],
+)
+def test_one_value_with_incompatible_dates_is_a_contradiction_and_compatible_precision_is_not(
+    client, first, second, contradicts
+):
+    nrf = EntityFactory(slug="nrf", name="National Resistance Front")
+    person = EntityFactory(slug="spokesman", name="The Spokesman", kind="person")
+    prop = Property.objects.get(slug="spokesperson")
+    for start, end in (first, second):
+        statement = StatementFactory(
+            subject=nrf, property=prop, value_entity=person, value_text="", start_partial=start, end_partial=end
+        )
+        StatementCitationFactory(statement=statement, source=SourceFactory())
+
+    html = page(client, nrf)
+    row = html[html.index("<dt>Spokesperson") :]
+    row = row[: row.index("</dd>")]
+
+    assert ("Sources differ" in row) is contradicts
+    assert row.count(">The Spokesman<") == (2 if contradicts else 1)
