@@ -15,6 +15,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from nrfsite.core.publishing import Publishable, Reviewable, Status, Versioned
@@ -31,6 +32,7 @@ from nrfsite.editorial.forms import (
     VersionedFormMixin,
     VersionedInlineForm,
 )
+from nrfsite.editorial.models import PendingChange, PendingState
 from nrfsite.editorial.queues import bucket, for_model
 from nrfsite.editorial.roles import can_review
 
@@ -500,3 +502,84 @@ class AttentionFilter(admin.SimpleListFilter):
         if found is None or found.model is not queryset.model:
             return queryset.none()
         return queryset.filter(pk__in=found.pks)
+
+
+CELL = "<td>{}</td>"
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin):
+    """Every editor's change to a published item and what became of it, for the whole editorial team to read.
+
+    Read-only: a change is made in the item's own form and decided there (publish, reject, withdraw), through
+    `nrfsite.editorial.services`; this list is its record.
+    """
+
+    list_display = ["label", "kind", "author", "state", "created_at", "decided_by", "decided_at"]
+    list_filter = ["state", "content_type"]
+    search_fields = ["label", "reason", "decision_note", "author__username"]
+    list_select_related = ["author", "decided_by", "content_type"]
+    fields = [
+        "label",
+        "item_link",
+        "kind",
+        "state",
+        "author",
+        "reason",
+        "created_at",
+        "base_version",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "proposed",
+    ]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="kind of item")
+    def kind(self, change):
+        return change.content_type.model_class()._meta.verbose_name
+
+    @admin.display(description="item")
+    def item_link(self, change):
+        item = change.item
+        if item is None:
+            return "deleted since"
+        meta = item._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
+        return format_html('<a href="{}">{}</a>', url, item)
+
+    @admin.display(description="the change")
+    def proposed(self, change):
+        """While it waits: what it changes against the live item. Once decided: the rows it proposed."""
+        if change.state == PendingState.PENDING and change.item is not None:
+            cells = rows_changes(editorial.live_rows(change.item), change.rows)
+            body = format_html_join(
+                "", "<tr>" + CELL * 4 + "</tr>", ((f, key, column, diff) for f, key, column, _old, _new, diff in cells)
+            )
+            return format_html(
+                '<table class="pending-diff"><tr><th>file</th><th>row</th><th>column</th><th>change</th></tr>{}</table>', body
+            )
+        rows = (
+            (file_name, column, cell)
+            for file_name, file_rows in change.rows.items()
+            for row in file_rows
+            for column, cell in row.items()
+            if cell
+        )
+        body = format_html_join("", "<tr>" + CELL * 3 + "</tr>", rows)
+        return format_html('<table class="pending-rows"><tr><th>file</th><th>column</th><th>proposed</th></tr>{}</table>', body)
