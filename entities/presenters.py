@@ -61,11 +61,10 @@ class InfoboxRow:
 
 
 def statement_range(statement, today):
-    ongoing = statement.property.value_type != ValueType.QUANTITY and statement.rank != Rank.DEPRECATED
-    return format_range(statement.start_partial, statement.end_partial, today=today, ongoing=ongoing)
+    return statements_range([statement], today)
 
 
-def merged_range(statements, today):
+def statements_range(statements, today):
     """The earliest start and the latest end the statements give ("2021 – August 2024"); no end if one has none."""
     first = statements[0]
     starts = [s.start_partial for s in statements if s.start]
@@ -107,7 +106,7 @@ def infobox(statements, references, today):
             view = StatementView(
                 statements[0],
                 [footnote for s in statements for footnote in references.cite_all(s.citations.all())],
-                merged_range(statements, today) if len(statements) > 1 else statement_range(statements[0], today),
+                statements_range(statements, today),
                 any(s.pk in contradicted for s in statements),
                 statements,
             )

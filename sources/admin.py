@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from nrfsite.editorial.admin import EditorialAdmin, EditorialInline, partial_date_column
@@ -33,8 +34,17 @@ class CitationAdmin(ContentAdmin):
         cls.autocomplete_fields = [cls.cited, "source"]
 
 
+class SourceForm(forms.ModelForm):
+    def clean_found_in(self):
+        work = self.cleaned_data.get("found_in")
+        if work is not None and self.instance.found_in_loops(work):
+            raise forms.ValidationError("A source cannot be a reference of itself, directly or through another.")
+        return work
+
+
 @admin.register(Source)
 class SourceAdmin(ContentAdmin):
+    form = SourceForm
     resource_classes = [SourceResource]
     list_display = [
         "key",

@@ -3,11 +3,11 @@
 The one rule for it, read by pages (`Corroboration.of`) and by the timeline's filter (`independently_cited`).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count
 
-from nrfsite.core.publishing import Status
 from sources.models import Affiliation
 
 PARTIES = {Affiliation.NRF: "the NRF", Affiliation.TALIBAN: "the Taliban", Affiliation.STATE: "a state"}
@@ -23,13 +23,9 @@ class Corroboration:
 
     @classmethod
     def of(cls, sources):
-        distinct = {source.pk: source for source in sources}.values()
-        parties = {}
-        for source in distinct:
-            if source.affiliation in PARTIES:
-                parties[PARTIES[source.affiliation]] = parties.get(PARTIES[source.affiliation], 0) + 1
-        independent = sum(1 for source in distinct if source.affiliation == Affiliation.INDEPENDENT)
-        return cls(len(distinct), independent, tuple(parties.items()))
+        affiliations = Counter({source.pk: source.affiliation for source in sources}.values())
+        parties = tuple((label, affiliations[party]) for party, label in PARTIES.items() if affiliations[party])
+        return cls(affiliations.total(), affiliations[Affiliation.INDEPENDENT], parties)
 
     @property
     def worth_showing(self):
@@ -47,7 +43,8 @@ class Corroboration:
 def independently_cited(citation_model, parent, at_least):
     """The ids of `parent` rows (a values() subquery) that at least `at_least` independent published sources cite."""
     return (
-        citation_model.objects.filter(source__status=Status.PUBLISHED, source__affiliation=Affiliation.INDEPENDENT)
+        citation_model.objects.public()
+        .filter(source__affiliation=Affiliation.INDEPENDENT)
         .values(parent)
         .annotate(independent=Count("source", distinct=True))
         .filter(independent__gte=at_least)

@@ -2,7 +2,6 @@
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -128,14 +127,19 @@ class Source(Publishable):
     def get_absolute_url(self):
         return reverse("sources:detail", args=[self.key])
 
-    def clean(self):
-        super().clean()
-        work, seen = self.found_in, {self.pk}
+    def found_in_loops(self, work):
+        """Whether making this source a reference of `work` would make it a reference of itself (A → B → A).
+
+        The admin form asks it (a query per level); an import checks every row's chain at once, without a
+        query per row (`ShapeChecksMixin.check_hierarchy`), so this is not part of clean().
+        """
+        seen = {self.pk} if self.pk else set()
         while work is not None:
             if work.pk in seen:
-                raise ValidationError({"found_in": "A source cannot be a reference of itself, directly or through another."})
+                return True
             seen.add(work.pk)
             work = work.found_in
+        return False
 
     @property
     def identified(self):

@@ -100,8 +100,7 @@ def clean_quote(text):
 class Reference:
     book: "References"
     source: object
-    uses: list = field(default_factory=list)
-    shown: list = field(default_factory=list)
+    shown: list = field(default_factory=list)  # its uses the page has rendered, in order
     number: int | None = None
 
     @property
@@ -161,9 +160,7 @@ class References:
         reference = self._by_source.get(source.pk)
         if reference is None:
             reference = self._by_source[source.pk] = Reference(self, source)
-        use = Use(reference, locator, stance or Stance.REPORTS, quote, quote_translation)
-        reference.uses.append(use)
-        return Footnote(use)
+        return Footnote(Use(reference, locator, stance or Stance.REPORTS, quote, quote_translation))
 
     def cite_all(self, citations):
         """Footnotes for Citation rows (statement, event); the same source twice gets one number."""

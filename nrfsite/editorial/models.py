@@ -10,6 +10,7 @@ docs/DESIGN.md, "Live and pending".
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.functional import cached_property
 
 
 class PendingState(models.TextChoices):
@@ -67,6 +68,6 @@ class PendingChange(models.Model):
     def model(self):
         return self.content_type.model_class()
 
-    @property
+    @cached_property
     def item(self):
         return self.model._default_manager.filter(pk=self.object_id).first()

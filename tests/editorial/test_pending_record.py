@@ -50,9 +50,10 @@ def test_a_rejected_change_stays_on_record_with_who_decided_and_why(client, held
     assert "Status" in filtered
 
 
-def test_the_record_cannot_be_changed_added_or_deleted_by_anyone_through_the_admin(client, held):
+@pytest.mark.parametrize("role", ["Editor", "Reviewer"])
+def test_the_record_cannot_be_changed_added_or_deleted_by_anyone_through_the_admin(client, held, role):
     _section, change = held
-    client.force_login(member("Reviewer"))
+    client.force_login(member(role))
 
     assert client.get(reverse("admin:editorial_pendingchange_add")).status_code == 403
     assert (
@@ -61,6 +62,17 @@ def test_the_record_cannot_be_changed_added_or_deleted_by_anyone_through_the_adm
     )
     assert client.post(reverse("admin:editorial_pendingchange_delete", args=[change.pk]), {"post": "yes"}).status_code == 403
     assert PendingChange.objects.get().state == "pending"
+
+
+def test_a_logged_in_non_staff_user_cannot_read_the_record(client, held):
+    from tests.factories import UserFactory
+
+    _section, change = held
+    client.force_login(UserFactory(is_staff=False))
+
+    response = client.get(reverse("admin:editorial_pendingchange_change", args=[change.pk]))
+
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
 def test_the_record_is_listed_in_a_bounded_number_of_queries(client, held, django_assert_max_num_queries):

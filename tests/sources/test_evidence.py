@@ -12,6 +12,7 @@ from entities.models import Entity, Property, Statement, StatementCitation
 from events.models import EventCitation
 from sources.models import Source
 from tests.csv_helpers import delete_content, export, import_, make_full_dataset, write_csv
+from tests.entities.test_entity_page import page
 from tests.factories import (
     EntityFactory,
     EventCitationFactory,
@@ -62,12 +63,6 @@ def footnotes_of(html):
 
 def first_appearances(numbers):
     return list(dict.fromkeys(numbers))
-
-
-def page(client, entity):
-    response = client.get(reverse("entities:detail", args=[entity.slug]))
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -428,3 +423,17 @@ def test_one_value_with_incompatible_dates_is_a_contradiction_and_compatible_pre
 
     assert ("Sources differ" in row) is contradicts
     assert row.count(">The Spokesman<") == (2 if contradicts else 1)
+
+
+def test_reimporting_300_sources_found_in_a_work_takes_a_bounded_number_of_queries(tmp_path, django_assert_max_num_queries):
+    """The found_in chain is checked for the whole file at once, not with a query per row (it took 307 here)."""
+    rows = ["key,title,found_in,found_as", "article,The article,,"] + [f"ref-{n},,article,{n}" for n in range(300)]
+    write_csv(tmp_path, "sources.csv", "\r\n".join(rows) + "\r\n")
+    ok, _out, err = import_(tmp_path)
+    assert ok, err
+    assert Source.objects.filter(found_in__key="article").count() == 300
+
+    with django_assert_max_num_queries(15):
+        ok, _out, err = import_(tmp_path)
+
+    assert ok, err
