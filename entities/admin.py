@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,8 +17,9 @@ from entities.resources import (
     StatementCitationResource,
     StatementResource,
 )
-from entities.services import section_sync_citations
+from entities.services import ResolutionRefused, contradicting, resolve_contradiction, section_sync_citations
 from nrfsite.editorial.admin import EditorialInline, partial_date_column
+from nrfsite.editorial.roles import can_review
 from sources.admin import CitationAdmin, CitationInline, ContentAdmin
 
 REVIEW_FIELDS = ["as_of", "needs_update", "update_reason", "flagged_on", "review_every", "reviewed_on", "reviewed_by"]
@@ -108,9 +113,28 @@ class StatementCitationInline(CitationInline):
     model = StatementCitation
 
 
+class ResolutionForm(forms.Form):
+    preferred = forms.TypedChoiceField(
+        label="Editors prefer", widget=forms.RadioSelect, coerce=int, error_messages={"required": "Choose one."}
+    )
+    reason = forms.CharField(
+        label="Because",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="Readers see “Sources differ; editors prefer this because …” followed by what you write here, "
+        "beside both values and their footnotes.",
+        error_messages={"required": "Say why: readers see the reason."},
+    )
+
+    def __init__(self, *args, statements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred"].choices = [(s.pk, s.value_display()) for s in statements]
+
+
 @admin.register(Statement)
 class StatementAdmin(ContentAdmin):
     resource_classes = [StatementResource]
+    change_form_template = "admin/entities/statement/change_form.html"
     list_display = [
         "subject",
         "property",
@@ -138,11 +162,80 @@ class StatementAdmin(ContentAdmin):
             },
         ),
         ("When", {"fields": ["start", "end", "end_reason"]}),
-        ("How sure", {"fields": ["certainty", "claimed_by", "rank", "note"]}),
+        ("How sure", {"fields": ["certainty", "claimed_by", "note"]}),
+        (
+            "Rank",
+            {
+                "fields": ["rank", "rank_reason", "superseded_by"],
+                "description": "Where sources differ, “Resolve contradiction” (above) sets these for every statement "
+                "involved at once.",
+            },
+        ),
         ("Review", {"fields": REVIEW_FIELDS}),
         ("Publishing", {"fields": ["status", "created_at", "updated_at", "published_at"]}),
     ]
     inlines = [StatementCitationInline]
+
+    def get_autocomplete_fields(self, request):
+        return [*super().get_autocomplete_fields(request), "superseded_by"]
+
+    def get_urls(self):
+        resolve = path(
+            "<path:object_id>/resolve/",
+            self.admin_site.admin_view(self.resolve_view),
+            name="entities_statement_resolve",
+        )
+        return [resolve, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        statement = self.get_object(request, object_id)
+        extra = {"contradicted": bool(statement and contradicting(statement)), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def resolve_view(self, request, object_id):
+        """Record which of the contradicting statements editors prefer, and why (entities.services)."""
+        statement = get_object_or_404(Statement.objects.select_related("subject", "property"), pk=object_id)
+        if not self.has_change_permission(request, statement):
+            raise PermissionDenied
+        statements = contradicting(statement)
+        change_url = reverse("admin:entities_statement_change", args=[statement.pk])
+        if not statements:
+            self.message_user(request, "This statement contradicts no other published one: nothing to resolve.")
+            return redirect(change_url)
+        form = ResolutionForm(request.POST or None, statements=statements, initial={"preferred": statement.pk})
+        if request.method == "POST" and form.is_valid():
+            preferred = next(s for s in statements if s.pk == form.cleaned_data["preferred"])
+            others = [s for s in statements if s.pk != preferred.pk]
+            try:
+                report = resolve_contradiction(
+                    preferred=preferred, others=others, reason=form.cleaned_data["reason"], user=request.user
+                )
+            except ResolutionRefused as refused:
+                for error in refused.errors:
+                    form.add_error(None, error)
+            else:
+                held = report.count("held")
+                if held:
+                    message = (
+                        f"Your resolution (editors prefer “{preferred.value_display()}”) waits for a reviewer: "
+                        f"{held} statement(s) changed, readers see them as before until it is published."
+                    )
+                else:
+                    message = f"Resolved: editors prefer “{preferred.value_display()}”; the other(s) are deprecated."
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect(reverse("admin:entities_statement_change", args=[preferred.pk]))
+        choices = list(zip(form["preferred"], statements, strict=True))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Resolve a contradiction: {statement.subject} — {statement.property}",
+            "opts": self.model._meta,
+            "original": statement,
+            "form": form,
+            "choices": choices,
+            "can_review": can_review(request.user, Statement),
+            "dates_only": len({s.value_display() for s in statements}) == 1,
+        }
+        return TemplateResponse(request, "admin/entities/statement/resolve.html", context)
 
 
 @admin.register(Section)
@@ -196,9 +289,9 @@ class StatementCitationAdmin(CitationAdmin):
 
 @admin.register(SectionCitation)
 class SectionCitationAdmin(SimpleHistoryAdmin):
-    # Rows mirror the section's [@key, locator] markers; a stance belongs to the sourced facts (statements,
-    # events), whose citation files carry it, so section citations keep the default ("reports").
-    exclude = ["stance"]
+    # Rows mirror the section's [@key, locator] markers; a stance and the parts backed belong to the sourced
+    # facts (statements, events), whose citation files carry them, so section citations keep the defaults.
+    exclude = ["stance", "backs"]
     list_display = ["section", "source", "locator"]
     search_fields = ["source__key", "source__title", "section__title"]
     autocomplete_fields = ["section", "source"]

@@ -7,7 +7,7 @@ from itertools import groupby
 
 from entities.models import Rank, Section, ValueType, section_anchor
 from entities.rules import contradictions, date_contradictions, value_of
-from entities.selectors import live_sections, public_statements
+from entities.selectors import live_sections, public_statements, rank_decisions
 from nrfsite.core.dates import format_range
 from nrfsite.core.markup import render
 from sources.corroboration import Corroboration
@@ -19,10 +19,18 @@ class StatementView:
     """One value as a page shows it; `statements` are every statement of that value it stands for."""
 
     statement: object
-    footnotes: list
+    footnotes: list  # the citations of the value (or of the statement as a whole)
     range: str
     contradicted: bool = False
     statements: list = field(default_factory=list)
+    date_footnotes: list = field(default_factory=list)  # the citations of its start or end, shown beside the dates
+    superseded: list = field(default_factory=list)  # views of the statements editors preferred this one to
+    decided: tuple = ()  # (when, username) the editors' preference was recorded
+
+    @property
+    def resolution(self):
+        """Editors preferred this value to others the sources give, and said why."""
+        return bool(self.superseded) and bool(self.statement.rank_reason)
 
     @property
     def deprecated(self):
@@ -30,7 +38,7 @@ class StatementView:
 
     @property
     def corroboration(self):
-        return Corroboration.of(sources_of(self.footnotes))
+        return Corroboration.of(sources_of([*self.footnotes, *self.date_footnotes]))
 
     @property
     def notes(self):
@@ -58,6 +66,28 @@ class InfoboxRow:
     @property
     def contested(self):
         return any(view.contradicted for view in self.current)
+
+
+def cite_statements(references, statements):
+    """The footnotes of statements shown as one value: (the value's, the dates'), each citation once in each.
+
+    A citation that backs only the start or the end stands beside the dates; one that names no part, or the
+    value, beside the value.
+    """
+    value, dates = [], []
+    for statement in statements:
+        for citation in statement.citations.all():
+            backed = citation.backed()
+            if not backed or "value" in backed:
+                value.append(references.cite_row(citation))
+            if "start" in backed or "end" in backed:
+                dates.append(references.cite_row(citation))
+    return value, dates
+
+
+def view_of(statement, references, today):
+    footnotes, date_footnotes = cite_statements(references, [statement])
+    return StatementView(statement, footnotes, statement_range(statement, today), date_footnotes=date_footnotes)
 
 
 def statement_range(statement, today):
@@ -103,25 +133,38 @@ def infobox(statements, references, today):
             key = (same_fact(statement), statement.pk if statement.pk in contradicted else None)
             facts.setdefault(key, []).append(statement)
         for statements in facts.values():
+            footnotes, date_footnotes = cite_statements(references, statements)
             view = StatementView(
                 statements[0],
-                [footnote for s in statements for footnote in references.cite_all(s.citations.all())],
+                footnotes,
                 statements_range(statements, today),
                 any(s.pk in contradicted for s in statements),
                 statements,
+                date_footnotes,
             )
             (row.deprecated if view.deprecated else row.current).append(view)
+        attach_resolutions(row)
         rows.append(row)
+    decisions = rank_decisions([view.statement for row in rows for view in row.current if view.resolution])
+    for view in (view for row in rows for view in row.current if view.resolution):
+        view.decided = decisions.get(view.statement.pk, ())
     return rows
+
+
+def attach_resolutions(row):
+    """A deprecated value that names the value editors prefer to it is shown beside that one, not under
+    "Superseded": readers see both values, their footnotes, and why editors prefer one."""
+    by_statement = {s.pk: view for view in row.current for s in view.statements}
+    kept = []
+    for view in row.deprecated:
+        preferred = by_statement.get(view.statement.superseded_by_id)
+        (preferred.superseded if preferred is not None else kept).append(view)
+    row.deprecated = kept
 
 
 def other_statements(statements, references, today):
     """Statements outside the infobox (child of, member of when not listed), as a list."""
-    return [
-        StatementView(s, references.cite_all(s.citations.all()), statement_range(s, today))
-        for s in statements
-        if s.property.infobox_position is None
-    ]
+    return [view_of(s, references, today) for s in statements if s.property.infobox_position is None]
 
 
 def inverse_statements(entity, references, today):
@@ -129,7 +172,7 @@ def inverse_statements(entity, references, today):
     statements = (
         public_statements().filter(value_entity=entity).order_by("property__infobox_position", "subject__name", "start")
     )
-    return [StatementView(s, references.cite_all(s.citations.all()), statement_range(s, today)) for s in statements]
+    return [view_of(s, references, today) for s in statements]
 
 
 @dataclass

@@ -144,8 +144,9 @@ class StatementResource(ReviewColumns):
 
     file_name = "statements.csv"
     key_columns = ("key",)
+    self_reference = "superseded_by"  # a deprecated statement may name a preferred one a later row creates
     order_by = ("key",)
-    select_related = ("subject", "property", "value_entity", "claimed_by")
+    select_related = ("subject", "property", "value_entity", "claimed_by", "superseded_by")
     child_sets = (citations_set("sources", StatementCitation, "statement", "citations"),)
 
     key = text("key")
@@ -163,6 +164,8 @@ class StatementResource(ReviewColumns):
     certainty = text("certainty")
     claimed_by = ref("claimed_by", Entity)
     rank = text("rank")
+    rank_reason = text("rank_reason")
+    superseded_by = ref("superseded_by", Statement, "key")
     note = text("note")
     sources = text("sources")
     status = text("status")
@@ -185,6 +188,8 @@ class StatementResource(ReviewColumns):
             "certainty",
             "claimed_by",
             "rank",
+            "rank_reason",
+            "superseded_by",
             "note",
             "sources",
             "status",
@@ -192,6 +197,12 @@ class StatementResource(ReviewColumns):
         )
         export_order = fields
         import_id_fields = ("key",)
+
+    def export_field(self, field, instance, **kwargs):
+        preferred = instance.superseded_by if field.column_name == "superseded_by" else None
+        if self.for_public and preferred is not None and not preferred.is_published:
+            return ""  # a public file never names a draft statement (its subject is this one's, so public)
+        return super().export_field(field, instance, **kwargs)
 
     def prepare_keys(self, parsed):
         """Rows without a key get the readable one the model would give them, the same on every import."""

@@ -11,7 +11,7 @@ def _span(statement):
     return start, end
 
 
-def _pairs(statements, key):
+def pairs(statements, key):
     """Every pair of statements that share `key`: grouped first, so the work grows with each group, not the whole list."""
     groups = {}
     for statement in statements:
@@ -39,7 +39,7 @@ def contradictions(statements):
     handover, not a contradiction."""
     found = set()
     live = [s for s in statements if s.rank != Rank.DEPRECATED and not s.property.several_values]
-    for first, second in _pairs(live, lambda s: (s.subject_id, s.property_id)):
+    for first, second in pairs(live, lambda s: (s.subject_id, s.property_id)):
         if value_of(first) == value_of(second):
             continue
         (a_start, a_end), (b_start, b_end) = _span(first), _span(second)
@@ -49,7 +49,7 @@ def contradictions(statements):
     return found
 
 
-def _compatible(first, second):
+def compatible(first, second):
     """Two partial dates that can name the same day: "2021" and "6 September 2021" can, 6 and 23 September cannot."""
     return first.value <= second.last_day and second.value <= first.last_day
 
@@ -61,9 +61,9 @@ def date_contradictions(statements):
     shows it once, from its earliest start to its latest end."""
     found = set()
     live = [s for s in statements if s.rank != Rank.DEPRECATED and not s.property.several_values]
-    for first, second in _pairs(live, lambda s: (s.subject_id, s.property_id, value_of(s))):
-        starts_differ = first.start and second.start and not _compatible(first.start_partial, second.start_partial)
-        ends_differ = first.end and second.end and not _compatible(first.end_partial, second.end_partial)
+    for first, second in pairs(live, lambda s: (s.subject_id, s.property_id, value_of(s))):
+        starts_differ = first.start and second.start and not compatible(first.start_partial, second.start_partial)
+        ends_differ = first.end and second.end and not compatible(first.end_partial, second.end_partial)
         if starts_differ or ends_differ:
             found.update((first.pk, second.pk))
     return found

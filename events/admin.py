@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 
 from events.models import Event, EventCitation, EventType, Participation
 from events.resources import EventCitationResource, EventResource, EventTypeResource, ParticipationResource
+from events.rules import same_as_errors
 from events.services import event_sync_citations
 from nrfsite.editorial.admin import EditorialInline, partial_date_column
 from sources.admin import CitationAdmin, CitationInline, ContentAdmin
@@ -26,8 +28,22 @@ class EventCitationInline(CitationInline):
     model = EventCitation
 
 
+class EventForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The instance still holds the stored slug here, the one other events' links name.
+        slug, same_as = self.instance.slug or cleaned.get("slug"), cleaned.get("same_as")
+        if same_as:
+            # The rule an import applies too: one level deep, naming an event that exists.
+            problem = same_as_errors([(slug, same_as)]).get(slug)
+            if problem:
+                self.add_error("same_as", problem)
+        return cleaned
+
+
 @admin.register(Event)
 class EventAdmin(ContentAdmin):
+    form = EventForm
     resource_classes = [EventResource]
     list_display = [partial_date_column("date"), "title", "event_type", "location", "certainty", "status"]
     list_filter = ["status", "certainty", "event_type", "date_precision"]
@@ -41,7 +57,7 @@ class EventAdmin(ContentAdmin):
         (None, {"fields": ["title", "slug", "event_type", "date", "end"]}),
         ("Where", {"fields": ["location", "location_precision"]}),
         ("What happened", {"fields": ["summary", ("fatalities_low", "fatalities_high"), "casualty_note"]}),
-        ("How sure", {"fields": ["certainty", "claimed_by", "note"]}),
+        ("How sure", {"fields": ["certainty", "claimed_by", "same_as", "note"]}),
         ("Identifiers", {"fields": ["acled_id", "ucdp_id", "wikidata_id"], "classes": ["collapse"]}),
         ("Publishing", {"fields": ["status", "created_at", "updated_at", "published_at"]}),
     ]

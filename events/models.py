@@ -104,6 +104,14 @@ class Event(Publishable):
         help_text="How sure the sources are. 'claimed' needs claimed_by.",
     )
     claimed_by = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_events")
+    same_as = models.SlugField(
+        "same event as",
+        max_length=160,
+        blank=True,
+        db_index=True,
+        help_text="The slug of the first report of this same happening, when sources report it as two events "
+        "(say, on different dates): the pages show the reports side by side.",
+    )
     acled_id = models.CharField("ACLED id", max_length=40, blank=True)
     ucdp_id = models.CharField("UCDP id", max_length=40, blank=True)
     wikidata_id = models.CharField("Wikidata id", max_length=20, blank=True)
@@ -125,6 +133,11 @@ class Event(Publishable):
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="event_slug_not_empty"),
             models.CheckConstraint(
+                condition=~Q(same_as=F("slug")),
+                name="event_not_same_as_itself",
+                violation_error_message="An event cannot be the same event as itself.",
+            ),
+            models.CheckConstraint(
                 condition=Q(fatalities_low__isnull=True)
                 | Q(fatalities_high__isnull=True)
                 | Q(fatalities_low__lte=F("fatalities_high")),
@@ -145,6 +158,16 @@ class Event(Publishable):
 
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.slug])
+
+    def clean(self):
+        # The one check of a link that needs no query; the others read other rows (`events.rules.same_as_errors`).
+        if self.same_as and self.same_as == self.slug:
+            raise ValidationError({"same_as": "An event cannot be the same event as itself."})
+
+    @property
+    def happening(self):
+        """What every report of one happening shares: the first report's slug."""
+        return self.same_as or self.slug
 
 
 class Role(models.TextChoices):
@@ -189,6 +212,8 @@ class EventCitation(Citation):
     """An event's footnote."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
+
+    BACKS = {"date": "date", "place": "place", "casualties": "casualty figures", "actors": "who took part"}
 
     history = HistoricalRecords()
 

@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 from functools import partial
 
+from entities.rules import compatible
 from events.models import Role
+from events.selectors import other_reports
 from nrfsite.core.dates import format_range
 from nrfsite.core.markup import render
 from sources.corroboration import Corroboration
@@ -13,11 +15,34 @@ ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
 
 @dataclass
+class OtherReport:
+    """Another report of the same happening, and whether its date disagrees with this one's."""
+
+    event: object
+    dates_differ: bool
+
+
+@dataclass
+class OtherReportView:
+    """Another report of the same happening, in full (its footnotes too), for the event's own page."""
+
+    view: object
+    dates_differ: bool
+
+
+@dataclass
 class EventView:
     event: object
-    footnotes: list
+    footnotes: list  # the citations that back the event as a whole
     summary_html: object  # a LazyHTML: rendered where the template shows it, numbering its footnotes there
     participants: list = field(default_factory=list)  # [(role label, [entities])]
+    backing: dict = field(default_factory=dict)  # {"date": footnotes, "place": …}: citations of one part each
+    same_happening: list = field(default_factory=list)  # other reports of this happening: [OtherReport]
+
+    @property
+    def part_cited(self):
+        """Some citation backs a part (the date, the place): the event is sourced even with none for the whole."""
+        return any(self.backing.values())
 
     @property
     def date_text(self):
@@ -27,7 +52,11 @@ class EventView:
 
     @property
     def corroboration(self):
-        return Corroboration.of(sources_of(self.footnotes))
+        return Corroboration.of(sources_of([*self.footnotes, *(f for part in self.backing.values() for f in part)]))
+
+    @property
+    def dates_differ(self):
+        return any(other.dates_differ for other in self.same_happening)
 
     @property
     def casualties(self):
@@ -55,13 +84,19 @@ class EventView:
 def event_views(events, references, *, preview=False):
     """Views of events in the given order, citing into the page's reference list."""
     events = list(events)
+    reports = other_reports(events, preview=preview)
     cite = references.marker_callback(marker_sources((event.summary for event in events), preview=preview))
     views = []
     for event in events:
         summary = LazyHTML(partial(render, event.summary, cite=cite)) if event.summary else ""
-        footnotes = references.cite_all(event.citations.all())
+        parts = references.cite_parts(event.citations.all())
         by_role = {}
         for participation in sorted(event.participations.all(), key=lambda p: (ROLE_ORDER[p.role], p.entity.name)):
             by_role.setdefault(Role(participation.role).label, []).append(participation.entity)
-        views.append(EventView(event, footnotes, summary, list(by_role.items())))
+        others = [
+            OtherReport(other, not compatible(event.date_partial, other.date_partial))
+            for other in reports.get(event.happening, [])
+            if other.pk != event.pk
+        ]
+        views.append(EventView(event, parts.pop("", []), summary, list(by_role.items()), parts, others))
     return views

@@ -5,12 +5,21 @@ An unconfirmed or claimed event is stale when it is still so 30 days after the e
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from events.models import Event
+from events.rules import date_contradictions
 from nrfsite.core.certainty import Certainty
 from nrfsite.core.markup import citation_keys
-from nrfsite.editorial.queues import STALE_CLAIM, UNCITED, Item, days_ago, register, register_draft_queue
+from nrfsite.editorial.queues import (
+    CONTRADICTED,
+    STALE_CLAIM,
+    UNCITED,
+    Item,
+    days_ago,
+    register,
+    register_draft_queue,
+)
 
 UNCONFIRMED_AFTER_DAYS = 30
 
@@ -32,7 +41,35 @@ def stale_claims(today):
     ]
 
 
+def contradicting_reports(today):
+    """Published reports of one happening (linked as "same event as") whose dates cannot agree."""
+    named = Event.objects.published().exclude(same_as="").values("same_as")
+    linked = list(Event.objects.published().filter(~Q(same_as="") | Q(slug__in=named)).order_by("date", "slug"))
+    found = date_contradictions(linked)
+    reports = {}
+    for event in linked:
+        reports.setdefault(event.happening, []).append(event)
+    return [
+        Item(
+            event,
+            "dated "
+            + str(event.date_partial)
+            + "; another report of the same event: "
+            + ", ".join(str(other.date_partial) for other in reports[event.happening] if other.pk != event.pk),
+        )
+        for event in linked
+        if event.pk in found
+    ]
+
+
 def register_queues():
+    register(
+        "contradiction-event",
+        model=Event,
+        title="Reports of one event that give different dates",
+        build=contradicting_reports,
+        urgency=CONTRADICTED,
+    )
     register("uncited-event", model=Event, title="Published events with no citation", build=uncited_events, urgency=UNCITED)
     register(
         "stale-claim",

@@ -2,6 +2,8 @@
 
 from entities.models import Entity
 from events.models import Event, EventCitation, EventType, Participation, Role
+from events.rules import same_as_errors
+from nrfsite.interchange import dialect
 from nrfsite.interchange.children import ChildSet
 from nrfsite.interchange.columns import integer, partial_date, ref, text
 from sources.resources import CitingResource, ContentResource, citation_resource, citations_set
@@ -75,11 +77,27 @@ class EventResource(CitingResource):
     claimed_by = ref("claimed_by", Entity)
     participants = text("participants")
     sources = text("sources")
+    same_as = text("same_as")
     acled_id = text("acled_id")
     ucdp_id = text("ucdp_id")
     wikidata_id = text("wikidata_id")
     note = text("note")
     status = text("status")
+
+    def reset_caches(self):
+        super().reset_caches()
+        self._links = []  # (line, slug, same_as) of the rows written: a link may name an event a later row creates
+
+    def write(self, work, report, *, user, reason):
+        self._links += [(row.line, row.obj.slug, row.obj.same_as) for row in work if row.obj.same_as]
+        super().write(work, report, user=user, reason=reason)
+
+    def check_written(self, report):
+        links = self._links
+        errors = same_as_errors([(slug, target) for _, slug, target in links])
+        for line, slug, _ in links:
+            if slug in errors:
+                report.errors.append(dialect.CellError(report.file, line, "same_as", errors[slug]))
 
     class Meta:
         model = Event
@@ -99,6 +117,7 @@ class EventResource(CitingResource):
             "claimed_by",
             "participants",
             "sources",
+            "same_as",
             "acled_id",
             "ucdp_id",
             "wikidata_id",

@@ -34,3 +34,16 @@ def events_of(entity):
         places = Entity.objects.filter(Q(pk=entity.pk) | Q(parent=entity))
         condition |= Q(location__in=places.values("pk"))
     return public_events().filter(condition).order_by("date", "slug")
+
+
+def other_reports(events, *, preview=False):
+    """Every report of the happenings `events` report (events linked as "same event as"), {happening: [events]},
+    in one query, dates and titles only (each report is read in full on its own page)."""
+    happenings = {event.happening for event in events}
+    if not happenings:
+        return {}
+    reports = {}
+    linked = Event.objects.visible(preview=preview).filter(Q(slug__in=happenings) | Q(same_as__in=happenings))
+    for event in linked.only("slug", "title", "same_as", "date", "date_precision", "status").order_by("date", "slug"):
+        reports.setdefault(event.happening, []).append(event)
+    return reports

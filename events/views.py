@@ -10,7 +10,7 @@ from django_filters.views import FilterView
 from events.charts import monthly_chart, province_tiles
 from events.filters import EventFilterSet
 from events.models import Event
-from events.presenters import event_views
+from events.presenters import OtherReportView, event_views
 from events.resources import EventResource
 from events.selectors import public_events
 from nrfsite.core.markup import to_plain_text
@@ -55,7 +55,15 @@ class EventDetailView(DetailView):
         references = References()
         context = super().get_context_data(**kwargs)
         view = event_views([self.object], references, preview=self.preview)[0]
-        context.update(section="events", preview=self.preview, view=view, references=references)
+        differ = {report.event.pk: report.dates_differ for report in view.same_happening}
+        others = public_events(preview=self.preview).filter(pk__in=differ).order_by("date", "slug") if differ else []
+        context.update(
+            section="events",
+            preview=self.preview,
+            view=view,
+            other_reports=[OtherReportView(other, differ[other.pk]) for other in event_views(others, references)],
+            references=references,
+        )
         return context
 
 

@@ -12,12 +12,37 @@ class ContentAdmin(EditorialAdmin, CSVAdminMixin):
     (nrfsite.interchange). The two mechanisms know nothing of each other; the apps combine them here."""
 
 
+class BacksField(forms.MultipleChoiceField):
+    """The parts of a fact a citation backs, as checkboxes, stored as the model's comma-separated text."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def prepare_value(self, value):
+        return [part for part in value.split(",") if part] if isinstance(value, str) else value
+
+    def clean(self, value):
+        return ",".join(super().clean(value))
+
+    def has_changed(self, initial, data):
+        return self.prepare_value(initial or "") != self.prepare_value(self.clean(data) if data else "")
+
+
 class CitationInline(EditorialInline, admin.TabularInline):
     """The citation inline every cited model's admin uses: the source by key and title, where, its stance, the quote."""
 
     extra = 0
     autocomplete_fields = ["source"]
-    fields = ["source", "locator", "stance", "quote", "quote_translation"]
+    fields = ["source", "locator", "stance", "backs", "quote", "quote_translation"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "backs":
+            return BacksField(
+                choices=list(self.model.BACKS.items()),
+                required=False,
+                label="Backs",
+                help_text="Only these parts of the fact; none ticked: the fact as a whole.",
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class CitationAdmin(ContentAdmin):

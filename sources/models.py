@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -192,13 +193,38 @@ class Citation(Versioned):
         help_text="What the source does with the claim: supports it (evidence of its own), disputes it, denies it "
         "(a party rejecting it), or only reports it (someone else's claim).",
     )
+    backs = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The part(s) of the fact this source backs, comma-separated (an event's date, place, casualties, "
+        "actors; a statement's value, start, end). Empty: the fact as a whole.",
+    )
     quote = models.TextField(blank=True, help_text="The passage that supports the fact, in the original language.")
     quote_translation = models.TextField(blank=True, help_text="An English translation of the quote, if needed.")
 
     objects = CitationQuerySet.as_manager()
 
+    # The parts of the cited fact a citation may back, {name: what readers call it}: each subclass sets its own.
+    BACKS = {}
+
     class Meta:
         abstract = True
+
+    def backed(self):
+        """The parts this citation backs, in the fact's own order; [] for the fact as a whole."""
+        named = {part.strip() for part in self.backs.split(",")} - {""}
+        return [name for name in self.BACKS if name in named]
+
+    def clean(self):
+        super().clean()
+        named = [part.strip() for part in self.backs.split(",") if part.strip()]
+        unknown = [name for name in named if name not in self.BACKS]
+        if unknown:
+            allowed = ", ".join(self.BACKS) if self.BACKS else "nothing but the whole text"
+            raise ValidationError(
+                {"backs": f"Unknown part(s): {', '.join(unknown)}. A {self._meta.verbose_name} may back: {allowed}."}
+            )
+        self.backs = ",".join(self.backed())  # one spelling, so an export re-imports as "unchanged"
 
     def __str__(self):
         return f"{self.source.key}, {self.locator}" if self.locator else self.source.key

@@ -164,10 +164,22 @@ class References:
 
     def cite_all(self, citations):
         """Footnotes for Citation rows (statement, event); the same source twice gets one number."""
-        return [
-            self.cite(c.source, locator=c.locator, stance=c.stance, quote=c.quote, quote_translation=c.quote_translation)
-            for c in citations
-        ]
+        return [self.cite_row(c) for c in citations]
+
+    def cite_parts(self, citations):
+        """Footnotes by the part of the fact each citation backs: {"": the fact as a whole, "date": […], …}.
+
+        A citation that backs two parts has a footnote at each; the page puts each list beside its part.
+        """
+        parts = {}
+        for citation in citations:
+            for part in citation.backed() or [""]:
+                parts.setdefault(part, []).append(self.cite_row(citation))
+        return parts
+
+    def cite_row(self, c):
+        """A footnote for one Citation row."""
+        return self.cite(c.source, locator=c.locator, stance=c.stance, quote=c.quote, quote_translation=c.quote_translation)
 
     def number(self, reference):
         if reference.number is None:

@@ -84,9 +84,9 @@ class RowSnapshots:
         self.child_resources = child_resources  # [(resource class, its foreign key to the item)]
 
     def snapshot(self, obj, *, children=True):
-        rows = {self.resource_class.file_name: _rows(self.resource_class, pk=obj.pk)}
+        rows = {self.resource_class.file_name: export_rows(self.resource_class, pk=obj.pk)}
         for resource_class, parent in self.child_resources if children else ():
-            rows[resource_class.file_name] = _rows(resource_class, **{parent: obj.pk})
+            rows[resource_class.file_name] = export_rows(resource_class, **{parent: obj.pk})
         return rows
 
     def apply(self, obj, rows, *, user, reason):
@@ -106,7 +106,8 @@ class RowSnapshots:
         return any(child.model is model for child in self.resource_class.child_sets if child.column)
 
 
-def _rows(resource_class, **lookup):
+def export_rows(resource_class, **lookup):
+    """The rows `lookup` selects as the resource exports them: [{column: cell}]."""
     resource = resource_class()
     rows = resource.export_rows(queryset=resource.model._default_manager.filter(**lookup))
     header = next(rows)
@@ -244,11 +245,11 @@ def citation_resource(model, *, parent, parent_model, parent_key="slug"):
     """The resource of a citation table (statement_citations.csv, event_citations.csv).
 
     One row per citation, keyed by the cited row, the source and the locator, with what the source does with
-    the claim (stance), the quoted passage and its translation. Statement and event citations have the same
-    shape, so it is declared once, here.
+    the claim (stance), the part(s) of the fact it backs, the quoted passage and its translation. Statement
+    and event citations have the same shape, so it is declared once, here.
     """
     key = (parent, "source", "locator")
-    fields = (*key, "stance", "quote", "quote_translation")
+    fields = (*key, "stance", "backs", "quote", "quote_translation")
     file_name = f"{parent}_citations.csv"
     return type(
         f"{model.__name__}Resource",
@@ -264,6 +265,7 @@ def citation_resource(model, *, parent, parent_model, parent_key="slug"):
             "source": ref("source", Source, "key"),
             "locator": text("locator"),
             "stance": text("stance"),
+            "backs": text("backs"),
             "quote": text("quote"),
             "quote_translation": text("quote_translation"),
             "Meta": type("Meta", (), {"model": model, "fields": fields, "export_order": fields, "import_id_fields": key}),

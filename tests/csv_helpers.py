@@ -102,7 +102,12 @@ def make_full_dataset():
         flagged_on_partial="September 2022",
     )
     StatementCitationFactory(
-        statement=leader, source=wapo, locator="para. 2", quote="I am the son of Ahmad Shah Massoud", quote_translation=""
+        statement=leader,
+        source=wapo,
+        locator="para. 2",
+        backs="value,start",
+        quote="I am the son of Ahmad Shah Massoud",
+        quote_translation="",
     )
     StatementCitationFactory(statement=leader, source=bbc, locator="", quote="", quote_translation="")
     StatementFactory(
@@ -162,8 +167,10 @@ def make_full_dataset():
     EventCitationFactory(
         event=event, source=bbc, locator="", quote="The Taliban say they have taken Panjshir", quote_translation="طالبان"
     )
+    EventCitationFactory(event=event, source=wapo, locator="para. 9", backs="date,casualties")
     EventFactory(
         slug="nrf-formed",
+        same_as="taliban-claim-panjshir",
         title="NRF formed",
         date_partial="2021",
         event_type=EventType.objects.get(slug="agreement"),

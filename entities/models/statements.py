@@ -131,6 +131,21 @@ class Statement(Publishable, Reviewable):
         help_text='Whose claim it is: the NRF for "NRF reported claim of 5,000 fighters".',
     )
     rank = models.CharField(max_length=10, choices=Rank.choices, default=Rank.NORMAL)
+    rank_reason = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Why editors prefer this statement, or deprecated it; readers see it after "
+        "'editors prefer this because': \"the infobox gives the term as the NRF announced it\".",
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supersedes",
+        help_text="For a deprecated statement: the statement of the same property editors prefer to it. "
+        "Readers see both, side by side.",
+    )
     note = models.TextField(blank=True, help_text="A note for readers: how sources disagree, how a date was inferred.")
 
     history = HistoricalRecords()
@@ -235,6 +250,27 @@ class Statement(Publishable, Reviewable):
         has_quantity = any(v is not None for v in (self.quantity_low, self.quantity_best, self.quantity_high))
         if self.value_type == ValueType.TEXT and (has_quantity or not self.value_text):
             raise ValidationError({"value_text": f'"{label}" takes text: fill in value text, not quantities.'})
+        self.clean_resolution()
+
+    def clean_resolution(self):
+        """A statement superseded by another is deprecated, says why, and names a live one of the same fact."""
+        if not self.superseded_by_id:
+            return
+        if self.rank != Rank.DEPRECATED:
+            raise ValidationError(
+                {"superseded_by": "Only a deprecated statement is superseded: set its rank to deprecated, or clear this."}
+            )
+        if not self.rank_reason.strip():
+            raise ValidationError({"rank_reason": "Say why editors prefer the other statement: readers see the reason."})
+        preferred = self.superseded_by
+        if preferred.pk == self.pk:
+            raise ValidationError({"superseded_by": "A statement cannot be superseded by itself."})
+        if (preferred.subject_id, preferred.property_id) != (self.subject_id, self.property_id):
+            raise ValidationError(
+                {"superseded_by": f"“{preferred}” is about another subject or property: it cannot supersede this one."}
+            )
+        if preferred.rank == Rank.DEPRECATED:
+            raise ValidationError({"superseded_by": f"“{preferred}” is deprecated itself: name the statement editors prefer."})
 
     def key_base(self):
         """The readable start of a generated key: subject, property and value slugs."""
@@ -263,6 +299,8 @@ class StatementCitation(Citation):
     """A statement's footnote: which source backs it, where, in whose words."""
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
+
+    BACKS = {"value": "value", "start": "start date", "end": "end date"}
 
     history = HistoricalRecords()
 

@@ -134,6 +134,10 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
     def after_write(self, objs, *, user, reason):
         """A hook after rows are written, inside the transaction."""
 
+    def check_written(self, report):
+        """A hook once the whole file is written: rules across rows (a row naming a later one) add errors here,
+        and the caller's rollback undoes the file."""
+
     def reset_caches(self):
         for f in self.get_import_fields():
             if isinstance(f.widget, KeyWidget):
@@ -179,6 +183,8 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
                 self.hold_rows(held, report, user=user, reason=reason)
             if not report.errors:
                 self.write(work, report, user=user, reason=reason)
+        if not report.errors:
+            self.check_written(report)
         if report.errors:
             report.errors.sort()
             report.rows = [row for row in report.rows if row.kind == "error"]

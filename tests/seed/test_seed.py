@@ -37,8 +37,8 @@ def test_loading_into_an_empty_database_reports_each_row_as_new(seed):
     # Citations and participations are written by statements.csv and events.csv (their `sources` and
     # `participants` cells) before their own files add quotes and notes: those rows are still new.
     assert "statement_citations.csv: 129 new, 0 updated, 0 unchanged, 0 errors" in seed
-    assert "event_citations.csv: 68 new, 0 updated, 0 unchanged, 0 errors" in seed
-    assert "participations.csv: 111 new, 0 updated, 0 unchanged, 0 errors" in seed
+    assert "event_citations.csv: 70 new, 0 updated, 0 unchanged, 0 errors" in seed
+    assert "participations.csv: 113 new, 0 updated, 0 unchanged, 0 errors" in seed
     assert " 0 updated," in seed.splitlines()[-1]
 
 
@@ -131,8 +131,14 @@ def test_dates_keep_the_precision_the_text_gives(seed):
 
 
 def test_no_source_has_an_invented_url(seed):
-    assert not Source.objects.exclude(url="").exists()
+    # A URL or title found in public material says in the source's notes where it was found; no other has one.
+    with_url = Source.objects.exclude(url="")
+    assert sorted(with_url.values_list("key", flat=True)) == ["wp-ref-42", "wp-ref-48"]
+    for source in with_url:
+        assert "Identified on 2 December 2026" in source.notes and source.url.split("/")[2] in source.notes + source.url
     assert not Source.objects.exclude(archive_url="").exists()
+    for source in Source.objects.exclude(title="").exclude(key="wikipedia-nrf-article"):
+        assert "Identified on 2 December 2026" in source.notes, source.key
     op_ed = Source.objects.get(key="wp-ref-42")
     assert (op_ed.publisher, op_ed.authors, op_ed.published_on_partial.isoformat()) == (
         "The Washington Post",

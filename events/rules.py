@@ -1,0 +1,43 @@
+"""Domain rules about events that pages, queues and every way of writing an event apply."""
+
+from entities.rules import compatible, pairs
+from events.models import Event
+
+
+def date_contradictions(events):
+    """The events that report one happening (linked as "same event as") on dates that cannot agree:
+    "5 September 2021" and "6 September 2021" contradict each other, "September 2021" and "6 September
+    2021" do not."""
+    found = set()
+    for first, second in pairs(events, lambda event: event.happening):
+        if not compatible(first.date_partial, second.date_partial):
+            found.update((first.pk, second.pk))
+    return found
+
+
+def same_as_errors(links):
+    """What is wrong with "same event as" links, {slug: message}; `links` is [(event slug, slug it names)].
+
+    A link names another event that is itself the first report (links are one level deep, so every report
+    of a happening names the same slug); read in one query, so an import checks a whole file at once.
+    """
+    links = [(slug, target) for slug, target in links if target]
+    targets = dict(Event.objects.filter(slug__in={target for _, target in links}).values_list("slug", "same_as"))
+    named = set(Event.objects.filter(same_as__in={slug for slug, _ in links}).values_list("same_as", flat=True))
+    errors = {}
+    for slug, target in links:
+        if slug in named:
+            errors[slug] = (
+                "Other events name this one as the first report of their happening: it cannot name another. "
+                f'Link "{target}" to it instead, or change their link first.'
+            )
+        elif target == slug:
+            errors[slug] = "An event cannot be the same event as itself."
+        elif target not in targets:
+            errors[slug] = f'No event with the slug "{target}".'
+        elif targets[target]:
+            errors[slug] = (
+                f'"{target}" is itself a report of "{targets[target]}": name "{targets[target]}", '
+                "the first report, so all reports of one happening name the same event."
+            )
+    return errors
