@@ -75,9 +75,10 @@ class EventFilterSet(django_filters.FilterSet):
         """A top-level type includes its sub-types."""
         return queryset.filter(Q(event_type=event_type) | Q(event_type__parent=event_type))
 
-    def at_place(self, queryset, name, place):
-        """The place itself or a place within it (a district of the province)."""
-        return queryset.filter(Q(location=place) | Q(location__parent=place))
+    def at_place(self, queryset, name, value: Entity):
+        """The place itself or a place within it (a district of the province). (The parameter is named and
+        typed `value: Entity` so the API schema reads the filter as a place's slug, a string.)"""
+        return queryset.filter(Q(location=value) | Q(location__parent=value))
 
     def cited_by(self, queryset, name, value):
         value = value.strip()

@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "nrfsite.site",
     "nrfsite.editorial",
     "nrfsite.interchange",
@@ -66,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "nrfsite.site.security.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CORS headers on /api/ reads (before CommonMiddleware, as django-cors-headers asks).
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -204,6 +210,36 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# The read API (nrfsite.api): JSON only, anyone may read, anonymous callers rate-limited per address.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "NUM_PROXIES": env.int("API_PROXY_COUNT", default=0),
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Anonymous API callers, per address (nrfsite.api.views.AnonymousRate): over it they get 429 and Retry-After.
+API_ANON_RATE = env.str("API_ANON_RATE", default="120/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "nrfsite open data API",
+    "DESCRIPTION": "Read-only access to the public knowledge base about the National Resistance Front of "
+    "Afghanistan: entities, statements, sections, events and sources, each fact with its citations. "
+    "Drafts never appear. Lists use cursor pagination and take `updated_since`; every answer has an ETag "
+    "for conditional GET.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from drf-spectacular-sidecar, served from static/ like every asset: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# CORS: any origin may read the API (GET, HEAD, OPTIONS); nothing else on the site sends CORS headers.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
 # django-axes: five failed logins for a username from one address lock it out for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

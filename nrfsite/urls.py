@@ -20,6 +20,7 @@ urlpatterns = [
     path("entities/", include(entity_urls)),
     path("events/", include("events.urls")),
     path("sources/", include(source_urls)),
+    path("api/", include(("nrfsite.api.urls", "api"))),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),

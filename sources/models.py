@@ -148,6 +148,11 @@ class Source(Publishable):
         return bool(self.title or self.publisher or self.url)
 
     @property
+    def title_ends_sentence(self):
+        """The title ends with its own full stop, question or exclamation mark: a reference line adds none."""
+        return self.title.rstrip().endswith((".", "?", "!"))
+
+    @property
     def work(self):
         """The published work this source is a reference of, if any (a draft one is not named to readers)."""
         return self.found_in if self.found_in_id and self.found_in.is_published else None

@@ -16,6 +16,7 @@ def _empty_caches():
 def _fast_test_settings(settings):
     # Test-only choices live here, not in `if TESTING:` branches of settings.py.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.API_ANON_RATE = "100000/min"  # the API's rate limit has its own test (tests/site/test_api.py)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,6 +1,7 @@
 """Site-wide state: the content version public page caches are keyed on."""
 
 from django.db import models, transaction
+from django.utils import timezone
 
 
 class ContentVersion(models.Model):
@@ -16,12 +17,19 @@ class ContentVersion(models.Model):
 
     KEEP = 1000  # older rows are pruned now and then; only the latest id matters
 
+    at = models.DateTimeField(default=timezone.now, help_text="When the change was made: the API's Last-Modified.")
+
     def __str__(self):
         return f"content version {self.pk}"
 
     @classmethod
     def current(cls):
         return cls.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    @classmethod
+    def latest(cls):
+        """(version, when) of the latest content change, or (0, None) before the first."""
+        return cls.objects.order_by("-pk").values_list("pk", "at").first() or (0, None)
 
     @classmethod
     def bump(cls):

@@ -3,8 +3,10 @@
 from csp.middleware import CSPMiddleware
 
 # The admin and django-import-export's pages set a few inline styles (widths, hidden
-# rows); public pages have none, so only the admin gets 'unsafe-inline' styles.
+# rows), and so does the API's documentation page (Swagger UI's own <style>); public pages
+# have none, so only those get 'unsafe-inline' styles. Scripts stay 'self' everywhere.
 ADMIN_UPDATE = {"style-src": ["'unsafe-inline'"]}
+INLINE_STYLE_PREFIXES = ("/admin/", "/api/docs/")
 
 
 class SiteCSPMiddleware(CSPMiddleware):
@@ -12,6 +14,6 @@ class SiteCSPMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if request.path_info.startswith("/admin/") and parts.update is None:
+        if request.path_info.startswith(INLINE_STYLE_PREFIXES) and parts.update is None:
             parts.update = ADMIN_UPDATE
         return parts

@@ -338,3 +338,21 @@ def test_screenshots_of_every_main_page(page, site, watch):
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000, f"{target} looks empty"
     assert watch.errors == []
+
+
+def test_a_data_user_reads_the_api_documentation_and_tries_the_events_endpoint(page, site, watch, live_server):
+    # Swagger UI runs under the site's strict CSP, from files served by this site (no CDN).
+    outside = []
+    page.on("request", lambda request: None if request.url.startswith(live_server.url) else outside.append(request.url))
+    page.goto("/api/docs/")
+
+    expect(page.get_by_text("nrfsite open data API").first).to_be_visible()
+    operation = page.locator("#operations-events-events_list")
+    expect(operation).to_be_visible()
+    operation.locator(".opblock-summary").click()
+    page.get_by_role("button", name="Try it out").click()
+    page.get_by_role("button", name="Execute").click()
+
+    expect(page.locator(".live-responses-table .response .response-col_status").first).to_contain_text("200")
+    assert outside == []
+    assert watch.errors == []

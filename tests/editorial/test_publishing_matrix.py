@@ -54,6 +54,11 @@ PUBLIC_PAGES = [
     "/entities/?format=csv",
     "/events/?format=csv",
     "/sources/?format=csv",
+    "/api/entities/?page_size=500",
+    "/api/statements/?page_size=500",
+    "/api/sections/?page_size=500",
+    "/api/events/?page_size=500",
+    "/api/sources/?page_size=500",
 ]
 
 

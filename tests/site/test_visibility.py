@@ -94,6 +94,16 @@ PUBLIC_PAGES = [
     "/sources/?format=csv",
     "/events/?participant=nrf",
     "/events/?format=csv&participant=nrf",
+    "/api/entities/",
+    "/api/entities/nrf/",
+    "/api/statements/?page_size=500",
+    "/api/sections/",
+    "/api/events/",
+    "/api/events/?participant=nrf",
+    "/api/events/meeting/",
+    "/api/events/cited-by-draft/",
+    "/api/sources/",
+    "/api/sources/bbc-2021/",
 ]
 
 
@@ -117,6 +127,11 @@ def test_no_public_page_names_a_draft(client, world, url):
         "/entities/hidden-valley/",
         "/sources/draft-source-key/",
         "/entities/child-province/",
+        "/api/events/fighting-hidden/",
+        "/api/events/claimed-by-draft/",
+        "/api/entities/secret-draftperson/",
+        "/api/entities/child-province/",
+        "/api/sources/draft-source-key/",
     ],
 )
 def test_a_fact_that_names_a_draft_has_no_public_page(  # a place inside a draft place names it too

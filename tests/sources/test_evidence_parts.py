@@ -277,3 +277,21 @@ def test_footnotes_on_every_seed_event_page_are_numbered_in_reading_order(client
         assert first_appearances(notes.numbers) == list(range(1, len(notes.references) + 1)), event.slug
         assert set(notes.backlinks) == set(notes.anchors), event.slug
     assert pages == Event.objects.public().count() > 40
+
+
+@pytest.mark.parametrize(
+    ("title", "publisher", "published", "line"),
+    [
+        ("We need help.", "The Post", "18 August 2021", "“We need help.” <i>The Post</i>, 18 August 2021. <a"),
+        ("Will it hold?", "", "", "“Will it hold?” <a"),
+        ("A report", "The Post", "", "“A report”. <i>The Post</i>. <a"),
+    ],
+)
+def test_a_reference_line_adds_no_full_stop_to_a_title_that_has_its_own(client, title, publisher, published, line):
+    source = SourceFactory(key="s", title=title, publisher=publisher, published_on_partial=published or None)
+    event = EventFactory(slug="e")
+    EventCitationFactory(event=event, source=source)
+
+    html = squeeze(event_page(client, event.slug))
+
+    assert line in html.replace("&#x27;", "'")

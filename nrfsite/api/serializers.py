@@ -1,0 +1,233 @@
+"""What the API says of each record: the public page's facts, with dates at their precision and every citation.
+
+Nothing here decides visibility: querysets come from the models' `public()` rules (nrfsite.api.views), and
+markup is passed through `keep_citations` with the public source keys, as a public CSV download is.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from nrfsite.core.markup import keep_citations, to_plain_text
+
+PARTIAL_DATE = {
+    "type": "object",
+    "nullable": True,
+    "properties": {
+        "value": {"type": "string", "example": "2021-08", "description": "ISO 8601 at the date's precision."},
+        "precision": {"type": "string", "enum": ["year", "month", "day"]},
+        "approximate": {"type": "boolean", "description": 'The source says "about" ("c. 2021").'},
+        "text": {"type": "string", "example": "August 2021", "description": 'As readers see it ("c. 2021" if approximate).'},
+    },
+}
+REF = {"type": "object", "nullable": True, "description": "The record it names, by key, or null if none is public."}
+
+
+@extend_schema_field(PARTIAL_DATE)
+class PartialDateField(serializers.Field):
+    """A partial date as {"value": "2021-08", "precision": "month", "text": "August 2021"}, or null."""
+
+    def __init__(self, name, **kwargs):
+        self.name = name
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        if getattr(obj, self.name) is None:
+            return None
+        partial = getattr(obj, f"{self.name}_partial")
+        value = partial.isoformat().removeprefix("c. ")
+        return {"value": value, "precision": partial.precision, "approximate": partial.circa, "text": str(partial)}
+
+
+@extend_schema_field(REF)
+class RefField(serializers.Field):
+    """Another record by its key, or null when there is none or the public may not see it."""
+
+    def __init__(self, key="slug", label_attr=None, public=None, **kwargs):
+        self.key, self.label_attr, self.public = key, label_attr, public
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return serializers.Field.get_attribute(self, instance) if self.source != "*" else instance
+
+    def to_representation(self, value):
+        if value is None or (self.public is not None and not self.public(value)):
+            return None
+        data = {self.key: getattr(value, self.key)}
+        if self.label_attr:
+            data[self.label_attr] = str(getattr(value, self.label_attr))
+        return data
+
+
+def is_published(obj):
+    return obj.is_published
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class MarkupField(serializers.Field):
+    """Markup with only the public sources' markers (a draft source's key never leaves the site)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, text):
+        return keep_citations(text or "", self.context["public_source_keys"])
+
+
+class CitationSerializer(serializers.Serializer):
+    source = serializers.CharField(source="source.key")
+    source_title = serializers.CharField(source="source.display_title")
+    locator = serializers.CharField()
+    stance = serializers.CharField()
+    backs = serializers.SerializerMethodField(help_text="The parts of the fact it backs; [] for the fact as a whole.")
+    quote = serializers.CharField()
+    quote_translation = serializers.CharField()
+
+    def get_backs(self, citation) -> list[str]:
+        return citation.backed()
+
+
+class SourceSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail", lookup_field="key")
+    page = serializers.SerializerMethodField()
+    display_title = serializers.CharField()
+    title = serializers.CharField()
+    authors = serializers.CharField()
+    publisher = serializers.CharField()
+    source_type = serializers.CharField()
+    language = serializers.CharField()
+    published_on = PartialDateField("published_on")
+    link = serializers.CharField(source="url")
+    archive_url = serializers.CharField()
+    accessed_on = serializers.DateField()
+    affiliation = serializers.CharField()
+    found_in = RefField("key", source="work")
+    found_as = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+    def get_page(self, source) -> str:
+        return self.context["request"].build_absolute_uri(source.get_absolute_url())
+
+
+class StatementSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    url = serializers.HyperlinkedIdentityField(view_name="api:statement-detail", lookup_field="key")
+    subject = RefField("slug", "name")
+    property = serializers.CharField(source="property.slug")
+    property_label = serializers.CharField(source="property.label")
+    value = serializers.SerializerMethodField()
+    value_entity = RefField("slug", "name")
+    value_text = serializers.CharField()
+    quantity_low = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False)
+    quantity_best = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False)
+    quantity_high = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False)
+    quantity_unit = serializers.CharField()
+    start = PartialDateField("start")
+    end = PartialDateField("end")
+    end_reason = serializers.CharField()
+    certainty = serializers.CharField()
+    claimed_by = RefField("slug", "name")
+    rank = serializers.CharField()
+    rank_reason = serializers.CharField()
+    superseded_by = RefField("key", public=is_published)
+    citations = CitationSerializer(many=True)
+    updated_at = serializers.DateTimeField()
+
+    def get_value(self, statement) -> str:
+        return statement.value_display()
+
+
+class AliasSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    language = serializers.CharField()
+    direction = serializers.CharField()
+
+
+class EntitySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    url = serializers.HyperlinkedIdentityField(view_name="api:entity-detail", lookup_field="slug")
+    page = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    start = PartialDateField("start")
+    end = PartialDateField("end")
+    parent = RefField("slug", "name", public=is_published)
+    iso_code = serializers.CharField()
+    wikidata_id = serializers.CharField()
+    aliases = AliasSerializer(many=True)
+    infobox = serializers.SerializerMethodField(help_text="The public statements of the page's infobox.")
+    updated_at = serializers.DateTimeField()
+
+    def get_page(self, entity) -> str:
+        return self.context["request"].build_absolute_uri(entity.get_absolute_url())
+
+    def get_infobox(self, entity) -> list[dict]:
+        statements = [s for s in entity.public_statements if s.property.infobox_position is not None]
+        return StatementSerializer(statements, many=True, context=self.context).data
+
+
+class SectionSerializer(serializers.Serializer):
+    entity = RefField("slug", "name")
+    title = serializers.CharField()
+    position = serializers.IntegerField()
+    body = MarkupField()
+    text = serializers.SerializerMethodField(help_text="The body as plain text, markers left out.")
+    as_of = PartialDateField("as_of")
+    needs_update = serializers.BooleanField()
+    update_reason = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+    def get_text(self, section) -> str:
+        return to_plain_text(keep_citations(section.body, set()))
+
+
+class ParticipantSerializer(serializers.Serializer):
+    entity = RefField("slug", "name")
+    role = serializers.CharField()
+    note = serializers.CharField()
+
+
+class EventSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    page = serializers.SerializerMethodField()
+    title = serializers.CharField()
+    date = PartialDateField("date")
+    end = PartialDateField("end")
+    event_type = serializers.CharField(source="event_type.slug")
+    event_type_label = serializers.CharField(source="event_type.__str__")
+    location = RefField("slug", "name")
+    location_precision = serializers.CharField()
+    summary = MarkupField()
+    fatalities_low = serializers.IntegerField()
+    fatalities_high = serializers.IntegerField()
+    casualty_note = serializers.CharField()
+    certainty = serializers.CharField()
+    claimed_by = RefField("slug", "name")
+    same_as = serializers.CharField(help_text="The slug of the first report of the same happening, if any.")
+    participants = ParticipantSerializer(source="participations", many=True)
+    citations = CitationSerializer(many=True)
+    acled_id = serializers.CharField()
+    ucdp_id = serializers.CharField()
+    wikidata_id = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+    def get_page(self, event) -> str:
+        return self.context["request"].build_absolute_uri(event.get_absolute_url())
+
+
+class EventTypeSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    label = serializers.CharField()
+    parent = serializers.CharField(source="parent.slug", default=None)
+    description = serializers.CharField()
+
+
+class PropertySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    label = serializers.CharField()
+    value_type = serializers.CharField()
+    several_values = serializers.BooleanField()
+    infobox_position = serializers.IntegerField()

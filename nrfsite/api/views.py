@@ -1,0 +1,224 @@
+"""The API's endpoints: read-only viewsets over the public querysets, filtered as the public lists are.
+
+Every list and detail reads the same `public()` querysets and selectors as the pages (so a draft never
+appears), the timeline's own FilterSet (one FilterSet serves the page and the API), cursor pagination (no
+OFFSET scan, stable under inserts), `?updated_since=` for a living copy, and conditional GET: every answer
+carries an ETag of the site's content version and the address, and Last-Modified the time of the latest
+content change, so a client that sends either back gets 304 until anything public changes. (A record's own
+`updated_at` would not do: an event's answer also names its participants and sources, which change apart.)
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import condition
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.pagination import CursorPagination
+from rest_framework.throttling import AnonRateThrottle
+
+from entities.filters import EntityFilterSet
+from entities.models import Alias, Entity, Property, Rank, Section, Statement
+from entities.selectors import public_statements
+from events.filters import EventFilterSet
+from events.models import EventType
+from events.selectors import public_events
+from nrfsite.api import serializers
+from nrfsite.core.certainty import Certainty
+from nrfsite.site.models import ContentVersion
+from sources.models import Affiliation, Source, SourceType
+
+UPDATED_SINCE = OpenApiParameter(
+    "updated_since",
+    OpenApiTypes.DATETIME,
+    description="Only records changed at or after this time (ISO 8601): a living copy fetches what changed.",
+)
+
+
+class Cursor(CursorPagination):
+    page_size = 50
+    max_page_size = 500
+    page_size_query_param = "page_size"
+
+
+class AnonymousRate(AnonRateThrottle):
+    """Anonymous callers, per address: `API_ANON_RATE` requests ("120/min"); more get 429 with Retry-After."""
+
+    def get_rate(self):
+        return settings.API_ANON_RATE
+
+
+def content_state(request):
+    """The site's latest content change, read once per request: what every answer's validators come from."""
+    if not hasattr(request, "_content_state"):
+        request._content_state = ContentVersion.latest()
+    return request._content_state
+
+
+def content_etag(request, *args, **kwargs):
+    """Any public change anywhere changes it (a list names other records, a record names its sources)."""
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
+    return f"{content_state(request)[0]}-{digest}"
+
+
+def content_last_modified(request, *args, **kwargs):
+    return content_state(request)[1]
+
+
+class UpdatedSinceFilterSet(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated since")
+
+
+@method_decorator(condition(etag_func=content_etag, last_modified_func=content_last_modified), name="dispatch")
+class PublicViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only endpoint over a public queryset; answers carry the content ETag and a short public max-age."""
+
+    pagination_class = Cursor
+    filter_backends = [filters.DjangoFilterBackend]
+    throttle_classes = [AnonymousRate]
+    cache_seconds = 60
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not hasattr(self, "_public_source_keys"):
+            self._public_source_keys = set(Source.objects.public().values_list("key", flat=True))
+        context["public_source_keys"] = self._public_source_keys
+        return context
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200:
+            response["Cache-Control"] = f"public, max-age={self.cache_seconds}"
+        return response
+
+
+def with_updated_since(filterset_class):
+    """The FilterSet of a page's list, with `updated_since` added: the API filters exactly as the page does."""
+    return type(
+        f"API{filterset_class.__name__}",
+        (filterset_class, UpdatedSinceFilterSet),
+        {"Meta": type("Meta", (filterset_class.Meta,), {})},
+    )
+
+
+@extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE]))
+class EventViewSet(PublicViewSet):
+    """Public events, filtered exactly as the timeline (`events.filters.EventFilterSet`)."""
+
+    serializer_class = serializers.EventSerializer
+    filterset_class = with_updated_since(EventFilterSet)
+    lookup_field = "slug"
+    pagination_class = type("EventCursor", (Cursor,), {"ordering": ("date", "slug")})
+
+    def get_queryset(self):
+        return public_events()
+
+
+class StatementFilterSet(UpdatedSinceFilterSet):
+    subject = filters.CharFilter(field_name="subject__slug", label="Subject (entity slug)")
+    property = filters.CharFilter(field_name="property__slug", label="Property (slug)")
+    rank = filters.ChoiceFilter(choices=Rank.choices)
+    certainty = filters.ChoiceFilter(choices=Certainty.choices)
+
+    class Meta:
+        model = Statement
+        fields = []
+
+
+class StatementViewSet(PublicViewSet):
+    """Public statements: value, dates at their precision, certainty, claimant, rank and citations."""
+
+    serializer_class = serializers.StatementSerializer
+    filterset_class = StatementFilterSet
+    lookup_field = "key"
+    lookup_value_regex = "[^/]+"
+    pagination_class = type("StatementCursor", (Cursor,), {"ordering": ("key",)})
+
+    def get_queryset(self):
+        return public_statements().select_related("superseded_by")
+
+
+class EntityViewSet(PublicViewSet):
+    """Public entities with their names and infobox statements; filtered as the entity list's name and kind."""
+
+    serializer_class = serializers.EntitySerializer
+    filterset_class = with_updated_since(EntityFilterSet)
+    lookup_field = "slug"
+    pagination_class = type("EntityCursor", (Cursor,), {"ordering": ("slug",)})
+
+    def get_queryset(self):
+        return (
+            Entity.objects.public()
+            .select_related("parent")
+            .prefetch_related(
+                Prefetch("aliases", queryset=Alias.objects.order_by("language", "name")),
+                Prefetch(
+                    "statements",
+                    queryset=public_statements()
+                    .select_related("superseded_by")
+                    .order_by("property__infobox_position", "start", "key"),
+                    to_attr="public_statements",
+                ),
+            )
+        )
+
+
+class SectionFilterSet(UpdatedSinceFilterSet):
+    entity = filters.CharFilter(field_name="entity__slug", label="Entity (slug)")
+    needs_update = filters.BooleanFilter()
+
+    class Meta:
+        model = Section
+        fields = []
+
+
+class SectionViewSet(PublicViewSet):
+    serializer_class = serializers.SectionSerializer
+    filterset_class = SectionFilterSet
+    pagination_class = type("SectionCursor", (Cursor,), {"ordering": ("id",)})
+
+    def get_queryset(self):
+        return Section.objects.public().select_related("entity")
+
+
+class SourceFilterSet(UpdatedSinceFilterSet):
+    affiliation = filters.ChoiceFilter(choices=Affiliation.choices)
+    source_type = filters.ChoiceFilter(choices=SourceType.choices)
+    publisher = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Source
+        fields = []
+
+
+class SourceViewSet(PublicViewSet):
+    serializer_class = serializers.SourceSerializer
+    filterset_class = SourceFilterSet
+    lookup_field = "key"
+    lookup_value_regex = "[A-Za-z0-9][A-Za-z0-9_.:-]*"
+    pagination_class = type("SourceCursor", (Cursor,), {"ordering": ("key",)})
+
+    def get_queryset(self):
+        return Source.objects.public().with_work()
+
+
+class EventTypeViewSet(PublicViewSet):
+    serializer_class = serializers.EventTypeSerializer
+    lookup_field = "slug"
+    pagination_class = type("EventTypeCursor", (Cursor,), {"ordering": ("slug",)})
+
+    def get_queryset(self):
+        return EventType.objects.select_related("parent")
+
+
+class PropertyViewSet(PublicViewSet):
+    serializer_class = serializers.PropertySerializer
+    lookup_field = "slug"
+    pagination_class = type("PropertyCursor", (Cursor,), {"ordering": ("slug",)})
+
+    def get_queryset(self):
+        return Property.objects.all()

@@ -1,0 +1,238 @@
+"""The read API: the pages' rules and filters, cursor pages, conditional GET, CORS, rate limit, and its schema."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from entities.models import Property
+from events.models import Event
+from tests.events.test_timeline import events, listed  # noqa: F401 - the timeline's fixture, reused
+from tests.factories import (
+    EntityFactory,
+    EventCitationFactory,
+    EventFactory,
+    ParticipationFactory,
+    SourceFactory,
+    StatementCitationFactory,
+    StatementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url, params=None, **headers):
+    response = client.get(url, params or {}, **headers)
+    assert response.status_code == 200, response.content[:500]
+    return response.json()
+
+
+def every_page(client, url, params):
+    """Follow `next` links to the end; return every result."""
+    results, page = [], get(client, url, params)
+    results += page["results"]
+    while page["next"]:
+        page = get(client, page["next"])
+        results += page["results"]
+    return results
+
+
+TIMELINE_FILTERS = [
+    {},
+    {"date_from": "2021-08", "date_to": "2021"},
+    {"date_to": "July 2021"},
+    {"event_type": "battles"},
+    {"event_type": "armed-clash"},
+    {"place": "baghlan"},
+    {"place": "panjshir"},
+    {"participant": "nrf"},
+    {"certainty": "claimed"},
+    {"source": "bbc-2021-09-07"},
+    {"q": "panjshir"},
+    {"independent": "1"},
+    {"participant": "nrf", "date_from": "2021-09", "event_type": "battles"},
+]
+
+
+@pytest.mark.parametrize("params", TIMELINE_FILTERS)
+def test_the_api_filters_events_exactly_as_the_timeline(client, events, params):  # noqa: F811
+    api = [event["slug"] for event in every_page(client, "/api/events/", {**params, "page_size": 2})]
+
+    assert api == listed(client, **params)
+
+
+def test_a_bad_filter_is_a_400_that_says_why(client, events):  # noqa: F811
+    response = client.get("/api/events/", {"date_from": "17 Smarch 2021", "place": "atlantis"})
+
+    assert response.status_code == 400
+    errors = response.json()
+    assert "is not a valid date" in errors["date_from"][0] and "place" in errors
+
+
+def test_an_event_carries_its_dates_at_precision_participants_and_citations_with_stance_and_parts(client):
+    nrf = EntityFactory(slug="nrf", name="NRF")
+    event = EventFactory(slug="clash", date_partial="c. August 2021", fatalities_low=10, fatalities_high=30)
+    ParticipationFactory(event=event, entity=nrf, role="denier")
+    EventCitationFactory(event=event, source=SourceFactory(key="s", title="T"), stance="denies", backs="date,casualties")
+
+    data = get(client, "/api/events/clash/")
+
+    assert data["date"] == {"value": "2021-08", "precision": "month", "approximate": True, "text": "c. August 2021"}
+    assert data["participants"] == [{"entity": {"slug": "nrf", "name": "NRF"}, "role": "denier", "note": ""}]
+    assert data["citations"][0] | {"quote": ""} == {
+        "source": "s",
+        "source_title": "T",
+        "locator": "",
+        "stance": "denies",
+        "backs": ["date", "casualties"],
+        "quote": "",
+        "quote_translation": "",
+    }
+    assert (data["fatalities_low"], data["fatalities_high"]) == (10, 30)
+
+
+def test_an_entity_carries_its_names_and_its_public_infobox_statements(client):
+    nrf = EntityFactory(slug="nrf", name="NRF")
+    massoud = EntityFactory(slug="massoud", kind="person", name="Ahmad Massoud")
+    leader = StatementFactory(
+        subject=nrf, property=Property.objects.get(slug="leader"), value_entity=massoud, value_text="", start_partial="2021"
+    )
+    StatementCitationFactory(statement=leader, source=SourceFactory(key="s"))
+    StatementFactory(subject=nrf, property=Property.objects.get(slug="ideology"), value_text="Draft idea", status="draft")
+
+    data = get(client, "/api/entities/nrf/")
+
+    assert [s["value"] for s in data["infobox"]] == ["Ahmad Massoud"]
+    assert data["infobox"][0]["start"]["precision"] == "year" and data["infobox"][0]["citations"][0]["source"] == "s"
+
+
+def test_cursor_pages_walk_every_event_once_in_date_order(client):
+    for day in range(1, 24):
+        EventFactory(slug=f"e{day:02}", date_partial=f"{day} August 2021")
+    EventFactory(slug="draft", status="draft")
+
+    slugs = [event["slug"] for event in every_page(client, "/api/events/", {"page_size": 5})]
+
+    assert slugs == [f"e{day:02}" for day in range(1, 24)]
+
+
+def test_a_page_size_above_the_limit_is_capped(client):
+    EventFactory.create_batch(3)
+
+    response = client.get("/api/events/", {"page_size": 10**9})
+
+    assert response.status_code == 200 and len(response.json()["results"]) == 3
+
+
+@pytest.mark.parametrize("count", [5, 120])
+def test_queries_per_list_do_not_grow_with_its_length(client, count, django_assert_max_num_queries):
+    nrf, source = EntityFactory(slug="nrf"), SourceFactory(key="s")
+    for index in range(count):
+        event = EventFactory(slug=f"e{index}", summary="Text [@s].")
+        ParticipationFactory(event=event, entity=nrf)
+        EventCitationFactory(event=event, source=source)
+        StatementCitationFactory(
+            statement=StatementFactory(subject=nrf, property=Property.objects.get(slug="ideology"), value_text=f"Idea {index}"),
+            source=source,
+        )
+
+    for url in ("/api/events/?page_size=100", "/api/statements/?page_size=100", "/api/entities/?page_size=100"):
+        with django_assert_max_num_queries(10):
+            assert client.get(url).status_code == 200
+
+
+def test_updated_since_returns_only_what_changed_after(client):
+    old = EventFactory(slug="old")
+    Event.objects.filter(pk=old.pk).update(updated_at="2022-01-01T00:00:00Z")
+    EventFactory(slug="new")
+
+    data = get(client, "/api/events/", {"updated_since": "2023-01-01T00:00:00Z"})
+
+    assert [event["slug"] for event in data["results"]] == ["new"]
+    assert client.get("/api/events/", {"updated_since": "yesterday"}).status_code == 400
+
+
+def test_a_conditional_get_is_answered_304_until_something_public_changes(client):
+    event = EventFactory(slug="clash", title="Before")
+    first = client.get("/api/events/")
+    etag = first["ETag"]
+
+    assert client.get("/api/events/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    event.title = "After"
+    event.save()
+    again = client.get("/api/events/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and again["ETag"] != etag and "After" in again.content.decode()
+
+
+def test_last_modified_answers_if_modified_since_until_anything_public_changes(client):
+    import time
+
+    EventFactory(slug="clash")
+    source = SourceFactory(key="s", title="Old title")
+    EventCitationFactory(event=Event.objects.get(slug="clash"), source=source)
+    response = client.get("/api/events/clash/")
+    since = response["Last-Modified"]
+
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert client.get("/api/events/clash/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+    time.sleep(1.1)  # HTTP dates count whole seconds
+    source.title = "New title"  # the event's own row is unchanged, but its answer names the source's title
+    source.save()
+    again = client.get("/api/events/clash/", HTTP_IF_MODIFIED_SINCE=since)
+    assert again.status_code == 200 and "New title" in again.content.decode()
+
+
+def test_any_origin_may_read_the_api_but_not_the_pages(client):
+    EventFactory(slug="clash")
+
+    api = client.get("/api/events/", HTTP_ORIGIN="https://research.example")
+    page = client.get("/events/", HTTP_ORIGIN="https://research.example")
+
+    assert api["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in page
+
+
+def test_the_api_is_read_only(client):
+    EventFactory(slug="clash")
+
+    for method in (client.post, client.put, client.patch, client.delete):
+        assert method("/api/events/clash/", {}).status_code in (403, 405)
+    assert Event.objects.filter(slug="clash").exists()
+
+
+def test_an_anonymous_caller_over_the_rate_gets_429_with_retry_after(client, settings):
+    settings.API_ANON_RATE = "3/min"
+    EventFactory(slug="clash")
+
+    statuses = [client.get("/api/events/").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get("/api/events/")
+    assert "throttled" in limited.json()["detail"] and int(limited["Retry-After"]) > 0
+
+
+def test_the_schema_is_openapi_3_and_describes_every_endpoint(client):
+    response = client.get("/api/schema/", {"format": "json"})
+
+    schema = json.loads(response.content)
+    assert schema["openapi"].startswith("3.")
+    for path in ("/api/entities/", "/api/statements/", "/api/sections/", "/api/events/", "/api/sources/{key}/"):
+        assert path in schema["paths"], path
+    parameters = {p["name"] for p in schema["paths"]["/api/events/"]["get"]["parameters"]}
+    assert {"date_from", "place", "participant", "independent", "updated_since", "cursor"} <= parameters
+
+
+def test_the_schema_validates(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")
+
+
+def test_the_documentation_page_loads_its_files_from_this_site(client):
+    response = client.get(reverse("api:docs"))
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "swagger-ui" in html
+    assert "cdn" not in html.lower() and "https://" not in html
+    assert "script-src 'self'" in response["Content-Security-Policy"]
