@@ -9,7 +9,6 @@ from django_filters.views import FilterView
 
 from events.charts import monthly_chart, province_tiles
 from events.filters import EventFilterSet
-from events.models import Event
 from events.presenters import OtherReportView, event_views
 from events.resources import EventResource
 from events.selectors import public_events
@@ -68,26 +67,45 @@ class EventDetailView(DetailView):
 
 
 class EventFeed(Feed):
-    """The latest published events, newest first (Atom)."""
+    """The latest published events, newest first (Atom), filtered as the timeline is: `/events/feed/?place=panjshir`."""
 
     feed_type = Atom1Feed
     title = "NRF knowledge base: events"
     subtitle = "Events concerning the National Resistance Front of Afghanistan, each with its sources."
+    author_name = "NRF knowledge base editors"
+
+    def get_object(self, request, *args, **kwargs):
+        self.filters = EventFilterSet(request.GET or None, queryset=public_events())
+        return None
 
     def link(self):
-        return reverse("events:list")
+        query = self.filters.data.urlencode() if self.filters.data else ""
+        return reverse("events:list") + (f"?{query}" if query else "")
 
     def items(self):
-        return Event.objects.public().select_related("event_type").order_by("-date", "-updated_at")[:50]
+        # An invalid filter (a date that is not one) gives an empty feed, never the unfiltered one.
+        if self.filters.is_bound and not self.filters.is_valid():
+            return []
+        queryset = self.filters.qs if self.filters.is_bound else public_events()
+        return list(queryset.select_related("event_type").order_by("-date", "-updated_at")[:50])
 
     def item_title(self, item):
         return f"{item.date_partial}: {item.title}"
 
     def item_description(self, item):
-        return to_plain_text(item.summary) or str(item.event_type)
+        return feed_description(to_plain_text(item.summary) or str(item.event_type), item.citations.all())
 
     def item_link(self, item):
         return reverse("events:detail", args=[item.slug])
 
+    def item_pubdate(self, item):
+        return item.published_at
+
     def item_updateddate(self, item):
         return item.updated_at
+
+
+def feed_description(text, citations):
+    """An entry's text and the sources it cites, as a reader of the feed sees them."""
+    titles = list(dict.fromkeys(citation.source.display_title for citation in citations))
+    return f"{text}\n\nSources: {'; '.join(titles)}" if titles else text

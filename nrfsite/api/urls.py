@@ -17,6 +17,7 @@ router.register("properties", views.PropertyViewSet, basename="property")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("deletions/", views.DeletionsView.as_view(), name="deletions"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
 ]

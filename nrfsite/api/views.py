@@ -11,24 +11,29 @@ content change, so a client that sends either back gets 304 until anything publi
 import hashlib
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.utils.dateparse import parse_datetime
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import condition
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
 
 from entities.filters import EntityFilterSet
 from entities.models import Alias, Entity, Property, Rank, Section, Statement
 from entities.selectors import public_statements
 from events.filters import EventFilterSet
-from events.models import EventType
+from events.models import Event, EventType
 from events.selectors import public_events
 from nrfsite.api import serializers
 from nrfsite.core.certainty import Certainty
+from nrfsite.core.publishing import Status
 from nrfsite.site.models import ContentVersion
 from sources.models import Affiliation, Source, SourceType
 
@@ -222,3 +227,74 @@ class PropertyViewSet(PublicViewSet):
 
     def get_queryset(self):
         return Property.objects.all()
+
+
+class DeletionSerializer(drf_serializers.Serializer):
+    type = drf_serializers.ChoiceField(choices=["entity", "statement", "section", "event", "source"])
+    key = drf_serializers.CharField(help_text='Its key: a slug, a statement or source key, "entity/title" of a section.')
+    at = drf_serializers.DateTimeField()
+    reason = drf_serializers.ChoiceField(choices=["deleted", "unpublished"])
+
+
+DELETION_LIMIT = 1000
+
+
+@method_decorator(condition(etag_func=content_etag, last_modified_func=content_last_modified), name="dispatch")
+class DeletionsView(APIView):
+    """What left the public set, and when: deleted while published, or unpublished (a living copy removes them).
+
+    Read from the revision history, so it covers every way in (admin, bulk action, import, restore). A record
+    that leaves only because something it names became a draft is not listed: that record's own entry is.
+    """
+
+    throttle_classes = [AnonymousRate]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, description="Only what left at or after this time.")],
+        responses=DeletionSerializer(many=True),
+    )
+    def get(self, request):
+        since = request.query_params.get("since")
+        when = parse_datetime(since) if since else None
+        if since and when is None:
+            return Response({"since": [f'"{since}" is not a time: use ISO 8601, e.g. "2025-01-31T12:00:00Z".']}, 400)
+        entries = []
+        for kind, model, key in DELETION_SOURCES:
+            history = model.history.model
+            previous = history.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date")).order_by(
+                "-history_date", "-history_id"
+            )
+            rows = history.objects.annotate(previous_status=Subquery(previous.values("status")[:1])).filter(
+                Q(history_type="-", status=Status.PUBLISHED)
+                | Q(history_type="~", status=Status.DRAFT, previous_status=Status.PUBLISHED)
+            )
+            if when is not None:
+                rows = rows.filter(history_date__gte=when)
+            for row in rows.order_by("history_date", "history_id").values(*key, "history_date", "history_type")[
+                : DELETION_LIMIT + 1
+            ]:
+                entries.append(
+                    {
+                        "type": kind,
+                        "key": "/".join(str(row[part]) for part in key),
+                        "at": row["history_date"],
+                        "reason": "deleted" if row["history_type"] == "-" else "unpublished",
+                    }
+                )
+        entries.sort(key=lambda entry: (entry["at"], entry["type"], entry["key"]))
+        page, more = entries[:DELETION_LIMIT], len(entries) > DELETION_LIMIT
+        next_url = None
+        if more:
+            next_url = request.build_absolute_uri(f"?since={page[-1]['at'].isoformat()}")
+        response = Response({"next": next_url, "results": DeletionSerializer(page, many=True).data})
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
+
+DELETION_SOURCES = [
+    ("entity", Entity, ("slug",)),
+    ("statement", Statement, ("key",)),
+    ("section", Section, ("entity__slug", "title")),
+    ("event", Event, ("slug",)),
+    ("source", Source, ("key",)),
+]

@@ -3,12 +3,14 @@
 from django.urls import path, re_path
 
 from nrfsite.site import pages
+from nrfsite.site.feeds import EntityFeed
 from sources.views import SourceListView
 
 entity_urls = (
     [
         path("", pages.EntityListPage.as_view(), name="list"),
         path("<slug:slug>/", pages.EntityPage.as_view(), name="detail"),
+        path("<slug:slug>/feed/", EntityFeed(), name="feed"),
     ],
     "entities",
 )

@@ -236,3 +236,79 @@ def test_the_documentation_page_loads_its_files_from_this_site(client):
     assert response.status_code == 200 and "swagger-ui" in html
     assert "cdn" not in html.lower() and "https://" not in html
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+# The living dataset: what left the public set, and feeds that follow a filter or a page
+
+
+def deletions(client, **params):
+    return get(client, "/api/deletions/", params)["results"]
+
+
+def test_the_deletions_list_names_what_was_deleted_or_unpublished_and_when(client):
+    from nrfsite.editorial.services import delete_items, publishable_unpublish
+    from tests.factories import member
+
+    reviewer = member("Reviewer")
+    gone = EventFactory(slug="gone")
+    hidden = StatementFactory(key="nrf.ideology.x", property=Property.objects.get(slug="ideology"), value_text="X")
+    draft = EventFactory(slug="never-public", status="draft")
+    EventFactory(slug="stays")
+
+    delete_items(objs=[gone], user=reviewer, reason="duplicate")
+    publishable_unpublish(obj=hidden, user=reviewer)
+    delete_items(objs=[draft], user=reviewer, reason="not needed")  # never public: nothing to remove
+
+    entries = deletions(client)
+    assert [(e["type"], e["key"], e["reason"]) for e in entries] == [
+        ("event", "gone", "deleted"),
+        ("statement", "nrf.ideology.x", "unpublished"),
+    ]
+    assert deletions(client, since=entries[1]["at"]) == entries[1:]
+    assert client.get("/api/deletions/", {"since": "last week"}).status_code == 400
+
+
+def test_editing_a_draft_after_unpublishing_it_is_listed_once(client):
+    from nrfsite.editorial.services import publishable_unpublish
+    from tests.factories import member
+
+    event = EventFactory(slug="e")
+    publishable_unpublish(obj=event, user=member("Reviewer"))
+    event.refresh_from_db()
+    event.title = "Edited while a draft"
+    event.save()
+
+    assert [(e["key"], e["reason"]) for e in deletions(client)] == [("e", "unpublished")]
+
+
+def test_the_events_feed_follows_the_timelines_filters(client, events):  # noqa: F811
+    feed = client.get("/events/feed/", {"place": "panjshir"}).content.decode()
+
+    assert "/events/claim/" in feed  # the fixture's claim is in Panjshir
+    assert "/events/uprising/" not in feed and "/events/attack/" not in feed
+    assert "<author><name>NRF knowledge base editors</name></author>" in feed
+    everything = client.get("/events/feed/").content.decode()
+    assert "/events/uprising/" in everything and "/events/attack/" in everything
+    assert "<entry>" not in client.get("/events/feed/", {"date_from": "17 Smarch"}).content.decode()
+
+
+def test_a_feed_entry_names_its_sources(client, events):  # noqa: F811
+    feed = client.get("/events/feed/", {"source": "bbc-2021-09-07"}).content.decode()
+
+    assert "Sources:" in feed
+
+
+def test_an_entity_has_a_feed_of_what_changed_on_its_page(client):
+    nrf = EntityFactory(slug="nrf", name="NRF")
+    statement = StatementFactory(subject=nrf, property=Property.objects.get(slug="ideology"), value_text="Republicanism")
+    StatementCitationFactory(statement=statement, source=SourceFactory(key="s", title="A report"))
+    StatementFactory(subject=nrf, property=Property.objects.get(slug="ideology"), value_text="Secret", status="draft")
+    event = EventFactory(slug="meeting", title="A meeting")
+    ParticipationFactory(event=event, entity=nrf)
+
+    feed = client.get("/entities/nrf/feed/").content.decode()
+
+    assert "Ideology: Republicanism" in feed and "Sources: A report" in feed
+    assert "A meeting" in feed and "Secret" not in feed
+    assert 'type="application/atom+xml" title="Changes to NRF"' in client.get("/entities/nrf/").content.decode()
+    assert client.get("/entities/no-such/feed/").status_code == 404

@@ -1,0 +1,77 @@
+"""One Atom feed per entity: what changed on its page (its statements, sections and events), newest first."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from entities.models import Entity, Section, section_anchor
+from entities.selectors import public_statements
+from events.selectors import events_of
+from events.views import feed_description
+from nrfsite.core.markup import to_plain_text
+
+ENTRIES = 50
+
+
+class EntityFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = "NRF knowledge base editors"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Entity.objects.public(), slug=slug)
+
+    def title(self, entity):
+        return f"NRF knowledge base: {entity.name}"
+
+    def subtitle(self, entity):
+        return f"What changed on the page of {entity.name}: its statements, sections and events, with their sources."
+
+    def link(self, entity):
+        return entity.get_absolute_url()
+
+    def items(self, entity):
+        """The entity's public statements, sections and events, the latest changed first (each list is bounded)."""
+        statements = public_statements().filter(subject=entity).order_by("-updated_at")[:ENTRIES]
+        sections = (
+            Section.objects.public().filter(entity=entity).prefetch_related("citations__source").order_by("-updated_at")
+        )[:ENTRIES]
+        events = events_of(entity).order_by("-updated_at")[:ENTRIES]
+        entries = [*statements, *sections, *events]
+        return sorted(entries, key=lambda item: item.updated_at, reverse=True)[:ENTRIES]
+
+    def item_title(self, item):
+        kind = type(item).__name__
+        if kind == "Statement":
+            return f"{item.property.label}: {item.value_display()}"
+        if kind == "Section":
+            return f"Section: {item.title or 'Introduction'}"
+        return f"Event, {item.date_partial}: {item.title}"
+
+    def item_description(self, item):
+        kind = type(item).__name__
+        if kind == "Statement":
+            text = f"{item.subject.name} — {item.property.label}: {item.value_display()}"
+        elif kind == "Section":
+            text = to_plain_text(item.body)
+        else:
+            text = to_plain_text(item.summary) or item.title
+        citations = [c for c in item.citations.all() if c.source.is_published]
+        return feed_description(text, citations)
+
+    def item_link(self, item):
+        kind = type(item).__name__
+        if kind == "Statement":
+            return f"{item.subject.get_absolute_url()}#infobox"
+        if kind == "Section":
+            return f"{item.entity.get_absolute_url()}#{section_anchor(item)}"
+        return reverse("events:detail", args=[item.slug])
+
+    def item_guid(self, item):
+        return f"{type(item).__name__.lower()}-{item.pk}-{item.version}"
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
