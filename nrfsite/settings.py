@@ -235,6 +235,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
+# What public downloads say they are (the sidecar datapackage.json of every CSV download). The seed is the
+# text of an English Wikipedia article, whose licence is CC BY-SA 4.0, so the data is shared alike.
+DATA_SITE_TITLE = env.str("DATA_SITE_TITLE", default="NRF knowledge base")
+DATA_LICENCE = {
+    "name": env.str("DATA_LICENCE_NAME", default="CC-BY-SA-4.0"),
+    "title": env.str("DATA_LICENCE_TITLE", default="Creative Commons Attribution-ShareAlike 4.0"),
+    "path": env.str("DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by-sa/4.0/"),
+}
+
 # CORS: any origin may read the API (GET, HEAD, OPTIONS); nothing else on the site sends CORS headers.
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True

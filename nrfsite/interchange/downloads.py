@@ -2,9 +2,15 @@
 
 import io
 
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.conf import settings
+from django.db.models import Model
+from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
 
 from nrfsite.interchange import dialect
+
+NAME_LIMIT = 120
 
 
 def _lines(rows):
@@ -17,12 +23,34 @@ def _lines(rows):
         buffer.truncate()
 
 
-def stream_csv(resource, queryset, filename):
+def stream_csv(resource, queryset, filename, *, described_by=""):
     """A streaming response: rows are written as they are read, so memory does not grow with the result."""
     rows = _lines(resource.export_rows(queryset))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    if described_by:
+        response["Link"] = f'<{described_by}>; rel="describedby"; type="application/json"'
     return response
+
+
+def _cell_name(value):
+    if isinstance(value, Model):
+        return getattr(value, "slug", None) or getattr(value, "key", None) or str(value.pk)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def download_name(base, filterset):
+    """What a download is, in its file name: `events-panjshir-2021-08` for the timeline filtered by place and
+    date. The filters' own order, their cleaned values (a place's slug, a date at its precision)."""
+    parts = [base]
+    for name in filterset.filters:
+        value = filterset.form.cleaned_data.get(name)
+        if value in (None, "", [], ()) or name == "ordering":
+            continue
+        parts.append(slugify(_cell_name(value)) or name)
+    return "-".join(parts)[:NAME_LIMIT].rstrip("-")
 
 
 class CSVDownloadMixin:
@@ -32,7 +60,8 @@ class CSVDownloadMixin:
     download_name = "export"
 
     def get(self, request, *args, **kwargs):
-        if request.GET.get("format") != "csv":
+        wanted = request.GET.get("format")
+        if wanted not in ("csv", "datapackage"):
             return super().get(request, *args, **kwargs)
         filterset = self.get_filterset(self.get_filterset_class())
         if not filterset.is_valid():
@@ -44,7 +73,43 @@ class CSVDownloadMixin:
             )
         resource = self.resource_class()
         resource.for_public = True
-        return stream_csv(resource, filterset.qs, self.download_name)
+        name = download_name(self.download_name, filterset)
+        if wanted == "datapackage":
+            return JsonResponse(self.datapackage(request, resource, name), json_dumps_params={"indent": 2})
+        return stream_csv(resource, filterset.qs, name, described_by=self.format_url(request, "datapackage"))
+
+    def format_url(self, request, wanted=None):
+        """This list's address with the same filters, as `wanted` ("csv", "datapackage") or as the page."""
+        query = request.GET.copy()
+        query.pop("format", None)
+        if wanted:
+            query["format"] = wanted
+        encoded = query.urlencode()
+        return request.build_absolute_uri(f"{request.path}?{encoded}" if encoded else request.path)
+
+    def datapackage(self, request, resource, name):
+        """The sidecar of a download (Frictionless Data Package): what the file is, where from, under what licence."""
+        header = next(resource.export_rows(resource.model._default_manager.none()))
+        site = request.build_absolute_uri("/")
+        return {
+            "profile": "data-package",
+            "name": name,
+            "title": f"{settings.DATA_SITE_TITLE}: {resource.model._meta.verbose_name_plural}",
+            "created": timezone.now().isoformat(timespec="seconds"),
+            "homepage": self.format_url(request),
+            "sources": [{"title": settings.DATA_SITE_TITLE, "path": site}],
+            "licenses": [settings.DATA_LICENCE],
+            "resources": [
+                {
+                    "name": name,
+                    "path": self.format_url(request, "csv"),
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8",
+                    "schema": {"fields": [{"name": column, "type": "string"} for column in header]},
+                }
+            ],
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -16,6 +16,9 @@ from nrfsite.interchange.importer import ImporterMixin
 EXPORT_CHUNK = 2000  # rows read (with their children) at a time when exporting
 
 
+PRIVATE_COLUMNS = frozenset({"note", "notes", "status"})
+
+
 class BundleResource(AdminImportMixin, ImporterMixin, resources.ModelResource):
     """A model's CSV shape, and the strict bulk importer and streaming exporter behind it."""
 
@@ -50,11 +53,18 @@ class BundleResource(AdminImportMixin, ImporterMixin, resources.ModelResource):
         return dialect.escape_cell("" if value is None else str(value))
 
     def export_rows(self, queryset=None):
-        """The header, then each row's cells (escaped), streamed in chunks: memory does not grow with the table."""
+        """The header, then each row's cells (escaped), streamed in chunks: memory does not grow with the table.
+
+        A public file leaves out the editors' working notes and the publishing state (every row in it is
+        published): `PRIVATE_COLUMNS`. A bundle (the backup and round-trip format) keeps every column.
+        """
         queryset = self.filter_export(self.get_queryset() if queryset is None else queryset)
-        yield self.get_export_headers()
+        header = self.get_export_headers()
+        kept = [i for i, column in enumerate(header) if not (self.for_public and column in PRIVATE_COLUMNS)]
+        yield [header[i] for i in kept]
         for obj in self.iter_queryset(queryset):
-            yield self.export_resource(obj)
+            cells = self.export_resource(obj)
+            yield cells if len(kept) == len(header) else [cells[i] for i in kept]
 
     def iter_queryset(self, queryset):
         """The rows in one pass, EXPORT_CHUNK at a time, each chunk with its prefetched children.

@@ -215,7 +215,7 @@ def test_reader_filters_the_timeline_and_downloads_exactly_those_events(page, si
         page.get_by_role("link", name="Download these events as CSV").click()
     download = download_info.value
 
-    assert download.suggested_filename == "events.csv"
+    assert download.suggested_filename == "events-2021-08-20-2021-12-panjshir.csv"  # the name says the filter
     rows = read_csv(download.path())
     assert sorted(row["slug"] for row in rows) == ["rukha-clash", "taliban-claim-panjshir"]
     assert watch.errors == []

@@ -312,3 +312,41 @@ def test_an_entity_has_a_feed_of_what_changed_on_its_page(client):
     assert "A meeting" in feed and "Secret" not in feed
     assert 'type="application/atom+xml" title="Changes to NRF"' in client.get("/entities/nrf/").content.decode()
     assert client.get("/entities/no-such/feed/").status_code == 404
+
+
+# Public downloads say what they are
+
+
+def test_a_public_download_has_no_editors_notes_or_status_and_its_name_says_the_filter(client, events):  # noqa: F811
+    Event.objects.filter(slug="claim").update(note="Editors only: check the date")
+
+    response = client.get("/events/", {"place": "panjshir", "date_from": "2021-09", "format": "csv"})
+
+    body = b"".join(response.streaming_content).decode()
+    header = body.splitlines()[0].split(",")
+    assert "note" not in header and "status" not in header and "slug" in header
+    assert "Editors only" not in body
+    assert response["Content-Disposition"] == 'attachment; filename="events-2021-09-panjshir.csv"'
+    assert 'rel="describedby"' in response["Link"] and "format=datapackage" in response["Link"]
+
+
+def test_the_sidecar_data_package_names_the_site_the_licence_and_the_file(client, events):  # noqa: F811
+    response = client.get("/events/", {"place": "panjshir", "format": "datapackage"})
+
+    package = response.json()
+    assert package["licenses"][0]["name"] == "CC-BY-SA-4.0" and package["sources"][0]["title"] == "NRF knowledge base"
+    resource = package["resources"][0]
+    assert resource["path"].endswith("/events/?place=panjshir&format=csv") and resource["name"] == "events-panjshir"
+    csv_header = b"".join(client.get(resource["path"]).streaming_content).decode().splitlines()[0].split(",")
+    assert [field["name"] for field in resource["schema"]["fields"]] == csv_header
+    assert package["homepage"].endswith("/events/?place=panjshir")
+
+
+def test_a_bundle_export_keeps_every_column(tmp_path):
+    from tests.csv_helpers import export
+
+    EventFactory(slug="e", note="Editors' note")
+
+    header = export(tmp_path)["events.csv"].decode().splitlines()[0].split(",")
+
+    assert "note" in header and "status" in header
