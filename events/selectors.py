@@ -38,12 +38,23 @@ def events_of(entity):
 
 def other_reports(events, *, preview=False):
     """Every report of the happenings `events` report (events linked as "same event as"), {happening: [events]},
-    in one query, dates and titles only (each report is read in full on its own page)."""
+    dates and titles only (each report is read in full on its own page).
+
+    The links are found through the indexes first (reports naming these happenings by `same_as`, first reports
+    by their slug), and only those few rows go through the public rule: an OR of the two across the public
+    filter's joins scanned the events table (329 ms at 100,000 events on SQLite, against 2 ms).
+    """
     happenings = {event.happening for event in events}
     if not happenings:
         return {}
+    pks = set(Event.objects.filter(same_as__in=happenings).values_list("pk", flat=True))
+    firsts = {event.same_as for event in events if event.same_as}
+    if firsts:
+        pks |= set(Event.objects.filter(slug__in=firsts).values_list("pk", flat=True))
+    if not pks:
+        return {}
     reports = {}
-    linked = Event.objects.visible(preview=preview).filter(Q(slug__in=happenings) | Q(same_as__in=happenings))
+    linked = Event.objects.visible(preview=preview).filter(pk__in=pks | {event.pk for event in events})
     for event in linked.only("slug", "title", "same_as", "date", "date_precision", "status").order_by("date", "slug"):
         reports.setdefault(event.happening, []).append(event)
     return reports
