@@ -23,6 +23,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -228,9 +229,24 @@ def start_big_import(scratch_env, tmp_path, children, **streams):
     process = children(
         [sys.executable, "manage.py", "import_bundle", str(tmp_path / "bundle")], cwd=ROOT, env=scratch_env, **streams
     )
-    time.sleep(2.0)
+    # A fixed sleep raced with start-up on a loaded machine (SIGTERM came before the import's handler and
+    # ended the process with -15): wait until the process catches SIGTERM, then let the import run 1.5 s.
+    deadline = time.monotonic() + 60
+    while not catches_sigterm(process.pid) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    time.sleep(1.5)
     assert process.poll() is None, "the import finished before it could be stopped: give it more rows"
     return process
+
+
+def catches_sigterm(pid):
+    """Whether the process has a handler for SIGTERM (Linux: the SigCgt mask of /proc/PID/status)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = int(next(line for line in status.splitlines() if line.startswith("SigCgt:")).split()[1], 16)
+    return bool(caught & (1 << (signal.SIGTERM - 1)))
 
 
 def assert_database_as_before(scratch_env, tmp_path):
