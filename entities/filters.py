@@ -4,10 +4,11 @@ import django_filters
 from django.db.models import Q
 
 from entities.models import Entity, EntityKind
+from nrfsite.core.filters import TextFilter
 
 
 class EntityFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name or alias")
+    q = TextFilter(method="search", label="Name or alias")
     kind = django_filters.ChoiceFilter(choices=EntityKind.choices, empty_label="any kind")
 
     class Meta:

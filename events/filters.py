@@ -8,7 +8,7 @@ from django.db.models import Q
 from entities.models import Entity
 from events.models import Event, EventCitation, EventType
 from nrfsite.core.certainty import Certainty
-from nrfsite.core.filters import FastSelect, PartialDateBoundFilter
+from nrfsite.core.filters import FastSelect, PartialDateBoundFilter, TextFilter
 from sources.citations import citing
 from sources.corroboration import independently_cited
 from sources.models import Source
@@ -57,8 +57,8 @@ class EventFilterSet(django_filters.FilterSet):
         label="Independent sources",
         empty_label="any number",
     )
-    source = django_filters.CharFilter(method="cited_by", label="Source key", widget=forms.TextInput(attrs={"size": 18}))
-    q = django_filters.CharFilter(method="search", label="Text")
+    source = TextFilter(method="cited_by", label="Source key", widget=forms.TextInput(attrs={"size": 18}))
+    q = TextFilter(method="search", label="Text")
     ordering = django_filters.OrderingFilter(
         fields=(("date", "date"), ("title", "title")),
         field_labels={"date": "Date (oldest first)", "-date": "Date (newest first)", "title": "Title"},

@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from nrfsite.core.filters import YearFilter
+from nrfsite.core.filters import TextFilter, YearFilter
 from sources.models import Affiliation, Source, SourceType
 
 
@@ -19,10 +19,10 @@ def publishers(request=None):
 
 
 class SourceFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Key, title or author")
+    q = TextFilter(method="search", label="Key, title or author")
     source_type = django_filters.ChoiceFilter(choices=SourceType.choices, label="Type", empty_label="any type")
-    publisher = django_filters.CharFilter(lookup_expr="iexact", label="Publisher")
-    language = django_filters.CharFilter(lookup_expr="iexact", label="Language code")
+    publisher = TextFilter(lookup_expr="iexact", label="Publisher")
+    language = TextFilter(lookup_expr="iexact", label="Language code")
     year = YearFilter(field_name="published_on__year", label="Year published")
     affiliation = django_filters.ChoiceFilter(choices=Affiliation.choices, empty_label="any affiliation")
 

@@ -11,6 +11,7 @@ content change, so a client that sends either back gets 304 until anything publi
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils.dateparse import parse_datetime
 from django.utils.decorators import method_decorator
@@ -20,6 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -33,6 +35,7 @@ from events.models import Event, EventType
 from events.selectors import public_events
 from nrfsite.api import serializers
 from nrfsite.core.certainty import Certainty
+from nrfsite.core.filters import TextFilter
 from nrfsite.core.publishing import Status
 from nrfsite.site.models import ContentVersion
 from sources.models import Affiliation, Source, SourceType
@@ -48,6 +51,14 @@ class Cursor(CursorPagination):
     page_size = 50
     max_page_size = 500
     page_size_query_param = "page_size"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A cursor is the client's to send back as it was given; a forged one whose position is not a value
+        # of the ordering field ("p='; DROP…" for a date) is the 404 DRF gives any invalid cursor, not a 500.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (DjangoValidationError, ValueError, TypeError):
+            raise NotFound(self.invalid_cursor_message) from None
 
 
 class AnonymousRate(AnonRateThrottle):
@@ -124,8 +135,8 @@ class EventViewSet(PublicViewSet):
 
 
 class StatementFilterSet(UpdatedSinceFilterSet):
-    subject = filters.CharFilter(field_name="subject__slug", label="Subject (entity slug)")
-    property = filters.CharFilter(field_name="property__slug", label="Property (slug)")
+    subject = TextFilter(field_name="subject__slug", label="Subject (entity slug)")
+    property = TextFilter(field_name="property__slug", label="Property (slug)")
     rank = filters.ChoiceFilter(choices=Rank.choices)
     certainty = filters.ChoiceFilter(choices=Certainty.choices)
 
@@ -173,7 +184,7 @@ class EntityViewSet(PublicViewSet):
 
 
 class SectionFilterSet(UpdatedSinceFilterSet):
-    entity = filters.CharFilter(field_name="entity__slug", label="Entity (slug)")
+    entity = TextFilter(field_name="entity__slug", label="Entity (slug)")
     needs_update = filters.BooleanFilter()
 
     class Meta:
@@ -193,7 +204,7 @@ class SectionViewSet(PublicViewSet):
 class SourceFilterSet(UpdatedSinceFilterSet):
     affiliation = filters.ChoiceFilter(choices=Affiliation.choices)
     source_type = filters.ChoiceFilter(choices=SourceType.choices)
-    publisher = filters.CharFilter(lookup_expr="icontains")
+    publisher = TextFilter(lookup_expr="icontains")
 
     class Meta:
         model = Source

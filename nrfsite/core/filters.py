@@ -7,6 +7,17 @@ from django.utils.html import format_html, format_html_join
 
 from nrfsite.core.fields import PartialDateFormField
 
+TEXT_LIMIT = 200  # characters a text filter takes, as the search box does (nrfsite.site.views.search_view)
+
+
+class TextFilter(django_filters.CharFilter):
+    """A free-text filter of at most TEXT_LIMIT characters: a longer one is a form error ("at most 200
+    characters"), never a query (a 100,000-character LIKE pattern is an error of SQLite: "pattern too complex")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", TEXT_LIMIT)
+        super().__init__(*args, **kwargs)
+
 
 class PartialDateBoundFilter(django_filters.CharFilter):
     """ "from 2021-08" keeps dates on or after 1 August 2021; "to 2021-08" those on or before 31 August 2021."""

@@ -16,6 +16,7 @@ from entities.selectors import public_statements
 from events.models import Event
 from events.presenters import event_views
 from events.selectors import public_events
+from nrfsite.core.filters import TEXT_LIMIT
 from nrfsite.site.search import search
 from sources.models import Source
 from sources.references import References
@@ -84,7 +85,7 @@ def _recent(item):
 
 @require_safe  # GET and HEAD: monitors ask with HEAD
 def search_view(request):
-    query = request.GET.get("q", "").strip()[:200]
+    query = request.GET.get("q", "").strip()[:TEXT_LIMIT]
     results = {"entities": [], "events": [], "sources": []}
     if query:
         results["entities"] = list(
