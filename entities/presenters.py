@@ -6,7 +6,8 @@ from functools import partial
 from itertools import groupby
 
 from entities.models import Rank, Section, ValueType, section_anchor
-from entities.rules import contradictions, date_contradictions, value_of
+from entities.rules import contradicted as contradicted_statements
+from entities.rules import value_of
 from entities.selectors import live_sections, public_statements, rank_decisions
 from nrfsite.core.dates import format_range
 from nrfsite.core.markup import render
@@ -112,7 +113,7 @@ def same_fact(statement):
 
 def infobox(statements, references, today):
     """Rows in property order (infobox properties only), each with its current and deprecated values."""
-    contradicted = contradictions(statements) | date_contradictions(statements)
+    contradicted = contradicted_statements(statements)
     shown = sorted(
         (s for s in statements if s.property.infobox_position is not None),
         key=lambda s: (

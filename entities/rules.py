@@ -67,3 +67,8 @@ def date_contradictions(statements):
         if starts_differ or ends_differ:
             found.update((first.pk, second.pk))
     return found
+
+
+def contradicted(statements):
+    """The statements that contradict another in value or in dates: what pages show side by side."""
+    return contradictions(statements) | date_contradictions(statements)

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from entities.models import Rank, Statement
 from entities.resources import StatementResource
-from entities.rules import contradictions, date_contradictions
+from entities.rules import contradicted
 from nrfsite.interchange import dialect
 from sources.citations import sync_marker_citations
 from sources.resources import export_rows
@@ -25,7 +25,7 @@ def contradicting(statement):
         .prefetch_related("citations__source__found_in")
         .order_by("start", "key")
     )
-    found = contradictions(statements) | date_contradictions(statements)
+    found = contradicted(statements)
     return [s for s in statements if s.pk in found] if statement.pk in found else []
 
 

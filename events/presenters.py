@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from functools import partial
 
-from entities.rules import compatible
 from events.models import Role
+from events.rules import dates_disagree
 from events.selectors import other_reports
 from nrfsite.core.dates import format_range
 from nrfsite.core.markup import render
@@ -16,17 +16,10 @@ ROLE_ORDER = {role: index for index, role in enumerate(Role.values)}
 
 @dataclass
 class OtherReport:
-    """Another report of the same happening, and whether its date disagrees with this one's."""
+    """Another report of the same happening (an Event, or on the event's own page its EventView, with its
+    footnotes), and whether its date disagrees with this one's."""
 
     event: object
-    dates_differ: bool
-
-
-@dataclass
-class OtherReportView:
-    """Another report of the same happening, in full (its footnotes too), for the event's own page."""
-
-    view: object
     dates_differ: bool
 
 
@@ -94,7 +87,7 @@ def event_views(events, references, *, preview=False):
         for participation in sorted(event.participations.all(), key=lambda p: (ROLE_ORDER[p.role], p.entity.name)):
             by_role.setdefault(Role(participation.role).label, []).append(participation.entity)
         others = [
-            OtherReport(other, not compatible(event.date_partial, other.date_partial))
+            OtherReport(other, dates_disagree(event, other))
             for other in reports.get(event.happening, [])
             if other.pk != event.pk
         ]

@@ -4,13 +4,17 @@ from entities.rules import compatible, pairs
 from events.models import Event
 
 
+def dates_disagree(first, second):
+    """Two reports of one happening whose dates cannot name the same day: "5 September 2021" and "6 September
+    2021" disagree, "September 2021" and "6 September 2021" do not."""
+    return not compatible(first.date_partial, second.date_partial)
+
+
 def date_contradictions(events):
-    """The events that report one happening (linked as "same event as") on dates that cannot agree:
-    "5 September 2021" and "6 September 2021" contradict each other, "September 2021" and "6 September
-    2021" do not."""
+    """The events that report one happening (linked as "same event as") on dates that disagree."""
     found = set()
     for first, second in pairs(events, lambda event: event.happening):
-        if not compatible(first.date_partial, second.date_partial):
+        if dates_disagree(first, second):
             found.update((first.pk, second.pk))
     return found
 

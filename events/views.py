@@ -9,7 +9,7 @@ from django_filters.views import FilterView
 
 from events.charts import monthly_chart, province_tiles
 from events.filters import EventFilterSet
-from events.presenters import OtherReportView, event_views
+from events.presenters import OtherReport, event_views
 from events.resources import EventResource
 from events.selectors import public_events
 from nrfsite.core.markup import to_plain_text
@@ -60,7 +60,7 @@ class EventDetailView(DetailView):
             section="events",
             preview=self.preview,
             view=view,
-            other_reports=[OtherReportView(other, differ[other.pk]) for other in event_views(others, references)],
+            other_reports=[OtherReport(other, differ[other.pk]) for other in event_views(others, references)],
             references=references,
         )
         return context
@@ -75,19 +75,18 @@ class EventFeed(Feed):
     author_name = "NRF knowledge base editors"
 
     def get_object(self, request, *args, **kwargs):
-        self.filters = EventFilterSet(request.GET or None, queryset=public_events())
+        self.filters = EventFilterSet(request.GET, queryset=public_events())
         return None
 
     def link(self):
-        query = self.filters.data.urlencode() if self.filters.data else ""
+        query = self.filters.data.urlencode()
         return reverse("events:list") + (f"?{query}" if query else "")
 
     def items(self):
         # An invalid filter (a date that is not one) gives an empty feed, never the unfiltered one.
-        if self.filters.is_bound and not self.filters.is_valid():
+        if not self.filters.is_valid():
             return []
-        queryset = self.filters.qs if self.filters.is_bound else public_events()
-        return list(queryset.select_related("event_type").order_by("-date", "-updated_at")[:50])
+        return list(self.filters.qs.select_related("event_type").order_by("-date", "-updated_at")[:50])
 
     def item_title(self, item):
         return f"{item.date_partial}: {item.title}"

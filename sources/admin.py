@@ -24,7 +24,7 @@ class BacksField(forms.MultipleChoiceField):
         return ",".join(super().clean(value))
 
     def has_changed(self, initial, data):
-        return self.prepare_value(initial or "") != self.prepare_value(self.clean(data) if data else "")
+        return set(self.prepare_value(initial or "")) != set(data or [])  # the order ticked is not a change
 
 
 class CitationInline(EditorialInline, admin.TabularInline):

@@ -215,15 +215,18 @@ class Citation(Versioned):
     class Meta:
         abstract = True
 
+    def named_parts(self):
+        """The parts the `backs` text names, as written."""
+        return [part.strip() for part in self.backs.split(",") if part.strip()]
+
     def backed(self):
         """The parts this citation backs, in the fact's own order; [] for the fact as a whole."""
-        named = {part.strip() for part in self.backs.split(",")} - {""}
+        named = set(self.named_parts())
         return [name for name in self.BACKS if name in named]
 
     def clean(self):
         super().clean()
-        named = [part.strip() for part in self.backs.split(",") if part.strip()]
-        unknown = [name for name in named if name not in self.BACKS]
+        unknown = [name for name in self.named_parts() if name not in self.BACKS]
         if unknown:
             allowed = ", ".join(self.BACKS) if self.BACKS else "nothing but the whole text"
             raise ValidationError(

@@ -47,9 +47,6 @@ class RefField(serializers.Field):
         self.key, self.label_attr, self.public = key, label_attr, public
         super().__init__(read_only=True, **kwargs)
 
-    def get_attribute(self, instance):
-        return serializers.Field.get_attribute(self, instance) if self.source != "*" else instance
-
     def to_representation(self, value):
         if value is None or (self.public is not None and not self.public(value)):
             return None
@@ -57,6 +54,17 @@ class RefField(serializers.Field):
         if self.label_attr:
             data[self.label_attr] = str(getattr(value, self.label_attr))
         return data
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageField(serializers.Field):
+    """The record's public page, as an absolute address."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
 def is_published(obj):
@@ -90,7 +98,7 @@ class CitationSerializer(serializers.Serializer):
 class SourceSerializer(serializers.Serializer):
     key = serializers.CharField()
     url = serializers.HyperlinkedIdentityField(view_name="api:source-detail", lookup_field="key")
-    page = serializers.SerializerMethodField()
+    page = PageField()
     display_title = serializers.CharField()
     title = serializers.CharField()
     authors = serializers.CharField()
@@ -105,9 +113,6 @@ class SourceSerializer(serializers.Serializer):
     found_in = RefField("key", source="work")
     found_as = serializers.CharField()
     updated_at = serializers.DateTimeField()
-
-    def get_page(self, source) -> str:
-        return self.context["request"].build_absolute_uri(source.get_absolute_url())
 
 
 class StatementSerializer(serializers.Serializer):
@@ -147,7 +152,7 @@ class AliasSerializer(serializers.Serializer):
 class EntitySerializer(serializers.Serializer):
     slug = serializers.CharField()
     url = serializers.HyperlinkedIdentityField(view_name="api:entity-detail", lookup_field="slug")
-    page = serializers.SerializerMethodField()
+    page = PageField()
     name = serializers.CharField()
     kind = serializers.CharField()
     description = serializers.CharField()
@@ -159,9 +164,6 @@ class EntitySerializer(serializers.Serializer):
     aliases = AliasSerializer(many=True)
     infobox = serializers.SerializerMethodField(help_text="The public statements of the page's infobox.")
     updated_at = serializers.DateTimeField()
-
-    def get_page(self, entity) -> str:
-        return self.context["request"].build_absolute_uri(entity.get_absolute_url())
 
     def get_infobox(self, entity) -> list[dict]:
         statements = [s for s in entity.public_statements if s.property.infobox_position is not None]
@@ -192,7 +194,7 @@ class ParticipantSerializer(serializers.Serializer):
 class EventSerializer(serializers.Serializer):
     slug = serializers.CharField()
     url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
-    page = serializers.SerializerMethodField()
+    page = PageField()
     title = serializers.CharField()
     date = PartialDateField("date")
     end = PartialDateField("end")
@@ -214,9 +216,6 @@ class EventSerializer(serializers.Serializer):
     wikidata_id = serializers.CharField()
     updated_at = serializers.DateTimeField()
 
-    def get_page(self, event) -> str:
-        return self.context["request"].build_absolute_uri(event.get_absolute_url())
-
 
 class EventTypeSerializer(serializers.Serializer):
     slug = serializers.CharField()
@@ -231,3 +230,10 @@ class PropertySerializer(serializers.Serializer):
     value_type = serializers.CharField()
     several_values = serializers.BooleanField()
     infobox_position = serializers.IntegerField()
+
+
+class DeletionSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["entity", "statement", "section", "event", "source"])
+    key = serializers.CharField(help_text='Its key: a slug, a statement or source key, "entity/title" of a section.')
+    at = serializers.DateTimeField()
+    reason = serializers.ChoiceField(choices=["deleted", "unpublished"])

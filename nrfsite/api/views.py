@@ -18,8 +18,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import condition
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers as drf_serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
@@ -40,17 +39,14 @@ from nrfsite.core.publishing import Status
 from nrfsite.site.models import ContentVersion
 from sources.models import Affiliation, Source, SourceType
 
-UPDATED_SINCE = OpenApiParameter(
-    "updated_since",
-    OpenApiTypes.DATETIME,
-    description="Only records changed at or after this time (ISO 8601): a living copy fetches what changed.",
-)
-
 
 class Cursor(CursorPagination):
     page_size = 50
     max_page_size = 500
     page_size_query_param = "page_size"
+
+    def get_ordering(self, request, queryset, view):
+        return view.cursor_ordering  # each endpoint's own stable order
 
     def paginate_queryset(self, queryset, request, view=None):
         # A cursor is the client's to send back as it was given; a forged one whose position is not a value
@@ -86,17 +82,37 @@ def content_last_modified(request, *args, **kwargs):
 
 
 class UpdatedSinceFilterSet(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label="Updated since")
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Only records changed at or after this time (ISO 8601): a living copy fetches what changed.",
+    )
 
 
-@method_decorator(condition(etag_func=content_etag, last_modified_func=content_last_modified), name="dispatch")
-class PublicViewSet(viewsets.ReadOnlyModelViewSet):
-    """A read-only endpoint over a public queryset; answers carry the content ETag and a short public max-age."""
+class PublicAnswers:
+    """What every API answer shares: the anonymous rate limit, and a short public max-age on a 200 (the
+    conditional-GET validators are the `condition` decorator each endpoint class carries)."""
+
+    throttle_classes = [AnonymousRate]
+    cache_seconds = 60
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200:
+            response["Cache-Control"] = f"public, max-age={self.cache_seconds}"
+        return response
+
+
+conditional = method_decorator(condition(etag_func=content_etag, last_modified_func=content_last_modified), name="dispatch")
+
+
+@conditional
+class PublicViewSet(PublicAnswers, viewsets.ReadOnlyModelViewSet):
+    """A read-only endpoint over a public queryset, cursor-paged in `cursor_ordering`."""
 
     pagination_class = Cursor
     filter_backends = [filters.DjangoFilterBackend]
-    throttle_classes = [AnonymousRate]
-    cache_seconds = 60
+    cursor_ordering = ("pk",)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -104,12 +120,6 @@ class PublicViewSet(viewsets.ReadOnlyModelViewSet):
             self._public_source_keys = set(Source.objects.public().values_list("key", flat=True))
         context["public_source_keys"] = self._public_source_keys
         return context
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if response.status_code == 200:
-            response["Cache-Control"] = f"public, max-age={self.cache_seconds}"
-        return response
 
 
 def with_updated_since(filterset_class):
@@ -121,14 +131,13 @@ def with_updated_since(filterset_class):
     )
 
 
-@extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE]))
 class EventViewSet(PublicViewSet):
     """Public events, filtered exactly as the timeline (`events.filters.EventFilterSet`)."""
 
     serializer_class = serializers.EventSerializer
     filterset_class = with_updated_since(EventFilterSet)
     lookup_field = "slug"
-    pagination_class = type("EventCursor", (Cursor,), {"ordering": ("date", "slug")})
+    cursor_ordering = ("date", "slug")
 
     def get_queryset(self):
         return public_events()
@@ -152,7 +161,7 @@ class StatementViewSet(PublicViewSet):
     filterset_class = StatementFilterSet
     lookup_field = "key"
     lookup_value_regex = "[^/]+"
-    pagination_class = type("StatementCursor", (Cursor,), {"ordering": ("key",)})
+    cursor_ordering = ("key",)
 
     def get_queryset(self):
         return public_statements().select_related("superseded_by")
@@ -164,7 +173,7 @@ class EntityViewSet(PublicViewSet):
     serializer_class = serializers.EntitySerializer
     filterset_class = with_updated_since(EntityFilterSet)
     lookup_field = "slug"
-    pagination_class = type("EntityCursor", (Cursor,), {"ordering": ("slug",)})
+    cursor_ordering = ("slug",)
 
     def get_queryset(self):
         return (
@@ -195,7 +204,6 @@ class SectionFilterSet(UpdatedSinceFilterSet):
 class SectionViewSet(PublicViewSet):
     serializer_class = serializers.SectionSerializer
     filterset_class = SectionFilterSet
-    pagination_class = type("SectionCursor", (Cursor,), {"ordering": ("id",)})
 
     def get_queryset(self):
         return Section.objects.public().select_related("entity")
@@ -216,7 +224,7 @@ class SourceViewSet(PublicViewSet):
     filterset_class = SourceFilterSet
     lookup_field = "key"
     lookup_value_regex = "[A-Za-z0-9][A-Za-z0-9_.:-]*"
-    pagination_class = type("SourceCursor", (Cursor,), {"ordering": ("key",)})
+    cursor_ordering = ("key",)
 
     def get_queryset(self):
         return Source.objects.public().with_work()
@@ -225,7 +233,7 @@ class SourceViewSet(PublicViewSet):
 class EventTypeViewSet(PublicViewSet):
     serializer_class = serializers.EventTypeSerializer
     lookup_field = "slug"
-    pagination_class = type("EventTypeCursor", (Cursor,), {"ordering": ("slug",)})
+    cursor_ordering = ("slug",)
 
     def get_queryset(self):
         return EventType.objects.select_related("parent")
@@ -234,35 +242,26 @@ class EventTypeViewSet(PublicViewSet):
 class PropertyViewSet(PublicViewSet):
     serializer_class = serializers.PropertySerializer
     lookup_field = "slug"
-    pagination_class = type("PropertyCursor", (Cursor,), {"ordering": ("slug",)})
+    cursor_ordering = ("slug",)
 
     def get_queryset(self):
         return Property.objects.all()
 
 
-class DeletionSerializer(drf_serializers.Serializer):
-    type = drf_serializers.ChoiceField(choices=["entity", "statement", "section", "event", "source"])
-    key = drf_serializers.CharField(help_text='Its key: a slug, a statement or source key, "entity/title" of a section.')
-    at = drf_serializers.DateTimeField()
-    reason = drf_serializers.ChoiceField(choices=["deleted", "unpublished"])
-
-
 DELETION_LIMIT = 1000
 
 
-@method_decorator(condition(etag_func=content_etag, last_modified_func=content_last_modified), name="dispatch")
-class DeletionsView(APIView):
+@conditional
+class DeletionsView(PublicAnswers, APIView):
     """What left the public set, and when: deleted while published, or unpublished (a living copy removes them).
 
     Read from the revision history, so it covers every way in (admin, bulk action, import, restore). A record
     that leaves only because something it names became a draft is not listed: that record's own entry is.
     """
 
-    throttle_classes = [AnonymousRate]
-
     @extend_schema(
         parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, description="Only what left at or after this time.")],
-        responses=DeletionSerializer(many=True),
+        responses=serializers.DeletionSerializer(many=True),
     )
     def get(self, request):
         since = request.query_params.get("since")
@@ -297,9 +296,7 @@ class DeletionsView(APIView):
         next_url = None
         if more:
             next_url = request.build_absolute_uri(f"?since={page[-1]['at'].isoformat()}")
-        response = Response({"next": next_url, "results": DeletionSerializer(page, many=True).data})
-        response["Cache-Control"] = "public, max-age=60"
-        return response
+        return Response({"next": next_url, "results": serializers.DeletionSerializer(page, many=True).data})
 
 
 DELETION_SOURCES = [

@@ -1,11 +1,12 @@
 """One Atom feed per entity: what changed on its page (its statements, sections and events), newest first."""
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from entities.models import Entity, Section, section_anchor
+from entities.models import Entity, Section, SectionCitation, section_anchor
 from entities.selectors import public_statements
 from events.selectors import events_of
 from events.views import feed_description
@@ -33,9 +34,9 @@ class EntityFeed(Feed):
     def items(self, entity):
         """The entity's public statements, sections and events, the latest changed first (each list is bounded)."""
         statements = public_statements().filter(subject=entity).order_by("-updated_at")[:ENTRIES]
-        sections = (
-            Section.objects.public().filter(entity=entity).prefetch_related("citations__source").order_by("-updated_at")
-        )[:ENTRIES]
+        public_citations = Prefetch("citations", queryset=SectionCitation.objects.public().select_related("source__found_in"))
+        sections = Section.objects.public().filter(entity=entity).prefetch_related(public_citations)
+        sections = sections.order_by("-updated_at")[:ENTRIES]
         events = events_of(entity).order_by("-updated_at")[:ENTRIES]
         entries = [*statements, *sections, *events]
         return sorted(entries, key=lambda item: item.updated_at, reverse=True)[:ENTRIES]
@@ -56,8 +57,7 @@ class EntityFeed(Feed):
             text = to_plain_text(item.body)
         else:
             text = to_plain_text(item.summary) or item.title
-        citations = [c for c in item.citations.all() if c.source.is_published]
-        return feed_description(text, citations)
+        return feed_description(text, item.citations.all())  # public citations only: each queryset prefetches them
 
     def item_link(self, item):
         kind = type(item).__name__

@@ -399,3 +399,18 @@ def test_a_huge_text_filter_is_a_form_error_not_a_500(client, url, name):
 
     assert response.status_code in (200, 400)
     assert "at most 200 characters" in response.content.decode()
+
+
+def test_an_entity_feed_never_names_a_draft_source(client):
+    nrf = EntityFactory(slug="nrf", name="NRF")
+    from tests.factories import SectionFactory
+
+    section = SectionFactory(entity=nrf, title="History", position=1, body="Told [@draft-key] and [@public-key].")
+    from entities.models import SectionCitation
+
+    SectionCitation.objects.create(section=section, source=SourceFactory(key="draft-key", title="Draft Title", status="draft"))
+    SectionCitation.objects.create(section=section, source=SourceFactory(key="public-key", title="Public Title"))
+
+    feed = client.get("/entities/nrf/feed/").content.decode()
+
+    assert "Public Title" in feed and "Draft Title" not in feed and "draft-key" not in feed
