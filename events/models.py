@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -67,6 +67,14 @@ class EventQuerySet(PublishableQuerySet):
     def public(self):
         """Published events whose place and claimant (if any) are public too."""
         return self.published().filter(public_entity("location", optional=True), public_entity("claimed_by", optional=True))
+
+    def with_public_links(self):
+        """Each event with `public_same_as`: its `same_as` if that first report is public, else "" (a public
+        surface never names a draft event). The one rule every public surface reads the link through."""
+        first_is_public = Exists(Event.objects.public().filter(slug=OuterRef("same_as")))
+        return self.annotate(
+            public_same_as=models.Case(models.When(first_is_public, then=F("same_as")), default=models.Value(""))
+        )
 
 
 class Event(Publishable):

@@ -84,6 +84,16 @@ class EventResource(CitingResource):
     note = text("note")
     status = text("status")
 
+    column_references = {"same_as": ("", "slug")}  # a slug of this file (Table Schema's foreign key)
+
+    def public_queryset(self):
+        return Event.objects.public().with_public_links()
+
+    def export_field(self, field, instance, **kwargs):
+        if self.for_public and field.column_name == "same_as":
+            return instance.public_same_as  # a public file never names a draft event
+        return super().export_field(field, instance, **kwargs)
+
     def reset_caches(self):
         super().reset_caches()
         self._links = []  # (line, slug, same_as) of the rows written: a link may name an event a later row creates
@@ -140,6 +150,9 @@ class ParticipationResource(ContentResource):
     entity = ref("entity", Entity)
     role = text("role")
     note = text("note")
+
+    def public_queryset(self):
+        return Participation.objects.public().filter(event__in=Event.objects.public())
 
     class Meta:
         model = Participation

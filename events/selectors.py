@@ -11,6 +11,7 @@ def public_events(*, preview=False):
     queries."""
     return (
         Event.objects.visible(preview=preview)
+        .with_public_links()
         .select_related("event_type__parent", "location__parent", "claimed_by")
         .prefetch_related(
             Prefetch(

@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
 }
 # What public downloads say they are (the sidecar datapackage.json of every CSV download). The seed is the
 # text of an English Wikipedia article, whose licence is CC BY-SA 4.0, so the data is shared alike.
+# The public bundle (/data/nrfsite-public.zip) is built once per content version into this folder.
+PUBLIC_BUNDLE_DIR = env.path("PUBLIC_BUNDLE_DIR", default=BASE_DIR / "var" / "public-bundle")
 DATA_SITE_TITLE = env.str("DATA_SITE_TITLE", default="NRF knowledge base")
 DATA_LICENCE = {
     "name": env.str("DATA_LICENCE_NAME", default="CC-BY-SA-4.0"),

@@ -268,6 +268,10 @@ def citation_resource(model, *, parent, parent_model, parent_key="slug"):
             "backs": text("backs"),
             "quote": text("quote"),
             "quote_translation": text("quote_translation"),
+            # A public file: public citations (of a published source) of public rows only.
+            "public_queryset": lambda self: model.objects.public().filter(
+                **{f"{parent}__in": parent_model._default_manager.public()}
+            ),
             "Meta": type("Meta", (), {"model": model, "fields": fields, "export_order": fields, "import_id_fields": key}),
         },
     )

@@ -2,6 +2,9 @@
 
 import datetime
 import io
+import json
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -215,3 +218,21 @@ def write_csv(directory, name, text, encoding="utf-8"):
     directory.mkdir(parents=True, exist_ok=True)
     (directory / name).write_bytes(text.encode(encoding) if isinstance(text, str) else text)
     return directory
+
+
+def frictionless(descriptor):
+    """`frictionless validate --json` of a descriptor, as CI runs it: {table: [(type, row, field)]}, and valid."""
+    assert Path(sys.executable).with_name("frictionless").exists(), (
+        "frictionless is in requirements.txt: the CLI must be installed"
+    )
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("frictionless")), "validate", "--json", str(descriptor)],
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(run.stdout)
+    found = {
+        task["name"]: [(error["type"], error.get("rowNumber"), error.get("fieldName", "")) for error in task["errors"]]
+        for task in report["tasks"]
+    }
+    return report["valid"], found

@@ -208,7 +208,9 @@ class EventSerializer(serializers.Serializer):
     casualty_note = serializers.CharField()
     certainty = serializers.CharField()
     claimed_by = RefField("slug", "name")
-    same_as = serializers.CharField(help_text="The slug of the first report of the same happening, if any.")
+    same_as = serializers.CharField(
+        source="public_same_as", help_text="The slug of the first report of the same happening, if any (and public)."
+    )
     participants = ParticipantSerializer(source="participations", many=True)
     citations = CitationSerializer(many=True)
     acled_id = serializers.CharField()

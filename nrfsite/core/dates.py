@@ -32,6 +32,9 @@ _DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[a-
 _MONTH_DAY_YEAR = re.compile(r"^(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})$", re.I)
 _MONTH_YEAR = re.compile(r"^(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})$", re.I)
 
+# The form `isoformat` writes, as a regular expression a whole cell must match (the bundle's Table Schema
+# gives it to every partial-date column): "2021", "2021-08", "2021-08-17", each maybe with "c. " in front.
+ISO_PATTERN = r"(c\. )?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
 FORMATS_HELP = '"2021", "2021-08", "2021-08-17", "August 2021" or "17 August 2021", optionally with "c." in front'
 
 

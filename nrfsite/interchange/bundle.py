@@ -9,13 +9,15 @@ import json
 import os
 import stat
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from tqdm import tqdm
 
-from nrfsite.interchange import dialect
+from nrfsite.interchange import dialect, tableschema
 from nrfsite.interchange.registry import resource_classes
 from nrfsite.interchange.report import ImportFailed, ImportReport
 
@@ -29,25 +31,95 @@ def _progress(iterable, *, total, desc, enabled):
     return tqdm(iterable, total=total, desc=desc, unit=" rows", leave=False, file=sys.stderr)
 
 
-def export_bundle(directory, *, progress=False):
-    """Write every model's CSV file and the manifest into `directory`; return {file name: row count}."""
+def export_bundle(directory, *, progress=False, public=False, homepage=""):
+    """Write every model's CSV file, the manifest and the Data Package descriptor into `directory`;
+    return {file name: row count}.
+
+    With `public`, the bundle readers may take: each model's public rows only, without the editors' notes
+    and publishing state (the files of a public download).
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    counts = {}
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            _one_snapshot()
+        counts, files = _export_files(directory, progress=progress, public=public)
+    manifest = {"format": "nrfsite-bundle", "format_version": FORMAT_VERSION, "files": counts}
+    _write_json(directory / MANIFEST, manifest)
+    _write_package(directory, files, public=public, homepage=homepage)
+    return counts
+
+
+def _write_package(directory, files, *, public=False, homepage=""):
+    title = f"{settings.DATA_SITE_TITLE}: {'published data' if public else 'the whole dataset'}"
+    name = "nrfsite-public" if public else "nrfsite-bundle"
+    descriptor = tableschema.package(files, name=name, title=title, homepage=homepage, public=public)
+    _write_json(Path(directory) / tableschema.PACKAGE, descriptor)
+    return descriptor
+
+
+def describe_bundle(directory):
+    """Write the `datapackage.json` of a bundle folder as its files are (a hand-kept one, like the seed):
+    each present file's own header, and its row count from the manifest. Return the descriptor."""
+    directory = Path(directory)
+    manifest = read_manifest(directory) or {"files": {}}
+    files = []
     for resource_class in resource_classes():
         resource = resource_class()
-        rows = resource.export_rows()
-        total = resource.get_queryset().count() if progress else None
+        path = directory / resource.file_name
+        if path.exists():
+            header = dialect.read_header(checked_file(path, settings.BUNDLE_FILE_MAX_BYTES))
+            files.append((resource, header, manifest["files"].get(resource.file_name)))
+    return _write_package(directory, files)
+
+
+def _one_snapshot():
+    """On PostgreSQL, read every file from one snapshot, so a publish during the export cannot leave a file
+    naming a row another file lacks (SQLite's transaction is one snapshot already)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
+def _export_files(directory, *, progress, public):
+    counts, files = {}, []
+    for resource_class in resource_classes():
+        resource = resource_class()
+        resource.for_public = public
+        queryset = resource.public_queryset() if public else resource.get_queryset()
+        rows = resource.export_rows(queryset)
+        total = queryset.count() if progress else None
         path = directory / resource.file_name
         count = -1
         with path.open("w", encoding="utf-8", newline="") as stream:
             for cells in _progress(rows, total=total and total + 1, desc=resource.file_name, enabled=progress):
+                if count < 0:
+                    header = cells
                 dialect.write([cells], stream)
                 count += 1
         counts[resource.file_name] = count
-    manifest = {"format": "nrfsite-bundle", "format_version": FORMAT_VERSION, "files": counts}
-    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    return counts
+        files.append((resource, header, count))
+    return counts, files
+
+
+def _write_json(path, data):
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def export_zip(path, *, public=True, homepage=""):
+    """The bundle as one zip file at `path` (written beside it, then moved: a reader never sees half a file)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=path.parent) as work:
+        folder = Path(work) / "bundle"
+        export_bundle(folder, public=public, homepage=homepage)
+        partial = Path(work) / path.name
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for member in sorted(folder.iterdir()):
+                archive.write(member, member.name)
+        os.replace(partial, path)
+    return path
 
 
 MANIFEST_MAX_BYTES = 1024 * 1024
@@ -115,7 +187,7 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
     if not present and not reports:
         raise dialect.CSVFileError(f"{directory} holds none of the bundle's files ({', '.join(sorted(known))}).")
     # Headers first, outside the transaction: a file of absurd shape is refused before any lock is taken.
-    refused = []
+    refused, findings = [], {}
     for resource in present:
         name = resource.file_name
         try:
@@ -136,6 +208,13 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
             dialect.check_shape(directory / name, encoding)  # every row, streamed, still before any lock
         except (dialect.CSVFileError, LookupError) as error:
             refused.append(ImportReport(name, errors=[dialect.CellError(name, 0, "", str(error))]))
+            continue
+        try:
+            table = dialect.parse(dialect.decode((directory / name).read_bytes(), encoding))
+        except dialect.CSVFileError:
+            continue  # the full read below reports it
+        findings[name] = tableschema.schema_errors(resource, table, resources)  # the Data Package's rules
+        del table
     if refused:
         return reports + refused
     created_in_import = {}  # rows a file creates that a later file names (citations, participations)
@@ -157,6 +236,7 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
                     keep_rows=False,
                     created_in_import=created_in_import,
                 )
+                tableschema.merge(report, findings.get(name, []))
                 # Inside the transaction: a file cut short must roll the whole bundle back, not be noticed after.
                 _check_count(manifest, report, len(table.rows))
                 del table

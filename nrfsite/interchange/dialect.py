@@ -5,11 +5,13 @@ Nothing here knows a model; the importer and the exporters are built on it.
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # a plain number is no formula: "-5" stays a number
 
 
 @dataclass(frozen=True, order=True)
@@ -47,9 +49,10 @@ def escape_cell(text):
     A cell starting with = + - @ tab or carriage return gets a leading
     apostrophe (spreadsheets show it as text); a cell that already starts with
     an apostrophe gets one more, so `unescape_cell` can always undo exactly
-    what was added.
+    what was added. A plain number ("-5", "-2.5") stays as it is: a spreadsheet
+    reads it as a number, and a numeric column of the Table Schema must too.
     """
-    if text and (text.startswith(FORMULA_TRIGGERS) or text.startswith(ESCAPE)):
+    if text and (text.startswith(FORMULA_TRIGGERS) or text.startswith(ESCAPE)) and not NUMBER.fullmatch(text):
         return ESCAPE + text
     return text
 
@@ -147,6 +150,7 @@ def parse(text):
     A row far wider than the header, or a cell longer than any field, refuses the whole file (its shape
     is absurd); a row a few cells off is left for the importer to report with its line.
     """
+    csv.field_size_limit(MAX_CELL_CHARS)  # again each time: a library (frictionless) may have raised it
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows = []
     header = None
@@ -174,6 +178,7 @@ def check_shape(path, encoding=None):
     refused without taking the database's write lock; memory holds one row at a time. Text that does not
     decode is left to the full read, which reports it with a hint.
     """
+    csv.field_size_limit(MAX_CELL_CHARS)
     with open(path, encoding=encoding or "utf-8-sig", errors="replace", newline="") as stream:
         reader = csv.reader(stream, strict=True)
         line = 1

@@ -25,11 +25,16 @@ def _lines(rows):
 
 def stream_csv(resource, queryset, filename, *, described_by=""):
     """A streaming response: rows are written as they are read, so memory does not grow with the result."""
-    rows = _lines(resource.export_rows(queryset))
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response = stream_lines(_lines(resource.export_rows(queryset)), filename)
     if described_by:
         response["Link"] = f'<{described_by}>; rel="describedby"; type="application/json"'
+    return response
+
+
+def stream_lines(lines, filename):
+    """A streaming CSV attachment of already-written lines."""
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
@@ -58,10 +63,13 @@ class CSVDownloadMixin:
 
     resource_class = None
     download_name = "export"
+    # Other shapes of the same filtered list: {"acled": writer}, where writer(queryset) yields the header,
+    # then each row, as lists of text. `?format=acled` downloads `events-panjshir-acled.csv`.
+    formats = {}
 
     def get(self, request, *args, **kwargs):
         wanted = request.GET.get("format")
-        if wanted not in ("csv", "datapackage"):
+        if wanted not in ("csv", "datapackage", *self.formats):
             return super().get(request, *args, **kwargs)
         filterset = self.get_filterset(self.get_filterset_class())
         if not filterset.is_valid():
@@ -71,9 +79,12 @@ class CSVDownloadMixin:
                 + "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()),
                 content_type="text/plain; charset=utf-8",
             )
+        name = download_name(self.download_name, filterset)
+        if wanted in self.formats:
+            rows = ([dialect.escape_cell(cell) for cell in row] for row in self.formats[wanted](filterset.qs))
+            return stream_lines(_lines(rows), f"{name}-{wanted}")
         resource = self.resource_class()
         resource.for_public = True
-        name = download_name(self.download_name, filterset)
         if wanted == "datapackage":
             return JsonResponse(self.datapackage(request, resource, name), json_dumps_params={"indent": 2})
         return stream_csv(resource, filterset.qs, name, described_by=self.format_url(request, "datapackage"))

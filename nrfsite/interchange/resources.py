@@ -6,6 +6,7 @@ with `registry` in its AppConfig.ready(). The admin's import/export buttons, the
 `export_bundle` commands and public downloads all go through these classes.
 """
 
+from django.db.models import Prefetch
 from import_export import resources
 
 from nrfsite.interchange import dialect
@@ -38,10 +39,26 @@ class BundleResource(AdminImportMixin, ImporterMixin, resources.ModelResource):
 
     # Export -----------------------------------------------------------------
 
+    def public_queryset(self):
+        """The rows a public file holds: what readers may see (the model's `public()`; a vocabulary is all
+        public). A child's resource narrows it to the children of public rows."""
+        manager = self.model._default_manager
+        return manager.public() if hasattr(manager, "public") else manager.all()
+
     def filter_export(self, queryset, **kwargs):
+        given = {getattr(lookup, "prefetch_to", lookup) for lookup in queryset._prefetch_related_lookups}
+        children = [
+            # In a public file a cell lists only the children a reader may see (no draft source's key), unless
+            # the caller's queryset already chose which (a page's selector).
+            Prefetch(child.related_name, queryset=child.model._default_manager.public())
+            if self.for_public and child.related_name not in given
+            else child.related_name
+            for child in self.child_sets
+            if child.column
+        ]
         return (
             queryset.select_related(*self.select_related)
-            .prefetch_related(*self.prefetch_related, *(child.related_name for child in self.child_sets if child.column))
+            .prefetch_related(*children, *self.prefetch_related)
             .order_by(*self.order_by)
         )
 

@@ -26,6 +26,7 @@ def test_export_then_import_into_an_empty_database_then_export_is_byte_identical
     assert second == first
     assert set(first) == {
         "manifest.json",
+        "datapackage.json",
         "sources.csv",
         "properties.csv",
         "event_types.csv",

@@ -4,9 +4,13 @@ The rule is one queryset per model (`public()`): published, and every entity, pl
 names is published too. Each test publishes facts that name drafts and reads every public surface.
 """
 
+import io
+import zipfile
+
 import pytest
 
 from entities.models import Property
+from tests.csv_helpers import frictionless
 from tests.factories import (
     EntityFactory,
     EventCitationFactory,
@@ -30,6 +34,7 @@ SECRETS = (
     "Draft Source Title",
     "Hidden Parentland",
     "hidden-parentland",
+    "secret-first-report",
 )
 
 
@@ -72,6 +77,8 @@ def world():
     EventCitationFactory(event=cited, source=public_source)
     SectionFactory(entity=nrf, title="History", position=1, body="Told by [@draft-source-key] and [@bbc-2021].")
     SectionFactory(entity=draft_person, title="Life", position=1, body="A public section of a draft person.")
+    EventFactory(title="A first report still in draft", slug="secret-first-report", status="draft")
+    EventFactory(title="A second report", slug="second-report", same_as="secret-first-report")
     return nrf
 
 
@@ -82,6 +89,7 @@ PUBLIC_PAGES = [
     "/events/",
     "/events/meeting/",
     "/events/cited-by-draft/",
+    "/events/second-report/",
     "/sources/",
     "/sources/bbc-2021/",
     "/events/feed/",
@@ -102,6 +110,7 @@ PUBLIC_PAGES = [
     "/api/events/?participant=nrf",
     "/api/events/meeting/",
     "/api/events/cited-by-draft/",
+    "/api/events/second-report/",
     "/api/sources/",
     "/api/sources/bbc-2021/",
 ]
@@ -116,6 +125,21 @@ def test_no_public_page_names_a_draft(client, world, url):
     text = body.decode()
     leaked = [secret for secret in SECRETS if secret in text]
     assert not leaked, f"{url} shows {leaked}"
+
+
+def test_the_public_bundle_names_no_draft_and_still_validates(client, world, tmp_path, settings):
+    settings.PUBLIC_BUNDLE_DIR = tmp_path / "built"
+    response = client.get("/data/nrfsite-public.zip")
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        archive.extractall(tmp_path / "zip")
+        text = "".join(archive.read(name).decode() for name in archive.namelist())
+
+    leaked = [secret for secret in SECRETS if secret in text]
+    assert not leaked
+    assert "A second report" in text and "Meeting with a draft" in text
+    # Every key a public file names is in the public files: frictionless checks the foreign keys.
+    valid, errors = frictionless(tmp_path / "zip" / "datapackage.json")
+    assert valid, errors
 
 
 @pytest.mark.parametrize(
