@@ -112,3 +112,9 @@ bench-pages: install-app ## median page times at 1k/10k/100k events against a tr
 	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --no-input -v0
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py benchmark_pages --events $(BENCH_PAGE_EVENTS)
+
+bench-pages-postgres: install-app ## the same on a scratch PostgreSQL database (dropped and recreated)
+	psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS nrfsite_bench WITH (FORCE)"
+	psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE nrfsite_bench"
+	DATABASE_URL=$(BENCH_PG) $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_PG) $(PY) manage.py benchmark_pages --events $(BENCH_PAGE_EVENTS)

@@ -123,7 +123,7 @@ def rows(events):
     """The header, then one ACLED row per public event of `events` (the timeline's filtered queryset)."""
     yield COLUMNS
     queryset = events.select_related("event_type__parent", "location__parent")
-    for event in queryset.iterator(chunk_size=2000) if not queryset._prefetch_related_lookups else queryset:
+    for event in queryset.iterator(chunk_size=2000):  # with its prefetches, a chunk at a time: flat memory
         precision = time_precision(event.date_partial)
         if precision is None:
             continue  # a year: ACLED has no precision for it (docs/formats.md)

@@ -49,3 +49,39 @@ class Reader(HttpUser):
     @task(1)
     def health(self):
         self.client.get("/healthz")
+
+
+FILTERS = [{}, {"place": "panjshir"}, {"participant": "nrf"}]
+
+
+class TimelineReader(HttpUser):
+    """The HTML timeline alone, for a throughput figure beside the API's."""
+
+    wait_time = between(0.05, 0.3)
+
+    @task(2)
+    def timeline(self):
+        self.client.get("/events/")
+
+    @task(3)
+    def filtered(self):
+        params = {"date_from": random.choice(MONTHS), **random.choice(FILTERS)}  # noqa: S311
+        self.client.get("/events/", params=params, name="/events/?date_from=…")
+
+
+class ApiReader(HttpUser):
+    """/api/events/ alone: the first page, filtered pages and the next page by cursor."""
+
+    wait_time = between(0.05, 0.3)
+
+    @task(2)
+    def events(self):
+        response = self.client.get("/api/events/")
+        following = response.ok and response.json().get("next")
+        if following:
+            self.client.get(following, name="/api/events/?cursor=…")
+
+    @task(3)
+    def filtered(self):
+        params = {"date_from": random.choice(MONTHS), **random.choice(FILTERS)}  # noqa: S311
+        self.client.get("/api/events/", params=params, name="/api/events/?date_from=…")

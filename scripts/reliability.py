@@ -13,6 +13,8 @@ Builds a scratch database (SQLite file or a PostgreSQL database it creates and d
   reload      readers, a gunicorn HUP (graceful reload) and a `kill -9` of one worker
   pgkill      readers while every application connection is killed with pg_terminate_backend (PostgreSQL)
   killimport  a `kill -9` of a 20,000-event import mid-way: the database must be exactly as before
+  timeline    readers of the HTML timeline only (with and without filters), beside
+  api         readers of /api/events/ only, with the same filters and following cursors
 
 With --proxy nginx, Locust talks to nginx (configured with deploy/nginx/nrfsite-proxy.conf, as the README's
 "Deploying" section advises) in front of gunicorn, as a deployed site runs; without it, to gunicorn directly.
@@ -77,6 +79,8 @@ def environment(engine):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "AXES_FAILURE_LIMIT": "1000",
         "GUNICORN_LOG_LEVEL": "warning",
+        # Every Locust reader comes from 127.0.0.1: the per-client API limit would answer 429 to all of them.
+        "API_ANON_RATE": "1000000/min",
     }
     if engine == "sqlite":
         path = Path(tempfile.gettempdir()) / "nrfsite-reliability.sqlite3"
@@ -183,13 +187,14 @@ class Proxy:
         self.process.wait(timeout=40)
 
 
-def locust(users, duration, name):
+def locust(users, duration, name, readers="Reader"):
     prefix = Path(tempfile.gettempdir()) / f"nrfsite-locust-{name}"
     subprocess.run(  # noqa: S603
         [
             str(ROOT / ".venv" / "bin" / "locust"),
             "-f",
             str(ROOT / "scripts" / "locustfile.py"),
+            readers,
             "--headless",
             "-u",
             str(users),
@@ -292,6 +297,14 @@ def section_id(env):
 
 def scenario_public(env, args):
     return locust(args.users, args.duration, "public"), ""
+
+
+def scenario_timeline(env, args):
+    return locust(args.users, args.duration, "timeline", "TimelineReader"), "the HTML timeline only, with and without filters"
+
+
+def scenario_api(env, args):
+    return locust(args.users, args.duration, "api", "ApiReader"), "/api/events/ only, the same filters, and cursor pages"
 
 
 def scenario_editing(env, args):
