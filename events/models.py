@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -71,10 +72,10 @@ class EventQuerySet(PublishableQuerySet):
     def with_public_links(self):
         """Each event with `public_same_as`: its `same_as` if that first report is public, else "" (a public
         surface never names a draft event). The one rule every public surface reads the link through."""
-        first_is_public = Exists(Event.objects.public().filter(slug=OuterRef("same_as")))
-        return self.annotate(
-            public_same_as=models.Case(models.When(first_is_public, then=F("same_as")), default=models.Value(""))
-        )
+        # A correlated subquery with LIMIT 1: PostgreSQL runs it for each row read (an index lookup), where
+        # an EXISTS became a hashed subplan over every public event (120 ms at 100,000 events).
+        first = Event.objects.public().filter(slug=OuterRef("same_as")).values("slug")[:1]
+        return self.annotate(public_same_as=Coalesce(Subquery(first), models.Value("")))
 
 
 class Event(Publishable):
