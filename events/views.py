@@ -7,7 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from events import acled
+from events import acled, ucdp
 from events.charts import monthly_chart, province_tiles
 from events.filters import EventFilterSet
 from events.presenters import OtherReport, event_views
@@ -24,7 +24,7 @@ class EventListView(CSVDownloadMixin, FilterView):
     paginate_by = 50
     resource_class = EventResource
     download_name = "events"
-    formats = {"acled": acled.rows}
+    formats = {"acled": acled.rows, "ucdp": ucdp.rows}
 
     def get_queryset(self):
         return public_events().order_by("date", "slug")

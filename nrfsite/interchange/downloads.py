@@ -131,4 +131,8 @@ class CSVDownloadMixin:
         download = query.copy()
         download["format"] = "csv"
         context["download_querystring"] = download.urlencode()
+        context["format_querystrings"] = {}
+        for name in self.formats:
+            download["format"] = name
+            context["format_querystrings"][name] = download.urlencode()
         return context
