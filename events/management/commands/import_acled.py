@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from events.acled import import_file
+from nrfsite.interchange.commands import add_import_options, import_user
 from nrfsite.interchange.dialect import CSVFileError
 from nrfsite.interchange.report import describe_reports
 
@@ -19,9 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The ACLED CSV file.")
-        parser.add_argument("--dry-run", action="store_true", help="Map and check every row; write nothing.")
-        parser.add_argument("--encoding", help="The file's encoding if not UTF-8.")
-        parser.add_argument("--user", help="Import as this user (their rights apply; revisions name them).")
+        add_import_options(parser, dry_run_help="Map and check every row; write nothing.")
 
     def handle(self, *args, file, dry_run, encoding, user, **options):
         path = Path(file)
@@ -29,11 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file} is not a file.")
         if path.stat().st_size > MAX_BYTES:
             raise CommandError(f"{file} is larger than {MAX_BYTES:,} bytes.")
-        if user:
-            try:
-                user = get_user_model().objects.get(username=user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(f'No user "{user}".') from None
+        user = import_user(user)
         try:
             reports = import_file(path.read_bytes(), file_name=path.name, user=user, dry_run=dry_run, encoding=encoding)
         except CSVFileError as error:

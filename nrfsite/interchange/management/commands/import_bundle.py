@@ -2,10 +2,10 @@ import contextlib
 import signal
 import time
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from nrfsite.interchange.bundle import import_bundle
+from nrfsite.interchange.commands import add_import_options, import_user
 from nrfsite.interchange.dialect import CSVFileError
 from nrfsite.interchange.report import describe_reports
 
@@ -40,22 +40,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", help="The bundle folder.")
-        parser.add_argument("--dry-run", action="store_true", help="Check and report without writing anything.")
-        parser.add_argument("--encoding", help="The files' encoding if not UTF-8, e.g. cp1256 for Excel on Windows.")
-        parser.add_argument(
-            "--user",
-            help="Import as this user: the revisions name them, and their rights apply (an Editor's file may "
-            "add and change drafts, not publish or change what the public sees). Without it the "
-            "import writes as the system.",
-        )
+        add_import_options(parser)
 
     def handle(self, *args, directory, dry_run, encoding, user, **options):
         started = time.monotonic()
-        if user:
-            try:
-                user = get_user_model().objects.get(username=user)
-            except get_user_model().DoesNotExist:
-                raise CommandError(f'No user "{user}".') from None
+        user = import_user(user)
         try:
             with interruptible():
                 reports = import_bundle(directory, dry_run=dry_run, user=user, encoding=encoding, progress=self.stderr.isatty())
