@@ -25,10 +25,22 @@ class PropertyResource(ContentResource):
     infobox_position = integer("infobox_position")
     description = text("description")
     several_values = boolean("several_values")
+    wikidata_property = text("wikidata_property")
+    membership_role = text("membership_role")
 
     class Meta:
         model = Property
-        fields = ("slug", "label", "inverse_label", "value_type", "infobox_position", "description", "several_values")
+        fields = (
+            "slug",
+            "label",
+            "inverse_label",
+            "value_type",
+            "infobox_position",
+            "description",
+            "several_values",
+            "wikidata_property",
+            "membership_role",
+        )
         export_order = fields
         import_id_fields = ("slug",)
 

@@ -7,13 +7,14 @@ timeline of the page): see `nrfsite/site/pages.py`.
 import datetime
 
 from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from entities import presenters
+from entities import popolo, presenters, wikidata
 from entities.filters import EntityFilterSet
-from entities.models import Alias, Entity
+from entities.models import Alias, Entity, Property
 from entities.resources import EntityResource
 from entities.selectors import public_statements
 from nrfsite.core.dates import format_range
@@ -84,3 +85,33 @@ def entity_range(entity, today):
     if entity.kind == "person" and entity.start and not entity.end:
         return f"born {entity.start_partial}"
     return format_range(entity.start_partial, entity.end_partial, today=today, ongoing=entity.kind != "place")
+
+
+def quickstatements_text(request, slug=None):
+    """The public statements as QuickStatements: of every entity with a Wikidata id, or of one (404 without one)."""
+    entities = None
+    if slug is not None:
+        entities = [get_object_or_404(Entity.objects.public().exclude(wikidata_id=""), slug=slug)]
+    return HttpResponse(wikidata.export(entities).text(), content_type="text/plain; charset=utf-8")
+
+
+class WikidataPage(TemplateView):
+    """What the QuickStatements export holds, and every public statement it leaves out, with the reason."""
+
+    template_name = "entities/wikidata.html"
+
+    def get_context_data(self, **kwargs):
+        export = wikidata.export()
+        return super().get_context_data(
+            section="data",
+            export=export,
+            with_item=Entity.objects.public().exclude(wikidata_id="").count(),
+            without_item=Entity.objects.public().filter(wikidata_id="").count(),
+            properties=Property.objects.order_by("label"),
+            **kwargs,
+        )
+
+
+def popolo_json(request):
+    """Public persons, organizations, posts and memberships as one Popolo JSON document."""
+    return JsonResponse(popolo.document(request.build_absolute_uri), json_dumps_params={"ensure_ascii": False, "indent": 1})

@@ -8,6 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from entities.models import Entity, EntityKind, public_entity
+from nrfsite.core import wikidata
 from nrfsite.core.certainty import Certainty
 from nrfsite.core.fields import PartialDateField, partial_date_constraints, range_constraint
 from nrfsite.core.publishing import (
@@ -123,7 +124,7 @@ class Event(Publishable):
     )
     acled_id = models.CharField("ACLED id", max_length=40, blank=True)
     ucdp_id = models.CharField("UCDP id", max_length=40, blank=True)
-    wikidata_id = models.CharField("Wikidata id", max_length=20, blank=True)
+    wikidata_id = models.CharField("Wikidata id", max_length=20, blank=True, validators=[wikidata.validate_item])
     note = models.TextField(blank=True, help_text='Editorial note: "year inferred from the preceding paragraph".')
 
     history = HistoricalRecords()

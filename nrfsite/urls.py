@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from nrfsite.site import bundles, views
+from nrfsite.site import views
 from nrfsite.site.sitemaps import SITEMAPS
-from nrfsite.site.urls import entity_urls, source_urls
+from nrfsite.site.urls import data_urls, entity_urls, source_urls
 
 admin.site.site_header = "nrfsite editorial admin"
 admin.site.site_title = "nrfsite admin"
@@ -21,7 +21,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("sources/", include(source_urls)),
     path("api/", include(("nrfsite.api.urls", "api"))),
-    path("data/nrfsite-public.zip", bundles.public_bundle, name="public-bundle"),
+    path("data/", include(data_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),

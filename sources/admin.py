@@ -86,7 +86,7 @@ class SourceAdmin(ContentAdmin):
     readonly_fields = ["created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["key", "title", "authors", "publisher", "source_type", "language", "published_on"]}),
-        ("Where to read it", {"fields": ["url", "archive_url", "accessed_on"]}),
+        ("Where to read it", {"fields": ["url", "archive_url", "accessed_on", "wikidata_id"]}),
         (
             "Known only as a reference of another work",
             {"fields": ["found_in", "found_as"], "description": "Until the publication itself is identified."},

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from nrfsite.core import wikidata
 from nrfsite.core.fields import PartialDateField, partial_date_constraints
 from nrfsite.core.markup import KEY_PATTERN
 from nrfsite.core.publishing import (
@@ -106,6 +107,13 @@ class Source(Publishable):
     )
     found_as = models.CharField(
         max_length=20, blank=True, help_text='Its number or label in that work\'s reference list: "45".'
+    )
+    wikidata_id = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[wikidata.validate_item],
+        help_text='The Wikidata item of this work, or of the periodical or site it appeared in: "Q166032" for The '
+        'Washington Post. QuickStatements give it as the reference\'s "stated in" (S248).',
     )
     notes = models.TextField(
         blank=True, help_text="Editors' notes: what is known of this source and what is not (shown to editors only)."

@@ -151,6 +151,7 @@ class SourceResource(ContentResource):
     affiliation = text("affiliation")
     found_in = ref("found_in", Source, "key")
     found_as = text("found_as")
+    wikidata_id = text("wikidata_id")
     notes = text("notes")
     status = text("status")
 
@@ -175,6 +176,7 @@ class SourceResource(ContentResource):
             "affiliation",
             "found_in",
             "found_as",
+            "wikidata_id",
             "notes",
             "status",
         )

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from nrfsite.core import wikidata
 from nrfsite.core.fields import PartialDateField, partial_date_constraints, range_constraint
 from nrfsite.core.publishing import (
     CONTENT_PERMISSIONS,
@@ -94,7 +95,8 @@ class Entity(Publishable):
     wikidata_id = models.CharField(
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^Q[1-9][0-9]*$", 'A Wikidata id looks like "Q107472524".')],
+        validators=[wikidata.validate_item],
+        help_text='Its Wikidata item, "Q107472524": QuickStatements export its public statements to it.',
     )
 
     history = HistoricalRecords()

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from entities.models.entities import Entity, public_entity
+from nrfsite.core import wikidata
 from nrfsite.core.certainty import Certainty
 from nrfsite.core.fields import PartialDateField, partial_date_constraints, range_constraint
 from nrfsite.core.publishing import (
@@ -40,6 +41,20 @@ class Property(Versioned):
         null=True, blank=True, help_text="Order in the infobox; empty keeps it out of the infobox."
     )
     description = models.CharField(max_length=300, blank=True)
+    wikidata_property = models.CharField(
+        max_length=12,
+        blank=True,
+        validators=[wikidata.validate_property],
+        help_text='The Wikidata property that says the same, "P488" (chairperson) for "leader": QuickStatements '
+        "export this property's statements with it. Map only a property whose Wikidata value is of the same kind "
+        "(an item for an entity, a string for text, a quantity). Empty: not exported, and listed as such.",
+    )
+    membership_role = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='For a statement that links a person and an organization: the person\'s role in it, "leader", '
+        '"spokesperson", "member". Popolo exports such statements as memberships. Empty: not a membership.',
+    )
     several_values = models.BooleanField(
         default=False,
         help_text="Several values may hold at once (active regions, allies). When off, overlapping statements with "
@@ -74,6 +89,9 @@ class Rank(models.TextChoices):
     DEPRECATED = "deprecated", "deprecated (superseded; kept, greyed)"
 
 
+PLAIN_CERTAINTIES = (Certainty.CONFIRMED, Certainty.REPORTED)
+
+
 class StatementQuerySet(PublishableQuerySet):
     def public(self):
         """Published statements about a public entity whose value and claimant (if any) are public too."""
@@ -82,6 +100,11 @@ class StatementQuerySet(PublishableQuerySet):
             public_entity("value_entity", optional=True),
             public_entity("claimed_by", optional=True),
         )
+
+    def plain_facts(self):
+        """Statements a format that knows no claims, doubts or ranks (Wikidata's QuickStatements, Popolo) may
+        state as fact: confirmed or reported, and not deprecated."""
+        return self.filter(certainty__in=PLAIN_CERTAINTIES).exclude(rank=Rank.DEPRECATED)
 
 
 class Statement(Publishable, Reviewable):

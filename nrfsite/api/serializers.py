@@ -112,6 +112,7 @@ class SourceSerializer(serializers.Serializer):
     affiliation = serializers.CharField()
     found_in = RefField("key", source="work")
     found_as = serializers.CharField()
+    wikidata_id = serializers.CharField()
     updated_at = serializers.DateTimeField()
 
 
@@ -232,6 +233,8 @@ class PropertySerializer(serializers.Serializer):
     value_type = serializers.CharField()
     several_values = serializers.BooleanField()
     infobox_position = serializers.IntegerField()
+    wikidata_property = serializers.CharField()
+    membership_role = serializers.CharField()
 
 
 class DeletionSerializer(serializers.Serializer):

@@ -141,14 +141,18 @@ class PartialDate:
     def __ge__(self, other):
         return self.sort_key >= other.sort_key
 
-    def isoformat(self):
-        """The CSV form: "2021", "2021-08", "2021-08-17", with "c. " in front when approximate."""
+    def iso_date(self):
+        """ISO 8601 at the date's precision, "2021", "2021-08" or "2021-08-17", without saying if approximate."""
         value = self.value
-        text = {
+        return {
             Precision.YEAR: f"{value.year:04d}",
             Precision.MONTH: f"{value.year:04d}-{value.month:02d}",
             Precision.DAY: value.isoformat(),
         }[self.precision]
+
+    def isoformat(self):
+        """The CSV form: "2021", "2021-08", "2021-08-17", with "c. " in front when approximate."""
+        text = self.iso_date()
         return f"c. {text}" if self.circa else text
 
     def __str__(self):

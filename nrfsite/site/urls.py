@@ -1,8 +1,10 @@
 """The routes of the pages the site assembles from several apps (the `entities` and `sources` namespaces)."""
 
 from django.urls import path, re_path
+from django.views.generic import TemplateView
 
-from nrfsite.site import pages
+from entities import views as entity_views
+from nrfsite.site import bundles, pages
 from nrfsite.site.feeds import EntityFeed
 from sources.views import SourceListView
 
@@ -11,6 +13,7 @@ entity_urls = (
         path("", pages.EntityListPage.as_view(), name="list"),
         path("<slug:slug>/", pages.EntityPage.as_view(), name="detail"),
         path("<slug:slug>/feed/", EntityFeed(), name="feed"),
+        path("<slug:slug>/quickstatements.txt", entity_views.quickstatements_text, name="quickstatements"),
     ],
     "entities",
 )
@@ -22,3 +25,12 @@ source_urls = (
     ],
     "sources",
 )
+
+# Not namespaced: "public-bundle" is older than the others.
+data_urls = [
+    path("", TemplateView.as_view(template_name="data/index.html", extra_context={"section": "data"}), name="data"),
+    path("nrfsite-public.zip", bundles.public_bundle, name="public-bundle"),
+    path("wikidata/", entity_views.WikidataPage.as_view(), name="wikidata"),
+    path("quickstatements.txt", entity_views.quickstatements_text, name="quickstatements"),
+    path("popolo.json", entity_views.popolo_json, name="popolo"),
+]

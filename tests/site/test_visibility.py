@@ -17,6 +17,7 @@ from tests.factories import (
     EventFactory,
     ParticipationFactory,
     PlaceFactory,
+    PropertyFactory,
     SectionFactory,
     SourceFactory,
     StatementCitationFactory,
@@ -35,17 +36,23 @@ SECRETS = (
     "Hidden Parentland",
     "hidden-parentland",
     "secret-first-report",
+    "Q999999",
+    "https://draft.example/secret",
 )
 
 
 @pytest.fixture
 def world():
     """Published facts that each name a draft: the drafts' names are the SECRETS."""
-    nrf = EntityFactory(slug="nrf", name="National Resistance Front")
+    nrf = EntityFactory(slug="nrf", name="National Resistance Front", wikidata_id="Q107472524")
     public_source = SourceFactory(key="bbc-2021", title="A public report")
-    draft_person = EntityFactory(slug="secret-draftperson", name="Secret Draftperson", kind="person", status="draft")
+    draft_person = EntityFactory(
+        slug="secret-draftperson", name="Secret Draftperson", kind="person", status="draft", wikidata_id="Q999999"
+    )
     draft_place = PlaceFactory(slug="hidden-valley", name="Hidden Valley", status="draft")
-    draft_source = SourceFactory(key="draft-source-key", title="Draft Source Title", status="draft")
+    draft_source = SourceFactory(
+        key="draft-source-key", title="Draft Source Title", status="draft", url="https://draft.example/secret"
+    )
     draft_parent = PlaceFactory(slug="hidden-parentland", name="Hidden Parentland", status="draft")
     PlaceFactory(slug="child-province", name="Child Province", parent=draft_parent)
     ally = Property.objects.get(slug="ally")
@@ -65,6 +72,8 @@ def world():
         source=draft_source,
         statement=StatementFactory(subject=nrf, property=Property.objects.get(slug="ideology"), value_text="Public ideology"),
     )
+    motto = PropertyFactory(slug="motto", label="Motto", wikidata_property="P1451")  # exported as QuickStatements
+    StatementCitationFactory(source=draft_source, statement=StatementFactory(subject=nrf, property=motto, value_text="Free"))
     EventFactory(title="Fighting somewhere hidden", slug="fighting-hidden", location=draft_place)
     EventFactory(title="Claimed by a draft", slug="claimed-by-draft", certainty="claimed", claimed_by=draft_person)
     with_participant = EventFactory(title="Meeting with a draft", slug="meeting", summary="They met [@bbc-2021].")
@@ -113,6 +122,11 @@ PUBLIC_PAGES = [
     "/api/events/second-report/",
     "/api/sources/",
     "/api/sources/bbc-2021/",
+    "/data/",
+    "/data/wikidata/",
+    "/data/quickstatements.txt",
+    "/entities/nrf/quickstatements.txt",
+    "/data/popolo.json",
 ]
 
 
