@@ -28,6 +28,7 @@ from tests.factories import (
     EventFactory,
     ParticipationFactory,
     PlaceFactory,
+    PropertyFactory,
     SectionFactory,
     SourceFactory,
     StatementCitationFactory,
@@ -257,7 +258,12 @@ def hostile(site):
         publisher=HOSTILE_LINK,
         url="https://example.org/a?b=<script>",
     )
-    entity = EntityFactory(slug="hostile", name=f"{HOSTILE_SCRIPT} Front", description=f'"><svg onload=alert(1)> {HOSTILE_IMG}')
+    entity = EntityFactory(
+        slug="hostile",
+        name=f"{HOSTILE_SCRIPT} Front",
+        description=f'"><svg onload=alert(1)> {HOSTILE_IMG}',
+        wikidata_id="Q4242",  # its statements reach the QuickStatements page
+    )
     AliasFactory(entity=entity, name=HOSTILE_IMG, language="en", note=HOSTILE_SCRIPT)
     AliasFactory(entity=entity, name=f"جبهه {HOSTILE_IMG}", language="prs")
     statement = StatementFactory(
@@ -267,6 +273,10 @@ def hostile(site):
         note=HOSTILE_SCRIPT,
     )
     StatementCitationFactory(statement=statement, source=source, locator='p. 1" onmouseover="alert(1)', quote=HOSTILE_SCRIPT)
+    motto = PropertyFactory(slug="motto", label=HOSTILE_IMG, wikidata_property="P1451")
+    StatementCitationFactory(
+        statement=StatementFactory(subject=entity, property=motto, value_text=HOSTILE_SCRIPT), source=source
+    )
     SectionFactory(
         entity=entity,
         title="",
@@ -299,6 +309,7 @@ def test_hostile_text_is_shown_as_text_and_never_runs(page, hostile, watch):
         "/sources/hostile-source/",
         "/",
         "/search/?q=%3Cscript%3E",
+        "/data/wikidata/",
     ]:
         response = page.goto(path)
         assert response.status == 200, path

@@ -62,6 +62,8 @@ PUBLIC_PAGES = {
     "search-results": "/search/?q=panjshir",
     "search-no-results": "/search/?q=zzzz-nothing",
     "search-hostile": "/search/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "open-data": "/data/",
+    "wikidata": "/data/wikidata/",
 }
 EDITOR_PAGES = {"preview-draft-entity": "/entities/ahmad-massoud/", "preview-draft-event": "/events/nrf-formed/"}
 NOT_FOUND_PAGES = {"404": "/no-such-page/", "404-entity": "/entities/no-such-entity/"}
