@@ -1,4 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def count_if_missing(**kwargs):
+    """A database that had events before the counts existed gets them at its first migrate."""
+    from django.db import connection
+
+    from events import tally
+    from events.models import Event, EventMonthCount
+
+    if EventMonthCount._meta.db_table not in connection.introspection.table_names():
+        return  # migrated back to before the counts
+    if not EventMonthCount.objects.exists() and Event.objects.public().exists():
+        tally.recount(everything=True)
 
 
 class EventsConfig(AppConfig):
@@ -7,7 +21,7 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from entities.resources import PropertyResource
-        from events import queues
+        from events import queues, tally
         from events.resources import EventCitationResource, EventResource, EventTypeResource, ParticipationResource
         from nrfsite.interchange import registry
         from sources.resources import register_pending
@@ -17,3 +31,5 @@ class EventsConfig(AppConfig):
         registry.register(EventResource, ParticipationResource, EventCitationResource)
         register_pending(EventTypeResource, EventResource, ParticipationResource, EventCitationResource)
         queues.register_queues()
+        tally.connect()
+        post_migrate.connect(count_if_missing, sender=self, dispatch_uid="event-counts-after-migrate")

@@ -92,8 +92,8 @@ def _countable(queryset):
     return queryset.order_by()
 
 
-def monthly_chart(queryset, *, width=720, height=140):
-    """Bars of events per month for the filtered events (one query), months without events included."""
+def month_counts(queryset):
+    """{month: events} of the filtered events (one query)."""
     # Grouped by day, then folded into months here: truncating every row to its month in SQL is a Python
     # function call per row on SQLite, while the distinct days are few.
     rows = _countable(queryset).values("date").annotate(count=Count("pk"))
@@ -101,6 +101,12 @@ def monthly_chart(queryset, *, width=720, height=140):
     for row in rows:
         month = row["date"].replace(day=1)
         counts[month] = counts.get(month, 0) + row["count"]
+    return counts
+
+
+def monthly_chart(counts, *, width=720, height=140):
+    """Bars of events per month from {month: events} (`month_counts`, or the kept counts of `events.tally`),
+    months without events included."""
     if not counts:
         return {"bars": [], "width": width, "height": height, "years": [], "max": 0}
     first, last = min(counts), max(counts)
@@ -122,13 +128,15 @@ def monthly_chart(queryset, *, width=720, height=140):
     return {"bars": bars, "width": width, "height": height, "years": years, "max": peak}
 
 
-def province_tiles(queryset):
-    """The 34 provinces coloured by how many of the filtered events happened there (three queries).
-
-    Events are counted per place without joining the places; the few places then fold into provinces here.
-    """
+def place_counts(queryset):
+    """{place pk: events} of the filtered events (one query), counted without joining the places."""
     rows = _countable(queryset).values("location_id").annotate(count=Count("pk"))
-    by_place = {row["location_id"]: row["count"] for row in rows if row["location_id"] is not None}
+    return {row["location_id"]: row["count"] for row in rows if row["location_id"] is not None}
+
+
+def province_tiles(by_place):
+    """The 34 provinces coloured by how many events happened there, from {place pk: events} (`place_counts`, or
+    the kept counts of `events.tally`; two queries): the places fold into their provinces here."""
     counts = {}
     places = Entity.objects.filter(pk__in=list(by_place)).values_list("pk", "iso_code", "parent__iso_code")
     for pk, code, parent_code in places:

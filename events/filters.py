@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from entities.models import Entity
-from events.models import Event, EventCitation, EventType
+from events.models import Event, EventCitation, EventType, Participation
 from nrfsite.core.certainty import Certainty
 from nrfsite.core.filters import FastSelect, PartialDateBoundFilter, TextFilter
 from sources.citations import citing
@@ -44,8 +44,7 @@ class EventFilterSet(django_filters.FilterSet):
     participant = django_filters.ModelChoiceFilter(
         queryset=participants,
         to_field_name="slug",
-        field_name="participations__entity",
-        distinct=True,
+        method="took_part",
         label="Participant",
         empty_label="anyone",
         widget=FastSelect,
@@ -78,7 +77,15 @@ class EventFilterSet(django_filters.FilterSet):
     def at_place(self, queryset, name, value: Entity):
         """The place itself or a place within it (a district of the province). (The parameter is named and
         typed `value: Entity` so the API schema reads the filter as a place's slug, a string.)"""
-        return queryset.filter(Q(location=value) | Q(location__parent=value))
+        # An IN subquery of the places, not an OR across the places' join: the timeline's order can then
+        # come from the (date, slug) index.
+        return queryset.filter(location__in=Entity.objects.filter(Q(pk=value.pk) | Q(parent=value.pk)).values("pk"))
+
+    def took_part(self, queryset, name, value: Entity):
+        """Events the entity took part in, through an IN subquery over the participations: no join, so no
+        DISTINCT, and the timeline's order can come from the (date, slug) index (a join with DISTINCT sorted
+        every event of the participant: 250 ms for the NRF's at 100,000 events on SQLite)."""
+        return queryset.filter(pk__in=Participation.objects.filter(entity=value).values("event_id"))
 
     def cited_by(self, queryset, name, value):
         value = value.strip()

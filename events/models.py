@@ -233,3 +233,28 @@ class EventCitation(Citation):
         constraints = [
             models.UniqueConstraint(fields=["event", "source", "locator"], name="eventcitation_unique"),
         ]
+
+
+class EventMonthCount(models.Model):
+    """How many public events fall in each month, at each date precision: the timeline's chart and count,
+    kept as data so that an unfiltered timeline does not count the archive (`events.tally` keeps it)."""
+
+    month = models.DateField(help_text="The first day of the month (of the year, for year-precision events).")
+    precision = models.CharField(max_length=5)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "precision"], name="eventmonthcount_unique")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} ({self.precision}): {self.count}"
+
+
+class EventPlaceCount(models.Model):
+    """How many public events happened at each place: the timeline's map, kept as data (`events.tally`)."""
+
+    location = models.OneToOneField(Entity, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"place {self.location_id}: {self.count}"

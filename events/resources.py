@@ -1,6 +1,7 @@
 """The CSV shapes of event types, events, participations and event citations."""
 
 from entities.models import Entity
+from events import tally
 from events.models import Event, EventCitation, EventType, Participation, Role
 from events.rules import same_as_errors
 from nrfsite.interchange import dialect
@@ -97,12 +98,20 @@ class EventResource(CitingResource):
     def reset_caches(self):
         super().reset_caches()
         self._links = []  # (line, slug, same_as) of the rows written: a link may name an event a later row creates
+        self._counted = set()  # (date, location pk) of the rows written, before and after: their counts change
 
     def write(self, work, report, *, user, reason):
         self._links += [(row.line, row.obj.slug, row.obj.same_as) for row in work if row.obj.same_as]
         super().write(work, report, user=user, reason=reason)
 
+    def after_write(self, objs, *, user, reason, before):
+        super().after_write(objs, user=user, reason=reason, before=before)
+        self._counted |= {(obj.date, obj.location_id) for obj in objs}
+        self._counted |= {(values["date"], values["location_id"]) for values in before}
+
     def check_written(self, report):
+        tally.recount_events(self._counted)  # once per file: a chunk at a time would count a month many times
+        self._counted = set()
         links = self._links
         errors = same_as_errors([(slug, target) for _, slug, target in links])
         for line, slug, _ in links:

@@ -7,8 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from events import acled, ucdp
-from events.charts import monthly_chart, province_tiles
+from events import acled, charts, tally, ucdp
 from events.filters import EventFilterSet
 from events.presenters import OtherReport, event_views
 from events.resources import EventResource
@@ -29,15 +28,39 @@ class EventListView(CSVDownloadMixin, FilterView):
     def get_queryset(self):
         return public_events().order_by("date", "slug")
 
+    def unfiltered(self):
+        """No filter narrows the list (an empty query, or only the order or the page)."""
+        filterset = self.filterset
+        if not filterset.is_bound:
+            return True
+        form = filterset.form
+        values = form.cleaned_data.items() if form.is_valid() else [("invalid", True)]
+        return all(value in (None, "", []) for name, value in values if name != "ordering")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.counted:
+            paginator.count = tally.total()  # the kept count, instead of counting the archive
+        return paginator
+
     def get_context_data(self, **kwargs):
+        # Every public event: the chart, the map and the count read the kept counts (`events.tally`).
+        self.counted = self.unfiltered()
         context = super().get_context_data(**kwargs)
         references = References()
+        if self.counted:
+            by_month = {}
+            for (month, _precision), count in tally.month_counts().items():
+                by_month[month] = by_month.get(month, 0) + count
+            by_place = tally.place_counts()
+        else:
+            by_month, by_place = charts.month_counts(self.object_list), charts.place_counts(self.object_list)
         context.update(
             section="events",
             events=event_views(context["object_list"], references),
             references=references,
-            chart=monthly_chart(self.object_list),
-            map=province_tiles(self.object_list),
+            chart=charts.monthly_chart(by_month),
+            map=charts.province_tiles(by_place),
         )
         return context
 

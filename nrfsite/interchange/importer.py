@@ -131,8 +131,9 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
     def prepare_keys(self, parsed):
         """A hook to fill in keys a file leaves empty (statements); `parsed` is a list of ParsedRow."""
 
-    def after_write(self, objs, *, user, reason):
-        """A hook after rows are written, inside the transaction."""
+    def after_write(self, objs, *, user, reason, before):
+        """A hook after rows are written, inside the transaction; `before` holds the changed rows' values
+        before this import (`snapshot` dicts)."""
 
     def check_written(self, report):
         """A hook once the whole file is written: rules across rows (a row naming a later one) add errors here,

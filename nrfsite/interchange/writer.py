@@ -19,7 +19,7 @@ class WriterMixin:
 
     def write(self, work, report, *, user, reason):
         model = self.model
-        created, changed, changed_fields = [], [], set()
+        created, changed, changed_fields, before_changes = [], [], set(), []
         child_plans = []  # (child_set, obj, desired dict, is the parent new)
         for row in work:
             obj, before, deferred_parent = row.obj, row.before, row.deferred_parent
@@ -27,6 +27,7 @@ class WriterMixin:
                 created.append(obj)
             elif row.changes or row.child_changed:
                 changed.append(obj)  # its citations or participants alone changing changes the item readers see
+                before_changes.append(before)
                 changed_fields.update(row.changes)
             child_plans.extend((child_set, obj, desired, before is None) for child_set, desired in row.child_plans)
             outcome = report.add_row(row.line, row.kind, self.describe_obj(obj), row.cells, row.changes, instance=obj)
@@ -68,7 +69,7 @@ class WriterMixin:
                             batch_size=BATCH,
                         )
                 self.write_children(child_plans, user=user, reason=reason)
-                self.after_write(created + changed, user=user, reason=reason)
+                self.after_write(created + changed, user=user, reason=reason, before=before_changes)
                 if created or changed or child_plans:
                     # Bulk writes send no model signals; whoever caches pages listens to this one instead.
                     rows_imported.send(sender=model, created=len(created), changed=len(changed))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from entities import presenters as entity_pages
 from entities.models import Entity, Section, Statement
 from entities.selectors import public_statements
+from events import tally
 from events.models import Event
 from events.presenters import event_views
 from events.selectors import public_events
@@ -48,7 +49,7 @@ def home(request):
     )[:8]
     counts = {
         "entities": Entity.objects.public().count(),
-        "events": Event.objects.public().count(),
+        "events": tally.total(),  # the kept count: counting the archive took 50 ms at 100,000 events
         "sources": Source.objects.public().count(),
         "statements": Statement.objects.public().count(),
     }

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from entities.models import Entity
 from events.models import EventType
 from tests.factories import (
     AliasFactory,
@@ -97,6 +98,18 @@ def listed(client, **params):
 )
 def test_each_filter_alone_and_combined(client, events, params, expected):
     assert listed(client, **params) == expected
+
+
+def test_a_participant_in_two_roles_finds_its_event_once(client, events):
+    ParticipationFactory(event=events["attack"], entity=Entity.objects.get(slug="nrf"), role="claimant")
+
+    response = client.get(reverse("events:list"), {"participant": "nrf"})
+
+    assert [view.slug for view in response.context["events"]] == ["uprising", "claim", "attack"]
+    assert response.context["paginator"].count == 3
+    assert sum(bar.count for bar in response.context["chart"]["bars"]) == 3
+    api = client.get("/api/events/", {"participant": "nrf"}).json()
+    assert [event["slug"] for event in api["results"]] == ["uprising", "claim", "attack"]
 
 
 def test_a_bad_date_filter_keeps_the_text_and_says_why(client, events):

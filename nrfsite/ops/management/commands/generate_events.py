@@ -3,6 +3,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from entities.models import Entity
 from nrfsite.interchange.bundle import import_bundle
@@ -38,4 +39,10 @@ class Command(BaseCommand):
         errors = [error for report in reports for error in report.errors]
         if errors:
             raise CommandError(f"The synthetic events were refused: {errors[0]}")
+        if connection.vendor == "postgresql":
+            # The places, actors and sources were bulk-created beside the importer, which analyzes only what it
+            # imports: without statistics the planner took 599 entities for 55 and scanned every event for the
+            # first page of /api/events/ (352 ms against 40). Autovacuum would analyze them, minutes later.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Added {count:,} synthetic events in {time.monotonic() - started:.1f} s."))

@@ -1,0 +1,36 @@
+"""The page benchmark runs end to end on a small scale and reports every page with its ratio and the worst."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from nrfsite.ops.management.commands.benchmark_pages import PAGES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_benchmark_reports_each_page_at_each_size_and_the_worst_ratio(monkeypatch, settings):
+    # The command sets this for itself; through monkeypatch it leaves the environment as it found it,
+    # so no later test's subprocess (`check --deploy`) inherits it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    out = io.StringIO()
+
+    call_command("benchmark_pages", "--events", "20", "60", "--runs", "1", stdout=out, stderr=io.StringIO())
+
+    lines = out.getvalue().splitlines()
+    assert "| page | 20 events | 60 events |" in lines
+    for name, _url in PAGES:
+        [row] = [line for line in lines if line.startswith(f"| {name} |")]
+        assert row.count(" ms") == 2 and row.endswith("×) |"), row
+    assert lines[-1].startswith("Worst ratio to 20 events: ") and lines[-1].endswith("×.")
+
+
+def test_the_benchmark_refuses_a_database_with_content():
+    from django.core.management.base import CommandError
+
+    from tests.factories import EntityFactory
+
+    EntityFactory()
+    with pytest.raises(CommandError, match="empty scratch database"):
+        call_command("benchmark_pages", "--events", "20", stdout=io.StringIO())
