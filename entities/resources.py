@@ -4,10 +4,9 @@ from django.core.exceptions import ValidationError
 
 from entities.models import Alias, Entity, Property, Section, SectionCitation, Statement, StatementCitation, unique_key
 from entities.models.entities import validate_language
-from nrfsite.core.markup import parse_citations
 from nrfsite.interchange.children import ChildSet
 from nrfsite.interchange.columns import boolean, date, decimal, integer, partial_date, ref, text
-from sources.resources import CitingResource, ContentResource, citation_resource, citations_set
+from sources.resources import CitingResource, ContentResource, citation_resource, citations_set, marker_items
 
 REVIEW_COLUMNS = ("as_of", "reviewed_on", "review_every", "needs_update", "update_reason", "flagged_on")
 
@@ -243,10 +242,6 @@ class StatementResource(ReviewColumns):
 StatementCitationResource = citation_resource(StatementCitation, parent="statement", parent_model=Statement, parent_key="key")
 
 
-def _marker_items(resource, section):
-    return [f"{cite.key}, {cite.locator}" if cite.locator else cite.key for cite in parse_citations(section.body)]
-
-
 class SectionResource(ReviewColumns):
     """sections.csv: an entity's narrative sections; citations follow the body's markers."""
 
@@ -255,7 +250,7 @@ class SectionResource(ReviewColumns):
     order_by = ("entity__slug", "position", "title")
     select_related = ("entity",)
     markup_columns = ("body",)
-    child_sets = (citations_set("", SectionCitation, "section", "citations", derive=_marker_items),)
+    child_sets = (citations_set("", SectionCitation, "section", "citations", derive=marker_items("body")),)
 
     entity = ref("entity", Entity)
     title = text("title")

@@ -15,6 +15,12 @@ def count_if_missing(**kwargs):
         tally.recount(everything=True)
 
 
+def index_text(using, **kwargs):
+    from nrfsite.core import fulltext
+
+    fulltext.ensure(using)
+
+
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = "Events"
@@ -22,7 +28,9 @@ class EventsConfig(AppConfig):
     def ready(self):
         from entities.resources import PropertyResource
         from events import queues, tally
+        from events.models import Event
         from events.resources import EventCitationResource, EventResource, EventTypeResource, ParticipationResource
+        from nrfsite.core import fulltext
         from nrfsite.interchange import registry
         from sources.resources import register_pending
 
@@ -33,3 +41,6 @@ class EventsConfig(AppConfig):
         queues.register_queues()
         tally.connect()
         post_migrate.connect(count_if_missing, sender=self, dispatch_uid="event-counts-after-migrate")
+        # Search the table that grows through a full-text index (what the site search and the API's `q` use).
+        fulltext.register(Event, ["title", "summary", "casualty_note"])
+        post_migrate.connect(index_text, sender=self, dispatch_uid="event-text-index-after-migrate")

@@ -7,7 +7,7 @@ from events.rules import same_as_errors
 from nrfsite.interchange import dialect
 from nrfsite.interchange.children import ChildSet
 from nrfsite.interchange.columns import integer, partial_date, ref, text
-from sources.resources import CitingResource, ContentResource, citation_resource, citations_set
+from sources.resources import CitingResource, ContentResource, citation_resource, citations_set, marker_items
 
 
 class EventTypeResource(ContentResource):
@@ -61,7 +61,7 @@ class EventResource(CitingResource):
     select_related = ("event_type", "location", "claimed_by")
     prefetch_related = ("participations__entity", "citations__source")
     markup_columns = ("summary",)
-    child_sets = (PARTICIPANTS, citations_set("sources", EventCitation, "event", "citations"))
+    child_sets = (PARTICIPANTS, citations_set("sources", EventCitation, "event", "citations", derive=marker_items("summary")))
 
     slug = text("slug")
     title = text("title")

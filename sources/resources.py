@@ -1,6 +1,6 @@
 """The CSV shape of sources, and what every resource of a citing model shares: source keys and citations."""
 
-from nrfsite.core.markup import citation_keys, keep_citations
+from nrfsite.core.markup import citation_keys, keep_citations, parse_citations
 from nrfsite.core.publishing import Publishable, Status
 from nrfsite.editorial import pending
 from nrfsite.editorial import services as editorial
@@ -241,6 +241,16 @@ def citations_set(column, model, parent, related_name, *, derive=None):
         derive=derive,
         related_name=related_name,
     )
+
+
+def marker_items(field):
+    """A child set's `derive`: the [@key, locator] markers of the row's markup `field`, as `sources` items."""
+
+    def items(resource, obj):
+        text = getattr(obj, field) or ""
+        return [f"{cite.key}, {cite.locator}" if cite.locator else cite.key for cite in parse_citations(text)]
+
+    return items
 
 
 def citation_resource(model, *, parent, parent_model, parent_key="slug"):

@@ -74,7 +74,8 @@ class Publishable(Versioned):
         max_length=10,
         choices=Status.choices,
         default=Status.DRAFT,
-        db_index=True,
+        # No index: nearly every row is published, so an index on it selects nothing, and SQLite (which
+        # keeps no statistics) would take it over the selective ones (place, type, date) and read them all.
         help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)

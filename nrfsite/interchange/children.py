@@ -9,8 +9,11 @@ class ChildSet:
 
     `participants = actor:nrf; counterpart:taliban` makes the event's
     participations exactly those; `sources = wapo-2021, p. 2; bbc-2021`
-    makes its citations exactly those. With `derive`, the set comes from the
-    row itself instead of a column (a section's citations from its markers).
+    makes its citations exactly those. With `derive`, the row itself adds
+    items: with no column, the set is only those (a section's citations are
+    its markers); with a column, the set is the column's items and those (an
+    event's citations are its `sources` and the sources its summary's markers
+    name, so no marker goes without its citation row, as in the admin).
     """
 
     column: str

@@ -403,9 +403,18 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         return errors
 
     def child_desired(self, child_set, obj, child_items):
-        if child_set.derive is not None:
-            return self.parse_child_cell(child_set, f"{LIST_SEPARATOR}".join(child_set.derive(self, obj)))
-        return child_items.get(child_set.column)
+        """{child key: fields} the row's child set should be; None to leave it as it is."""
+        listed = child_items.get(child_set.column) if child_set.column else {}
+        if child_set.derive is None:
+            return listed
+        derived = self.parse_child_cell(child_set, LIST_SEPARATOR.join(child_set.derive(self, obj)))
+        if listed is None:  # the column is not in this file: the children it has, and the derived ones
+            listed = {}
+            if obj.pk is not None:
+                for child in getattr(obj, child_set.related_name).all():
+                    key, create = child_set.parse_item(self, child_set.render_item(child))
+                    listed[key] = create
+        return {**derived, **listed}
 
     def check_markup(self, values):
         """A hook: [(column, message)] for the markup columns of a row (the sources app checks citation keys)."""

@@ -47,20 +47,20 @@ class SourcePage(SourceDetailView):
         )
         events = (
             Event.objects.public()
-            .filter(citing(source.key, EventCitation, "event", "summary"))
+            .filter(citing(source.key, EventCitation, "event"))
             .select_related("event_type")
             .order_by("date", "slug")
         )
         sections = (
             Section.objects.public()
-            .filter(citing(source.key, SectionCitation, "section", "body"))
+            .filter(citing(source.key, SectionCitation, "section"))
             .select_related("entity")
             .order_by("entity__name", "position")
         )
         return super().get_context_data(
             limit=BACKED_LIMIT,
             statements=list(statements[:BACKED_LIMIT]),
-            events=list(events[:BACKED_LIMIT]),
+            events=list(events[:TIMELINE_LIMIT]),  # the timeline filtered by the source lists them all
             sections=list(sections[:BACKED_LIMIT]),
             events_total=events.count(),
             **kwargs,

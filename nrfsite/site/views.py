@@ -18,7 +18,7 @@ from events.models import Event
 from events.presenters import event_views
 from events.selectors import public_events
 from nrfsite.core.filters import TEXT_LIMIT
-from nrfsite.site.search import search
+from nrfsite.core.fulltext import search
 from sources.models import Source
 from sources.references import References
 

@@ -69,6 +69,7 @@ def events():
     ParticipationFactory(event=made["uprising"], entity=nrf, role="actor")
     ParticipationFactory(event=made["attack"], entity=nrf, role="actor")
     EventCitationFactory(event=made["uprising"], source=bbc)
+    EventCitationFactory(event=made["claim"], source=bbc)  # its marker's row, as the admin and the import add it
     return made
 
 
@@ -211,15 +212,17 @@ def test_timeline_query_count_does_not_grow_with_events(client, count, django_as
 
 
 def test_source_filter_matches_a_markers_whole_key_only(client, events):
-    # "[@bbc-2021-09-07-extra]" names another source: a substring test took it for bbc-2021-09-07.
-    SourceFactory(key="bbc-2021-09-07-extra")
-    EventFactory(
+    # "[@bbc-2021-09-07-extra]" names another source: a substring test of markers took it for bbc-2021-09-07.
+    # The filter now reads citation rows (every marker has one), keyed by the source itself.
+    extra = SourceFactory(key="bbc-2021-09-07-extra")
+    longer = EventFactory(
         slug="longer-key",
         title="Cites a longer key",
         date_partial="2022",
         event_type=EventType.objects.get(slug="armed-clash"),
         summary="Other.[@bbc-2021-09-07-extra]",
     )
+    EventCitationFactory(event=longer, source=extra)
 
     assert listed(client, source="bbc-2021-09-07") == ["uprising", "claim"]
     assert listed(client, source="bbc-2021-09-07-extra") == ["longer-key"]

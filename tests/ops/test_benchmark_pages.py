@@ -20,7 +20,7 @@ def test_the_benchmark_reports_each_page_at_each_size_and_the_worst_ratio(monkey
 
     lines = out.getvalue().splitlines()
     assert "| page | 20 events | 60 events |" in lines
-    for name, _url in PAGES:
+    for name, *_page in PAGES:
         [row] = [line for line in lines if line.startswith(f"| {name} |")]
         assert row.count(" ms") == 2 and row.endswith("×) |"), row
     assert lines[-1].startswith("Worst ratio to 20 events: ") and lines[-1].endswith("×.")
