@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from entities.models import Entity
+from events import tally
 from events.models import Event
 
 # A tile grid of the 34 provinces, roughly where they lie: (ISO 3166-2 code, name, column, row).
@@ -92,20 +93,38 @@ def _countable(queryset):
     return queryset.order_by()
 
 
-def month_counts(queryset):
-    """{month: events} of the filtered events (one query)."""
-    # Grouped by day, then folded into months here: truncating every row to its month in SQL is a Python
-    # function call per row on SQLite, while the distinct days are few.
-    rows = _countable(queryset).values("date").annotate(count=Count("pk"))
-    counts = {}
-    for row in rows:
-        month = row["date"].replace(day=1)
-        counts[month] = counts.get(month, 0) + row["count"]
-    return counts
+@dataclass
+class Summary:
+    """How many events a timeline lists, per month and per place: what its count, chart and map show."""
+
+    total: int
+    by_month: dict  # {first day of month: events}
+    by_place: dict  # {place pk: events}
+
+
+def summarize(queryset):
+    """The Summary of the filtered events, from one grouped query (by day, precision and place; the
+    months and places are folded here). Three counts of the same filtered rows took 3 × 48 ms at
+    100,000 events on SQLite, each repeating the public rule's joins for thousands of rows."""
+    rows = _countable(queryset).values_list("date", "date_precision", "location_id").annotate(n=Count("pk"))
+    by_month, by_place, total = {}, {}, 0
+    for date, _precision, place, n in rows:
+        month = tally.month_of(date)
+        by_month[month] = by_month.get(month, 0) + n
+        if place is not None:
+            by_place[place] = by_place.get(place, 0) + n
+        total += n
+    return Summary(total, by_month, by_place)
+
+
+def kept_summary():
+    """The Summary of every public event, from the counts `events.tally` keeps (two small queries)."""
+    by_month = tally.by_month(tally.month_counts())
+    return Summary(sum(by_month.values()), by_month, tally.place_counts())
 
 
 def monthly_chart(counts, *, width=720, height=140):
-    """Bars of events per month from {month: events} (`month_counts`, or the kept counts of `events.tally`),
+    """Bars of events per month from {month: events} (a Summary's `by_month`),
     months without events included."""
     if not counts:
         return {"bars": [], "width": width, "height": height, "years": [], "max": 0}
@@ -128,15 +147,9 @@ def monthly_chart(counts, *, width=720, height=140):
     return {"bars": bars, "width": width, "height": height, "years": years, "max": peak}
 
 
-def place_counts(queryset):
-    """{place pk: events} of the filtered events (one query), counted without joining the places."""
-    rows = _countable(queryset).values("location_id").annotate(count=Count("pk"))
-    return {row["location_id"]: row["count"] for row in rows if row["location_id"] is not None}
-
-
 def province_tiles(by_place):
-    """The 34 provinces coloured by how many events happened there, from {place pk: events} (`place_counts`, or
-    the kept counts of `events.tally`; two queries): the places fold into their provinces here."""
+    """The 34 provinces coloured by how many events happened there, from {place pk: events} (a Summary's
+    `by_place`; two queries): the places fold into their provinces here."""
     counts = {}
     places = Entity.objects.filter(pk__in=list(by_place)).values_list("pk", "iso_code", "parent__iso_code")
     for pk, code, parent_code in places:

@@ -46,6 +46,27 @@ def _month_range(month):
     return Q(date__gte=month, date__lt=following)
 
 
+def counted_by_month(events):
+    """{(first day of month, precision): events} of a queryset of events, in one query.
+
+    Grouped by day and folded into months here: truncating each row to its month is a Python call per
+    row on SQLite, while the distinct days are few.
+    """
+    counts = {}
+    for row in events.order_by().values("date", "date_precision").annotate(n=Count("pk")):
+        key = (month_of(row["date"]), row["date_precision"])
+        counts[key] = counts.get(key, 0) + row["n"]
+    return counts
+
+
+def by_month(counts):
+    """{month: events} from {(month, precision): events}: what the chart draws."""
+    months = {}
+    for (month, _precision), n in counts.items():
+        months[month] = months.get(month, 0) + n
+    return months
+
+
 def count_months(months=None):
     """Count the public events of `months` (first days) again; None: every month."""
     months = None if months is None or len(months) > WHOLE else sorted(set(months))
@@ -59,12 +80,7 @@ def count_months(months=None):
             condition |= _month_range(month)
         events = events.filter(condition)
         stale = stale.filter(month__in=months)
-    counts = {}
-    # Grouped by day and folded into months here: truncating each row to its month is a Python call per
-    # row on SQLite, while the distinct days are few.
-    for row in events.order_by().values("date", "date_precision").annotate(n=Count("pk")):
-        key = (month_of(row["date"]), row["date_precision"])
-        counts[key] = counts.get(key, 0) + row["n"]
+    counts = counted_by_month(events)
     stale.delete()
     EventMonthCount.objects.bulk_create(
         EventMonthCount(month=month, precision=precision, count=n) for (month, precision), n in counts.items()
@@ -127,10 +143,7 @@ def total():
 
 def check():
     """Where the kept counts differ from a full count: [] when they agree."""
-    live_months, live_places = {}, {}
-    for row in Event.objects.public().order_by().values("date", "date_precision").annotate(n=Count("pk")):
-        key = (month_of(row["date"]), row["date_precision"])
-        live_months[key] = live_months.get(key, 0) + row["n"]
+    live_months = counted_by_month(Event.objects.public())
     rows = Event.objects.public().exclude(location=None).order_by().values("location_id").annotate(n=Count("pk"))
     live_places = {row["location_id"]: row["n"] for row in rows}
     problems = []
@@ -167,10 +180,20 @@ def _event_deleted(sender, instance, **kwargs):
     recount_events([(instance.date, instance.location_id)])
 
 
-def _entity_saved(sender, instance, raw=False, **kwargs):
-    """An entity's status or parent decides whether the events at it, or claimed by it, are public."""
-    if raw:
+def _remember_entity(sender, instance, raw=False, **kwargs):
+    """Before an entity is saved: its status and parent now (what decides whether its events are public)."""
+    instance._public_rule_before = None
+    if instance.pk and not raw:
+        instance._public_rule_before = Entity.objects.filter(pk=instance.pk).values_list("status", "parent_id").first()
+
+
+def _entity_saved(sender, instance, raw=False, created=False, **kwargs):
+    """An entity's status or parent decides whether the events at it, or claimed by it, are public: when
+    either changed, their months and places are counted again (a new entity has no events yet)."""
+    if raw or created:
         return
+    if getattr(instance, "_public_rule_before", None) == (instance.status, instance.parent_id):
+        return  # a new description or name: no event changes side
     touched = Event.objects.filter(
         Q(location=instance) | Q(location__parent=instance) | Q(claimed_by=instance) | Q(claimed_by__parent=instance)
     )
@@ -188,5 +211,6 @@ def connect():
     pre_save.connect(_remember, sender=Event, dispatch_uid="event-counts-remember")
     post_save.connect(_event_saved, sender=Event, dispatch_uid="event-counts-saved")
     post_delete.connect(_event_deleted, sender=Event, dispatch_uid="event-counts-deleted")
+    pre_save.connect(_remember_entity, sender=Entity, dispatch_uid="event-counts-entity-remember")
     post_save.connect(_entity_saved, sender=Entity, dispatch_uid="event-counts-entity")
     rows_imported.connect(_rows_imported, dispatch_uid="event-counts-imported")

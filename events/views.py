@@ -7,7 +7,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from events import acled, charts, tally, ucdp
+from events import acled, charts, ucdp
 from events.filters import EventFilterSet
 from events.presenters import OtherReport, event_views
 from events.resources import EventResource
@@ -39,28 +39,21 @@ class EventListView(CSVDownloadMixin, FilterView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if self.counted:
-            paginator.count = tally.total()  # the kept count, instead of counting the archive
+        paginator.count = self.summary.total  # counted once, with the chart and the map
         return paginator
 
     def get_context_data(self, **kwargs):
-        # Every public event: the chart, the map and the count read the kept counts (`events.tally`).
-        self.counted = self.unfiltered()
+        # Every public event: the count, the chart and the map read the kept counts (`events.tally`);
+        # a filtered list counts its own events, once for all three.
+        self.summary = charts.kept_summary() if self.unfiltered() else charts.summarize(self.object_list)
         context = super().get_context_data(**kwargs)
         references = References()
-        if self.counted:
-            by_month = {}
-            for (month, _precision), count in tally.month_counts().items():
-                by_month[month] = by_month.get(month, 0) + count
-            by_place = tally.place_counts()
-        else:
-            by_month, by_place = charts.month_counts(self.object_list), charts.place_counts(self.object_list)
         context.update(
             section="events",
             events=event_views(context["object_list"], references),
             references=references,
-            chart=charts.monthly_chart(by_month),
-            map=charts.province_tiles(by_place),
+            chart=charts.monthly_chart(self.summary.by_month),
+            map=charts.province_tiles(self.summary.by_place),
         )
         return context
 

@@ -144,3 +144,19 @@ def test_two_concurrent_saves_in_one_month_are_both_counted():
     assert errors == []
     assert tally.total() == 2
     assert agrees()
+
+
+def test_an_entity_edit_that_leaves_its_status_and_parent_counts_nothing_again():
+    from django.test.utils import CaptureQueriesContext
+
+    place = PlaceFactory(slug="panjshir")
+    EventFactory(date_partial="2021-09", location=place)
+    place.description = "A province north of Kabul."
+    with CaptureQueriesContext(connection) as queries:
+        place.save()
+    assert not [q["sql"] for q in queries.captured_queries if "events_event" in q["sql"]]
+    place.status = "draft"  # this one does change which events are public
+    with CaptureQueriesContext(connection) as queries:
+        place.save()
+    assert [q["sql"] for q in queries.captured_queries if "events_eventmonthcount" in q["sql"]]
+    assert agrees() and tally.total() == 0

@@ -10,6 +10,7 @@ from nrfsite.ops.management.commands.benchmark_pages import PAGES
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.django_db(transaction=True)  # as the command runs: in autocommit (it hangs up on a streamed CSV)
 def test_the_benchmark_reports_each_page_at_each_size_and_the_worst_ratio(monkeypatch, settings):
     # The command sets this for itself; through monkeypatch it leaves the environment as it found it,
     # so no later test's subprocess (`check --deploy`) inherits it.
