@@ -1,6 +1,9 @@
 """Public event pages: the filtered timeline with its chart and map, the event page, and the Atom feed."""
 
+from types import SimpleNamespace
+
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -9,9 +12,11 @@ from django_filters.views import FilterView
 
 from events import acled, charts, ucdp
 from events.filters import EventFilterSet
+from events.models import Event
 from events.presenters import OtherReport, event_views
 from events.resources import EventResource
 from events.selectors import public_events
+from nrfsite.core.keyset import keyset_page
 from nrfsite.core.markup import to_plain_text
 from nrfsite.interchange.downloads import CSVDownloadMixin
 from sources.references import References
@@ -37,10 +42,33 @@ class EventListView(CSVDownloadMixin, FilterView):
         values = form.cleaned_data.items() if form.is_valid() else [("invalid", True)]
         return all(value in (None, "", []) for name, value in values if name != "ordering")
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        paginator.count = self.summary.total  # counted once, with the chart and the map
-        return paginator
+    # Each order the reader may choose, made total by the slug, so a keyset page knows where it stops.
+    ORDERS = {"date": ("date", "slug"), "-date": ("-date", "-slug"), "title": ("title", "slug"), "-title": ("-title", "-slug")}
+
+    def paginate_queryset(self, queryset, page_size):
+        """Keyset pages (`?after=<slug>`, `?before=<slug>`) through the index of the chosen order, not OFFSET:
+        a deep page of a growing archive costs what the first does. An old numbered link (`?page=3`) still
+        opens its page; every link the page gives is a cursor."""
+        form = self.filterset.form
+        chosen = (form.cleaned_data.get("ordering") or ["date"]) if form.is_valid() else ["date"]
+        order = self.ORDERS.get(chosen[0], self.ORDERS["date"])
+        number = self.request.GET.get("page") or "1"
+        if not number.isdigit() or int(number) < 1:
+            raise Http404("That page number is not one.")
+        offset = (int(number) - 1) * page_size
+        page = keyset_page(
+            queryset,
+            order,
+            page_size,
+            anchors=Event.objects.public(),
+            after=self.request.GET.get("after", "")[:200],
+            before=self.request.GET.get("before", "")[:200],
+            offset=offset,
+        )
+        if offset and not page.object_list:
+            raise Http404("There is no such page of events.")
+        paginator = SimpleNamespace(count=self.summary.total)  # counted once, with the chart and the map
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         # Every public event: the count, the chart and the map read the kept counts (`events.tally`);

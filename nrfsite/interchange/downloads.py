@@ -125,8 +125,8 @@ class CSVDownloadMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("format", None)
+        for where in ("page", "after", "before", "format"):  # a page's place in the list is not a filter
+            query.pop(where, None)
         context["querystring_without_page"] = query.urlencode()
         download = query.copy()
         download["format"] = "csv"

@@ -4,10 +4,12 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from entities.models import Entity
-from events.models import EventType
+from events.models import Event, EventType
 from tests.factories import (
     AliasFactory,
     EntityFactory,
@@ -150,10 +152,82 @@ def test_pagination_keeps_the_filter(client, events):
             slug=f"extra-{i:02d}", title=f"Extra {i}", date_partial="2022", event_type=EventType.objects.get(slug="armed-clash")
         )
 
-    first = client.get(reverse("events:list"), {"event_type": "battles"}).content.decode()
-    assert 'href="?event_type=battles&amp;page=2"' in first
-    second = client.get(reverse("events:list"), {"event_type": "battles", "page": 2})
+    first = client.get(reverse("events:list"), {"event_type": "battles"})
+    cursor = first.context["page_obj"].after
+    assert f'href="?event_type=battles&amp;after={cursor}"' in first.content.decode()
+    second = client.get(reverse("events:list"), {"event_type": "battles", "after": cursor})
     assert len(second.context["events"]) == 62 - 50
+    assert not second.context["page_obj"].has_next
+    # An old numbered link still opens its page.
+    assert [v.slug for v in client.get(reverse("events:list"), {"event_type": "battles", "page": 2}).context["events"]] == [
+        v.slug for v in second.context["events"]
+    ]
+
+
+def listed_pages(client, params):
+    """Every page of the timeline, following its Next links; and back again by its Previous links."""
+    response = client.get(reverse("events:list"), params)
+    pages = [[view.slug for view in response.context["events"]]]
+    while response.context["page_obj"].has_next:
+        response = client.get(reverse("events:list"), {**params, "after": response.context["page_obj"].after})
+        pages.append([view.slug for view in response.context["events"]])
+    back = [pages[-1]]
+    while response.context["page_obj"].has_previous:
+        response = client.get(reverse("events:list"), {**params, "before": response.context["page_obj"].before})
+        back.insert(0, [view.slug for view in response.context["events"]])
+    return pages, back
+
+
+@pytest.mark.parametrize("ordering", ["date", "-date", "title", "-title"])
+def test_keyset_pages_cover_every_event_once_in_each_order_and_back(client, ordering):
+    # 130 events over few dates and titles: ties everywhere, which only the slug orders.
+    kind = EventType.objects.get(slug="armed-clash")
+    for i in range(130):
+        EventFactory(slug=f"e-{i:03d}", title=f"Clash {i % 4}", date_partial=f"2022-0{1 + i % 3}", event_type=kind)
+
+    pages, back = listed_pages(client, {"ordering": ordering})
+
+    assert [len(page) for page in pages] == [50, 50, 30]
+    assert back == pages  # Previous walks the same pages back
+    slugs = [slug for page in pages for slug in page]
+    assert sorted(slugs) == sorted(f"e-{i:03d}" for i in range(130))  # each once
+    expected = list(
+        Event.objects.public()
+        .order_by(
+            *{"date": ("date", "slug"), "-date": ("-date", "-slug"), "title": ("title", "slug"), "-title": ("-title", "-slug")}[
+                ordering
+            ]
+        )
+        .values_list("slug", flat=True)
+    )
+    assert slugs == expected
+
+
+def test_a_cursor_that_names_no_public_event_opens_the_first_page(client):
+    kind = EventType.objects.get(slug="armed-clash")
+    for i in range(60):
+        EventFactory(slug=f"e-{i:03d}", date_partial="2022", event_type=kind)
+    EventFactory(slug="a-draft", date_partial="2023", event_type=kind, status="draft")
+    first = [v.slug for v in client.get(reverse("events:list")).context["events"]]
+
+    for cursor in ["a-draft", "no-such-event", "", "'; DROP TABLE events_event; --", "x" * 5000]:
+        for direction in ("after", "before"):
+            response = client.get(reverse("events:list"), {direction: cursor})
+            assert response.status_code == 200
+            assert [v.slug for v in response.context["events"]] == first
+    for page in ["0", "-1", "two", "99"]:
+        assert client.get(reverse("events:list"), {"page": page}).status_code == 404
+
+
+def test_a_deep_keyset_page_reads_from_its_cursor(client, django_assert_max_num_queries):
+    kind = EventType.objects.get(slug="armed-clash")
+    for i in range(120):
+        EventFactory(slug=f"e-{i:03d}", date_partial=f"20{10 + i % 12}", event_type=kind)
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(16):
+        response = client.get(reverse("events:list"), {"after": "e-050"})
+    assert response.status_code == 200
+    page_query = next(q["sql"] for q in queries.captured_queries if "LIMIT 51" in q["sql"])
+    assert "OFFSET" not in page_query and '"events_event"."slug" > \'e-050\'' in page_query
 
 
 def test_chart_and_map_count_the_filtered_events(client, events):

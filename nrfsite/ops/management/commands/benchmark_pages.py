@@ -25,6 +25,7 @@ PAGES = [
     ("home", "/"),
     ("timeline", "/events/"),
     ("timeline, filtered", "/events/?place=bench-place-1&date_from=2022&certainty=reported"),
+    ("timeline, a keyset page deep in it", "/events/?after=bench-event-0000900"),
     # Its rows grow with the archive (1 event in 8): the whole download is timed per 1,000 of its rows.
     ("timeline, CSV of a filter, per 1,000 rows", "/events/?place=bench-place-1&format=csv", PER_ROWS),
     ("timeline, CSV of a filter: first row", "/events/?place=bench-place-1&format=csv", FIRST_ROW),
