@@ -40,12 +40,10 @@ def any_of(*event_ids):
 def events_of(entity):
     """Published events an entity took part in, or that happened in it (a province and its districts)."""
     # A subquery instead of a join: no DISTINCT over every joined row.
-    took_part = Participation.objects.filter(entity=entity).values("event_id")
-    if entity.kind != "place":
-        return public_events().filter(any_of(took_part)).order_by("date", "slug")
-    places = Entity.objects.filter(Q(pk=entity.pk) | Q(parent=entity)).values("pk")
-    happened = Event.objects.filter(location__in=places).values("pk")
-    return public_events().filter(any_of(took_part, happened)).order_by("date", "slug")
+    ids = [Participation.objects.filter(entity=entity).values("event_id")]
+    if entity.kind == "place":
+        ids.append(Event.objects.filter(location__in=Entity.objects.at(entity).values("pk")).values("pk"))
+    return public_events().filter(any_of(*ids)).order_by("date", "slug")
 
 
 def other_reports(events, *, preview=False):

@@ -59,6 +59,12 @@ def counted_by_month(events):
     return counts
 
 
+def counted_by_place(events):
+    """{place pk: events} of a queryset of events (those at no place left out), in one query."""
+    rows = events.exclude(location=None).order_by().values("location_id").annotate(n=Count("pk"))
+    return {row["location_id"]: row["n"] for row in rows}
+
+
 def by_month(counts):
     """{month: events} from {(month, precision): events}: what the chart draws."""
     months = {}
@@ -92,15 +98,14 @@ def count_places(places=None):
     places = None if places is None else {pk for pk in places if pk is not None}
     if places == set():
         return
-    events = Event.objects.public().exclude(location=None)
+    events = Event.objects.public()
     stale = EventPlaceCount.objects.all()
     if places is not None:
         events = events.filter(location__in=places)
         stale = stale.filter(location__in=places)
-    rows = events.order_by().values("location_id").annotate(n=Count("pk"))
-    counts = [EventPlaceCount(location_id=row["location_id"], count=row["n"]) for row in rows]
+    counts = counted_by_place(events)
     stale.delete()
-    EventPlaceCount.objects.bulk_create(counts)
+    EventPlaceCount.objects.bulk_create(EventPlaceCount(location_id=pk, count=n) for pk, n in counts.items())
 
 
 def recount(months=None, places=None, *, everything=False):
@@ -143,9 +148,7 @@ def total():
 
 def check():
     """Where the kept counts differ from a full count: [] when they agree."""
-    live_months = counted_by_month(Event.objects.public())
-    rows = Event.objects.public().exclude(location=None).order_by().values("location_id").annotate(n=Count("pk"))
-    live_places = {row["location_id"]: row["n"] for row in rows}
+    live_months, live_places = counted_by_month(Event.objects.public()), counted_by_place(Event.objects.public())
     problems = []
     kept_months, kept_places = month_counts(), place_counts()
     for key in sorted(set(live_months) | set(kept_months)):

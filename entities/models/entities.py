@@ -50,6 +50,10 @@ class EntityQuerySet(PublishableQuerySet):
     def places(self):
         return self.filter(kind=EntityKind.PLACE)
 
+    def at(self, place):
+        """The place and the places within it (a province's districts): what "at Panjshir" takes in."""
+        return self.filter(Q(pk=place.pk) | Q(parent=place.pk))
+
 
 class AliasQuerySet(models.QuerySet):
     def public(self):

@@ -45,7 +45,7 @@ class FullTextIndex:
 
     def document(self):
         """PostgreSQL: the indexed expression, written once for the index and for every query that uses it."""
-        text = " || ' ' || ".join(f"coalesce({connection.ops.quote_name(column)}, '')" for column in self.columns)
+        text = " || ' ' || ".join(f"coalesce({_q(column)}, '')" for column in self.columns)
         return f"to_tsvector('simple'::regconfig, {text})"
 
 
@@ -75,7 +75,7 @@ def condition(model, query):
         return None
     if connection.vendor == "postgresql":
         sql = f"SELECT {_q(index.pk)} FROM {_q(index.table)} WHERE {index.document()} @@ to_tsquery('simple'::regconfig, %s)"
-        return Q(pk__in=RawSQL(sql, [" & ".join(f"{term.lower()}:*" for term in terms)]))
+        return Q(pk__in=RawSQL(sql, [_tsquery(terms)]))
     # FTS5: each term a quoted string (no operator can hide in it) with * for "starts with"; space is AND.
     sql = f"SELECT rowid FROM {_q(index.fts)} WHERE {_q(index.fts)} MATCH %s"
     return Q(pk__in=RawSQL(sql, [" ".join(f'"{term}"*' for term in terms)]))
@@ -96,15 +96,14 @@ def search(queryset, fields, query):
     if not terms:
         return queryset.none()
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{term.lower()}:*" for term in terms)
         # One vector per joined row (an entity has several aliases): match any of them, return each row once.
         matching = (
             queryset.model._default_manager.annotate(search_vector=SearchVector(*fields, config="simple"))
-            .filter(search_vector=SearchQuery(tsquery, search_type="raw", config="simple"))
+            .filter(search_vector=SearchQuery(_tsquery(terms), search_type="raw", config="simple"))
             .values("pk")
         )
         return queryset.filter(pk__in=matching)
-    condition_ = Q()
+    every_word = Q()
     for term in terms:
         pattern = r"(^|[\W_])" + re.escape(term)
         any_field = Q()
@@ -116,8 +115,13 @@ def search(queryset, fields, query):
                 # does not fold their case (nor the Kelvin sign's and long s's into k and s, which we accept).
                 match = Q(**{f"{field}__icontains": term}) & match
             any_field |= match
-        condition_ &= any_field
-    return queryset.filter(pk__in=queryset.model._default_manager.filter(condition_).values("pk"))
+        every_word &= any_field
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(every_word).values("pk"))
+
+
+def _tsquery(terms):
+    """PostgreSQL's query of every term as a word's start: "panj:* & nrf:*"."""
+    return " & ".join(f"{term.lower()}:*" for term in terms)
 
 
 def _q(name):
@@ -127,19 +131,27 @@ def _q(name):
 # Making and checking the indexes
 
 
-def _sqlite_statements(index):
-    t, fts, pk = _q(index.table), _q(index.fts), _q(index.pk)
-    cols = ", ".join(_q(c) for c in index.columns)
+def _columns(index):
+    return ", ".join(_q(c) for c in index.columns)
+
+
+def _sqlite_triggers(index):
+    """{trigger name: CREATE TRIGGER} that keep an external-content FTS5 table in step with its table."""
+    t, fts, pk, cols = _q(index.table), _q(index.fts), _q(index.pk), _columns(index)
     new = ", ".join(f"new.{_q(c)}" for c in index.columns)
     old = ", ".join(f"old.{_q(c)}" for c in index.columns)
     delete = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.{pk}, {old});"
     insert = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.{pk}, {new});"
+    bodies = {"insert": ("INSERT", insert), "delete": ("DELETE", delete), "update": (f"UPDATE OF {cols}", delete + insert)}
     return {
-        f"{index.fts}_insert": f"CREATE TRIGGER {_q(index.fts + '_insert')} AFTER INSERT ON {t} BEGIN {insert} END",
-        f"{index.fts}_delete": f"CREATE TRIGGER {_q(index.fts + '_delete')} AFTER DELETE ON {t} BEGIN {delete} END",
-        f"{index.fts}_update": f"CREATE TRIGGER {_q(index.fts + '_update')} AFTER UPDATE OF {cols} ON {t} "
-        f"BEGIN {delete} {insert} END",
+        f"{index.fts}_{name}": f"CREATE TRIGGER {_q(f'{index.fts}_{name}')} AFTER {event} ON {t} BEGIN {body} END"
+        for name, (event, body) in bodies.items()
     }
+
+
+def _pg_index_exists(cursor, index):
+    cursor.execute("SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexname = %s", [index.table, index.gin])
+    return cursor.fetchone() is not None
 
 
 def ensure(using=None):
@@ -153,21 +165,20 @@ def ensure(using=None):
             if index.table not in tables:
                 continue  # migrated back to before the table
             if conn.vendor == "postgresql":
-                cursor.execute("SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexname = %s", [index.table, index.gin])
-                if cursor.fetchone() is None:
+                if not _pg_index_exists(cursor, index):
                     cursor.execute(f"CREATE INDEX {_q(index.gin)} ON {_q(index.table)} USING gin (({index.document()}))")
                     # The planner estimates how many rows match from the expression's statistics, which only
                     # ANALYZE gathers: without them it expected 2 % of 100,000 events and ignored the index.
                     cursor.execute(f"ANALYZE {_q(index.table)}")
             elif conn.vendor == "sqlite":
-                cols = ", ".join(_q(c) for c in index.columns)
                 cursor.execute(
-                    f"CREATE VIRTUAL TABLE IF NOT EXISTS {_q(index.fts)} USING fts5({cols}, content={_q(index.table)}, "
-                    f"content_rowid={_q(index.pk)}, tokenize='unicode61 remove_diacritics 0', prefix='2 3')"
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS {_q(index.fts)} USING fts5({_columns(index)}, "
+                    f"content={_q(index.table)}, content_rowid={_q(index.pk)}, "
+                    "tokenize='unicode61 remove_diacritics 0', prefix='2 3')"
                 )
                 cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [index.table])
                 have = {name for (name,) in cursor.fetchall()}
-                wanted = _sqlite_statements(index)
+                wanted = _sqlite_triggers(index)
                 if set(wanted) - have:
                     for name, sql in wanted.items():
                         cursor.execute(f"DROP TRIGGER IF EXISTS {_q(name)}")
@@ -187,5 +198,4 @@ def check(model):
                 return [f"{index.fts}: {error}"]
         return []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexname = %s", [index.table, index.gin])
-        return [] if cursor.fetchone() else [f"{index.gin}: missing"]
+        return [] if _pg_index_exists(cursor, index) else [f"{index.gin}: missing"]

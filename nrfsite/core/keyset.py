@@ -9,7 +9,7 @@ looked up among the rows `anchors` allows, the public ones).
 The order must end in the unique key, so that it is total: ("date", "slug"), ("-date", "-slug").
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -21,8 +21,6 @@ class KeysetPage:
     has_next: bool
     before: str = ""  # the cursor of the page before this one (this page's first key)
     after: str = ""  # the cursor of the page after it (this page's last key)
-    first: bool = True
-    extra: dict = field(default_factory=dict)
 
     def __iter__(self):
         return iter(self.object_list)
@@ -72,5 +70,4 @@ def keyset_page(queryset, order, per_page, *, anchors, key="slug", after="", bef
         has_next=has_next,
         before=getattr(rows[0], key) if rows and has_previous else "",
         after=getattr(rows[-1], key) if rows and has_next else "",
-        first=not has_previous,
     )

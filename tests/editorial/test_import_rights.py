@@ -132,3 +132,27 @@ def test_import_bundle_says_when_it_writes_as_the_system(tmp_path):
     ok, out, _err = import_(tmp_path)
 
     assert ok and "as the system" in out
+
+
+def test_a_marker_an_editors_import_adds_waits_for_review_with_its_citation_row(client, published_event):
+    # The citation row a summary's marker derives is part of the row: held with it, public only once published.
+    from events.models import EventCitation
+    from nrfsite.editorial.services import publish_change
+    from tests.factories import SourceFactory
+
+    SourceFactory(key="bbc-2021", title="A BBC report")
+    client.force_login(member("Editor", username="alice"))
+    header = "slug,title,date,event_type,summary,status\r\n"
+    row = "clash,Clash in Panjshir,2021-08-17,armed-clash-test,Fighting.[@bbc-2021],published\r\n"
+    response = admin_preview(client, header + row)
+    assert not response.context["result"].has_validation_errors()
+    client.post(reverse("admin:events_event_process_import"), response.context["confirm_form"].initial)
+
+    assert not EventCitation.objects.filter(event=published_event).exists()
+    client.logout()
+    assert "Clash in Panjshir" not in client.get("/sources/bbc-2021/").content.decode()
+    assert list(client.get("/events/", {"source": "bbc-2021"}).context["events"]) == []
+
+    publish_change(change=PendingChange.objects.waiting().of(published_event).get(), user=member("Reviewer"))
+    assert [c.source.key for c in EventCitation.objects.filter(event=published_event)] == ["bbc-2021"]
+    assert "Clash in Panjshir" in client.get("/sources/bbc-2021/").content.decode()
