@@ -80,7 +80,6 @@ class EntityResource(ContentResource):
     file_name = "entities.csv"
     self_reference = "parent"
     child_sets = (ALIASES,)
-    prefetch_related = ("aliases",)
 
     slug = text("slug")
     kind = text("kind")

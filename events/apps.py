@@ -7,12 +7,15 @@ def count_if_missing(**kwargs):
     from django.db import connection
 
     from events import tally
-    from events.models import Event, EventMonthCount
+    from events.models import Event, EventCitation, EventMonthCount, EventSourceCount
 
-    if EventMonthCount._meta.db_table not in connection.introspection.table_names():
+    tables = connection.introspection.table_names()
+    if EventMonthCount._meta.db_table not in tables:
         return  # migrated back to before the counts
     if not EventMonthCount.objects.exists() and Event.objects.public().exists():
         tally.recount(everything=True)
+    elif EventSourceCount._meta.db_table in tables and not EventSourceCount.objects.exists() and EventCitation.objects.exists():
+        tally.recount(sources=EventCitation.objects.values_list("source_id", flat=True).distinct())
 
 
 def index_text(using, **kwargs):

@@ -47,6 +47,7 @@ PARTICIPANTS = ChildSet(
     model=Participation,
     parent="event",
     related_name="participations",
+    render_related=("entity",),
     parse_item=_parse_participant,
     render_item=lambda participation: f"{participation.role}:{participation.entity.slug}",
     child_key=lambda participation: (participation.entity_id, participation.role),
@@ -59,7 +60,6 @@ class EventResource(CitingResource):
     file_name = "events.csv"
     order_by = ("slug",)
     select_related = ("event_type", "location", "claimed_by")
-    prefetch_related = ("participations__entity", "citations__source")
     markup_columns = ("summary",)
     child_sets = (PARTICIPANTS, citations_set("sources", EventCitation, "event", "citations", derive=marker_items("summary")))
 
@@ -99,19 +99,24 @@ class EventResource(CitingResource):
         super().reset_caches()
         self._links = []  # (line, slug, same_as) of the rows written: a link may name an event a later row creates
         self._counted = set()  # (date, location pk) of the rows written, before and after: their counts change
+        self._cited = set()  # pks of the sources the rows written cited before or cite after
+        self._written = set()  # pks of the rows written
 
     def write(self, work, report, *, user, reason):
         self._links += [(row.line, row.obj.slug, row.obj.same_as) for row in work if row.obj.same_as]
+        self._cited |= tally.cited_by([row.obj.pk for row in work if row.obj.pk])  # before its citations change
         super().write(work, report, user=user, reason=reason)
 
     def after_write(self, objs, *, user, reason, before):
         super().after_write(objs, user=user, reason=reason, before=before)
         self._counted |= {(obj.date, obj.location_id) for obj in objs}
+        self._written |= {obj.pk for obj in objs}
         self._counted |= {(values["date"], values["location_id"]) for values in before}
 
     def check_written(self, report):
-        tally.recount_events(self._counted)  # once per file: a chunk at a time would count a month many times
-        self._counted = set()
+        # Once per file: a chunk at a time would count a month many times.
+        tally.recount_events(self._counted, self._cited | tally.cited_by(self._written))
+        self._counted, self._cited, self._written = set(), set(), set()
         links = self._links
         errors = same_as_errors([(slug, target) for _, slug, target in links])
         for line, slug, _ in links:

@@ -1,15 +1,18 @@
-"""Event counts kept as data: public events per month (and date precision) and per place.
+"""Event counts kept as data: public events per month (and date precision), per place and per cited source.
 
-An unfiltered timeline, its map and the home page read these few rows instead of counting every public
-event (at 100,000 events on SQLite the three counts took about 300 ms). The counts follow every write
-that can change them, in the same transaction:
+An unfiltered timeline, its map, the home page and a source's page read these few rows instead of counting
+every public event (at 100,000 events on SQLite the three timeline counts took about 300 ms, a source's
+60 ms). The counts follow every write that can change them, in the same transaction:
 
 - an event saved or deleted one at a time (admin, publishing, restoring a revision): the months and
-  places it was and is in are counted again (`signals`, below);
-- an events.csv import: the months and places of every written row, before and after, once the file is
-  written (`EventResource.after_write` and `check_written`);
+  places it was and is in, and the sources it cites, are counted again (`signals`, below);
+- a citation of an event saved or deleted one at a time (admin inline, marker citations): its source,
+  before and after;
+- an events.csv import: the months and places of every written row, before and after, and the sources
+  its rows cited before and cite after, once the file is written (`EventResource.write` and
+  `check_written`); an event_citations.csv import: the sources of the rows written;
 - an entity saved or imported: it may make the events at it, or claimed by it, public or not; their
-  months and places are counted again (a whole import of entities counts everything again).
+  months, places and sources are counted again (a whole import of entities counts everything again).
 
 Counting again, rather than adding and subtracting, keeps the counts equal to `Event.objects.public()`
 whatever changed. On PostgreSQL one transaction at a time counts (an advisory lock, held to its commit),
@@ -22,10 +25,10 @@ import datetime
 
 from django.db import connection
 from django.db.models import Count, Q, Sum
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from entities.models import Entity
-from events.models import Event, EventMonthCount, EventPlaceCount
+from events.models import Event, EventCitation, EventMonthCount, EventPlaceCount, EventSourceCount
 
 LOCK = 7_447_001  # the advisory lock's key: any constant no other code uses
 WHOLE = 48  # more months than this: count them all at once, one grouped query
@@ -65,6 +68,18 @@ def counted_by_place(events):
     return {row["location_id"]: row["n"] for row in rows}
 
 
+def counted_by_source(events):
+    """{source pk: events citing it} of a queryset of events, in one query (an event citing a source at two
+    places counts once)."""
+    rows = (
+        EventCitation.objects.filter(event__in=events.order_by().values("pk"))
+        .order_by()
+        .values("source_id")
+        .annotate(n=Count("event_id", distinct=True))
+    )
+    return {row["source_id"]: row["n"] for row in rows}
+
+
 def by_month(counts):
     """{month: events} from {(month, precision): events}: what the chart draws."""
     months = {}
@@ -93,40 +108,65 @@ def count_months(months=None):
     )
 
 
+def _count_again(table, field, counted, keys, of):
+    """Count again the public events of each of `keys` (pks of `field`'s model; None: all) into `table`:
+    `counted(events)` counts them by key, `of(events, keys)` narrows the events to those keys'."""
+    keys = None if keys is None else {pk for pk in keys if pk is not None}
+    if keys == set():
+        return
+    events, stale = Event.objects.public(), table.objects.all()
+    if keys is not None:
+        events, stale = of(events, keys), stale.filter(**{f"{field}__in": keys})
+    counts = counted(events)
+    if keys is not None:
+        counts = {pk: n for pk, n in counts.items() if pk in keys}  # an event's other sources were not asked
+    stale.delete()
+    table.objects.bulk_create(table(**{f"{field}_id": pk, "count": n}) for pk, n in counts.items())
+
+
 def count_places(places=None):
     """Count the public events at `places` (pks) again; None: every place."""
-    places = None if places is None else {pk for pk in places if pk is not None}
-    if places == set():
-        return
-    events = Event.objects.public()
-    stale = EventPlaceCount.objects.all()
-    if places is not None:
-        events = events.filter(location__in=places)
-        stale = stale.filter(location__in=places)
-    counts = counted_by_place(events)
-    stale.delete()
-    EventPlaceCount.objects.bulk_create(EventPlaceCount(location_id=pk, count=n) for pk, n in counts.items())
+    _count_again(EventPlaceCount, "location", counted_by_place, places, lambda events, pks: events.filter(location__in=pks))
 
 
-def recount(months=None, places=None, *, everything=False):
-    """Count these months and places again, under the lock; `everything` rebuilds both tables."""
-    if not (everything or months or places):
+def count_sources(sources=None):
+    """Count the public events citing `sources` (pks) again; None: every source."""
+
+    def citing_any(events, pks):
+        return events.filter(pk__in=EventCitation.objects.filter(source__in=pks).values("event_id"))
+
+    _count_again(EventSourceCount, "source", counted_by_source, sources, citing_any)
+
+
+def recount(months=None, places=None, sources=None, *, everything=False):
+    """Count these months, places and sources again, under the lock; `everything` rebuilds every table."""
+    if not (everything or months or places or sources):
         return
     _lock()
     if everything:
         count_months()
         count_places()
+        count_sources()
         return
     count_months(months)
     count_places(places)
+    count_sources(sources)
 
 
-def recount_events(events):
-    """Count again the months and places of these events (a queryset or (date, location_id) pairs)."""
+def cited_by(events):
+    """The pks of the sources these events (a queryset, or pks) cite."""
+    return set(EventCitation.objects.filter(event__in=events).order_by().values_list("source_id", flat=True).distinct())
+
+
+def recount_events(events, sources=()):
+    """Count again the months and places of these events (a queryset or (date, location_id) pairs), and
+    the `sources` (pks; with a queryset, the sources its events cite as well)."""
+    sources = set(sources)
     if hasattr(events, "values_list"):
+        sources |= cited_by(events.order_by().values("pk"))
         events = events.order_by().values_list("date", "location_id").distinct()
     pairs = list(events)
-    recount({month_of(date) for date, _ in pairs}, {location for _, location in pairs})
+    recount({month_of(date) for date, _ in pairs}, {location for _, location in pairs}, sources)
 
 
 # Reading
@@ -142,45 +182,84 @@ def place_counts():
     return dict(EventPlaceCount.objects.values_list("location_id", "count"))
 
 
+def source_count(source):
+    """Public events citing `source`, from the kept counts."""
+    return EventSourceCount.objects.filter(source=source).values_list("count", flat=True).first() or 0
+
+
 def total():
     return EventMonthCount.objects.aggregate(total=Sum("count"))["total"] or 0
 
 
 def check():
     """Where the kept counts differ from a full count: [] when they agree."""
-    live_months, live_places = counted_by_month(Event.objects.public()), counted_by_place(Event.objects.public())
+    public = Event.objects.public()
+    live_months, live_places, live_sources = counted_by_month(public), counted_by_place(public), counted_by_source(public)
     problems = []
     kept_months, kept_places = month_counts(), place_counts()
+    kept_sources = dict(EventSourceCount.objects.values_list("source_id", "count"))
     for key in sorted(set(live_months) | set(kept_months)):
         if live_months.get(key, 0) != kept_months.get(key, 0):
             problems.append(f"{key[0]:%Y-%m} ({key[1]}): kept {kept_months.get(key, 0)}, counted {live_months.get(key, 0)}")
     for pk in sorted(set(live_places) | set(kept_places)):
         if live_places.get(pk, 0) != kept_places.get(pk, 0):
             problems.append(f"place {pk}: kept {kept_places.get(pk, 0)}, counted {live_places.get(pk, 0)}")
+    for pk in sorted(set(live_sources) | set(kept_sources)):
+        if live_sources.get(pk, 0) != kept_sources.get(pk, 0):
+            problems.append(f"source {pk}: kept {kept_sources.get(pk, 0)}, counted {live_sources.get(pk, 0)}")
     return problems
 
 
 # Following the writes
 
 
+PUBLIC_RULE = ("location_id", "status", "claimed_by_id")  # what decides whether an event is public
+
+
 def _remember(sender, instance, raw=False, **kwargs):
-    """Before an event is saved: the month and place it is in now, which the save may leave."""
+    """Before an event is saved: the month and place it is in now, which the save may leave, and what
+    decides whether it is public."""
     instance._counted_before = None
     if instance.pk and not raw:
-        instance._counted_before = Event.objects.filter(pk=instance.pk).values_list("date", "location_id").first()
+        instance._counted_before = Event.objects.filter(pk=instance.pk).values_list("date", *PUBLIC_RULE).first()
 
 
-def _event_saved(sender, instance, raw=False, **kwargs):
+def _event_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
     pairs = [(instance.date, instance.location_id)]
-    if getattr(instance, "_counted_before", None):
-        pairs.append(instance._counted_before)
-    recount_events(pairs)
+    before = getattr(instance, "_counted_before", None)
+    if before:
+        pairs.append(before[:2])
+    sources = ()
+    if not created and (before is None or before[1:] != tuple(getattr(instance, name) for name in PUBLIC_RULE)):
+        sources = cited_by([instance.pk])  # it may have become public or stopped being (a new one cites nothing)
+    recount_events(pairs, sources)
+
+
+def _remember_deleted(sender, instance, **kwargs):
+    """Before an event is deleted: the sources it cites (its citations go first)."""
+    instance._cited_before = cited_by([instance.pk])
 
 
 def _event_deleted(sender, instance, **kwargs):
-    recount_events([(instance.date, instance.location_id)])
+    recount_events([(instance.date, instance.location_id)], getattr(instance, "_cited_before", ()))
+
+
+def _remember_citation(sender, instance, raw=False, **kwargs):
+    instance._source_before = None
+    if instance.pk and not raw:
+        instance._source_before = EventCitation.objects.filter(pk=instance.pk).values_list("source_id", flat=True).first()
+
+
+def _citation_saved(sender, instance, raw=False, **kwargs):
+    """A citation added, or moved to another source or event: the sources' counts, before and after."""
+    if not raw:
+        recount(sources={instance.source_id, getattr(instance, "_source_before", None)})
+
+
+def _citation_deleted(sender, instance, **kwargs):
+    recount(sources={instance.source_id})
 
 
 def _remember_entity(sender, instance, raw=False, **kwargs):
@@ -206,6 +285,8 @@ def _entity_saved(sender, instance, raw=False, created=False, **kwargs):
 def _rows_imported(sender, **kwargs):
     if sender is Entity:
         recount(everything=True)  # an entities.csv import may publish or withdraw any place
+    elif sender is EventCitation:  # event_citations.csv: rows added or changed, none removed
+        recount(sources={citation.source_id for citation in kwargs.get("objs", ())})
 
 
 def connect():
@@ -213,7 +294,11 @@ def connect():
 
     pre_save.connect(_remember, sender=Event, dispatch_uid="event-counts-remember")
     post_save.connect(_event_saved, sender=Event, dispatch_uid="event-counts-saved")
+    pre_delete.connect(_remember_deleted, sender=Event, dispatch_uid="event-counts-remember-deleted")
     post_delete.connect(_event_deleted, sender=Event, dispatch_uid="event-counts-deleted")
+    pre_save.connect(_remember_citation, sender=EventCitation, dispatch_uid="event-counts-citation-remember")
+    post_save.connect(_citation_saved, sender=EventCitation, dispatch_uid="event-counts-citation-saved")
+    post_delete.connect(_citation_deleted, sender=EventCitation, dispatch_uid="event-counts-citation-deleted")
     pre_save.connect(_remember_entity, sender=Entity, dispatch_uid="event-counts-entity-remember")
     post_save.connect(_entity_saved, sender=Entity, dispatch_uid="event-counts-entity")
     rows_imported.connect(_rows_imported, dispatch_uid="event-counts-imported")

@@ -240,6 +240,7 @@ def citations_set(column, model, parent, related_name, *, derive=None):
         child_key=lambda citation: (citation.source_id, citation.locator),
         derive=derive,
         related_name=related_name,
+        render_related=("source",),
     )
 
 

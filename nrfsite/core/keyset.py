@@ -71,3 +71,48 @@ def keyset_page(queryset, order, per_page, *, anchors, key="slug", after="", bef
         before=getattr(rows[0], key) if rows and has_previous else "",
         after=getattr(rows[-1], key) if rows and has_next else "",
     )
+
+
+def total_order(model, order):
+    """`order`, ending in the primary key unless its one field is already unique: a keyset needs a total
+    order, or rows tied on it would be skipped at a chunk's edge."""
+    names = [name.lstrip("-") for name in order]
+    if len(names) == 1 and "__" not in names[0] and model._meta.get_field(names[0]).unique:
+        return tuple(order)
+    descending = order[-1].startswith("-") if order else False
+    return (*order, "-pk" if descending else "pk")
+
+
+def chunks(queryset, order, size, *, first=20):
+    """Every row of `queryset` in `order`, a chunk a query, each chunk starting after the last row of the
+    one before: the first rows come at once, and no query holds a cursor open for the whole read.
+
+    Django's `iterator()` reads through one server-side cursor; outside a transaction PostgreSQL makes it
+    WITH HOLD, and a held cursor is run to its end when the statement commits, so the first row of a CSV
+    of 100,000 events waited for all of them (911 ms, against 64 ms at 1,000). A chunk is a short query of
+    its own, on both engines; a row added or removed while the read goes on is met or missed whole, and no
+    row is read twice.
+
+    Each chunk first reads only its keys (the primary key and the order's fields), then its rows by primary
+    key: when a filter's index finds the rows and they must be sorted, only the narrow keys are sorted, not
+    whole rows with their joins and subqueries (SQLite computes those before it sorts). Chunks start at
+    `first` rows and double up to `size`, so the first row waits for few rows and a long read makes few
+    queries.
+    """
+    order = total_order(queryset.model, order)
+    names = [name.lstrip("-") for name in order]
+    ordered = queryset.order_by(*order)
+    keys = ordered.values_list("pk", *names)
+    condition, want = Q(), first
+    while True:
+        chunk = list(keys.filter(condition)[:want])
+        if not chunk:
+            return
+        # One IN list, not `in_bulk()`: that splits it into batches of 999 on SQLite, each with its own
+        # prefetch queries.
+        rows = {row.pk: row for row in queryset.filter(pk__in=[key[0] for key in chunk]).order_by()}
+        yield from (rows[key[0]] for key in chunk if key[0] in rows)
+        if len(chunk) < want:
+            return
+        condition = _beyond(order, dict(zip(names, chunk[-1][1:], strict=True)), forward=True)
+        want = min(size, want * 2)

@@ -24,3 +24,9 @@ class ChildSet:
     child_key: callable = None  # child -> key tuple
     derive: callable = None  # (resource, obj) -> list of item texts
     related_name: str = ""
+    render_related: tuple = ()  # the child's relations `render_item` reads, fetched with the children
+
+    @property
+    def exported_as(self):
+        """The attribute an export's prefetch puts the children in, as a plain list (see `filter_export`)."""
+        return f"exported_{self.related_name}"

@@ -72,7 +72,7 @@ class WriterMixin:
                 self.after_write(created + changed, user=user, reason=reason, before=before_changes)
                 if created or changed or child_plans:
                     # Bulk writes send no model signals; whoever caches pages listens to this one instead.
-                    rows_imported.send(sender=model, created=len(created), changed=len(changed))
+                    rows_imported.send(sender=model, created=len(created), changed=len(changed), objs=created + changed)
         except IntegrityError as error:
             report.errors.append(dialect.CellError(report.file, 0, "", f"The database refused the rows: {error}"))
         if self.self_reference:

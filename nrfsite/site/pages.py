@@ -6,9 +6,8 @@ parts that need a higher app, so `entities` never imports `events` and `sources`
 
 from entities.models import Section, SectionCitation, Statement
 from entities.views import EntityDetailView, EntityListView
-from events.models import Event, EventCitation
 from events.presenters import event_views
-from events.selectors import events_of
+from events.selectors import events_citing, events_of
 from nrfsite.site.filters import EntityListFilterSet
 from sources.citations import citing
 from sources.views import SourceDetailView
@@ -45,12 +44,7 @@ class SourcePage(SourceDetailView):
             .distinct()
             .order_by("subject__name", "property__slug")
         )
-        events = (
-            Event.objects.public()
-            .filter(citing(source.key, EventCitation, "event"))
-            .select_related("event_type")
-            .order_by("date", "slug")
-        )
+        events, events_total = events_citing(source, TIMELINE_LIMIT)  # the timeline filtered by it lists them all
         sections = (
             Section.objects.public()
             .filter(citing(source.key, SectionCitation, "section"))
@@ -60,8 +54,8 @@ class SourcePage(SourceDetailView):
         return super().get_context_data(
             limit=BACKED_LIMIT,
             statements=list(statements[:BACKED_LIMIT]),
-            events=list(events[:TIMELINE_LIMIT]),  # the timeline filtered by the source lists them all
+            events=events,
             sections=list(sections[:BACKED_LIMIT]),
-            events_total=events.count(),
+            events_total=events_total,
             **kwargs,
         )

@@ -12,7 +12,7 @@ from entities.models import Entity
 from events import tally
 from events.models import Event, EventMonthCount
 from tests.csv_helpers import import_, write_csv
-from tests.factories import EntityFactory, EventFactory, PlaceFactory, SourceFactory
+from tests.factories import EntityFactory, EventCitationFactory, EventFactory, PlaceFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +160,88 @@ def test_an_entity_edit_that_leaves_its_status_and_parent_counts_nothing_again()
         place.save()
     assert [q["sql"] for q in queries.captured_queries if "events_eventmonthcount" in q["sql"]]
     assert agrees() and tally.total() == 0
+
+
+def source_page_count(client, key):
+    response = client.get(f"/sources/{key}/")
+    assert response.status_code == 200
+    return response.context["events_total"], [event.slug for event in response.context["events"]]
+
+
+def test_every_write_keeps_the_count_of_events_citing_a_source(client):
+    panjshir = PlaceFactory(slug="panjshir", iso_code="AF-PAN")
+    wapo, bbc = SourceFactory(key="wapo"), SourceFactory(key="bbc")
+    shown = EventFactory(slug="shown", date_partial="2021-08-17", location=panjshir)
+    draft = EventFactory(slug="draft", date_partial="2021-09", status="draft")
+    first = EventCitationFactory(event=shown, source=wapo)
+    second = EventCitationFactory(event=shown, source=wapo, locator="p. 2")  # the same event counts once
+    EventCitationFactory(event=draft, source=bbc)
+    assert agrees() and source_page_count(client, "wapo") == (1, ["shown"])
+    assert source_page_count(client, "bbc") == (0, [])
+
+    draft.status = "published"  # its citation of bbc now counts
+    draft.save()
+    assert agrees() and source_page_count(client, "bbc") == (1, ["draft"])
+    second.delete()
+    assert agrees() and source_page_count(client, "wapo")[0] == 1
+    first.source = bbc  # a citation moved to another source: both counts change
+    first.save()
+    assert agrees() and source_page_count(client, "wapo")[0] == 0 and source_page_count(client, "bbc")[0] == 2
+    panjshir.status = "draft"  # hides the event at it
+    panjshir.save()
+    assert agrees() and source_page_count(client, "bbc") == (1, ["draft"])
+    draft.delete()  # its citations go first, then the event
+    assert agrees() and source_page_count(client, "bbc") == (0, [])
+
+
+def test_imports_keep_the_count_of_events_citing_a_source(client, tmp_path):
+    PlaceFactory(slug="panjshir", iso_code="AF-PAN")
+    EntityFactory(slug="nrf")
+    for key in ("wapo", "bbc", "afp"):
+        SourceFactory(key=key)
+    header = "slug,title,date,event_type,location,participants,sources,summary,status\n"
+    row = "e-{i},Event {i},2021-09-{day:02d},armed-clash,panjshir,actor:nrf,{sources},Reported.{markers},published\n"
+    write_csv(
+        tmp_path / "a",
+        "events.csv",
+        header + "".join(row.format(i=i, day=i + 1, sources="wapo", markers=" [@afp]" if i < 2 else "") for i in range(5)),
+    )
+    assert import_(tmp_path / "a")[0]
+    assert agrees() and source_page_count(client, "wapo")[0] == 5 and source_page_count(client, "afp")[0] == 2
+
+    # The same events, now citing bbc instead of wapo: wapo's count falls to 0 as bbc's rises to 5.
+    write_csv(
+        tmp_path / "b",
+        "events.csv",
+        header + "".join(row.format(i=i, day=i + 1, sources="bbc", markers="") for i in range(5)),
+    )
+    assert import_(tmp_path / "b")[0]
+    assert agrees() and [source_page_count(client, key)[0] for key in ("wapo", "bbc", "afp")] == [0, 5, 0]
+
+    write_csv(tmp_path / "c", "event_citations.csv", "event,source,locator\ne-0,wapo,p. 1\ne-1,wapo,\n")
+    assert import_(tmp_path / "c")[0]
+    assert agrees() and source_page_count(client, "wapo") == (2, ["e-0", "e-1"])
+
+
+@pytest.mark.parametrize("citing", [3, 125])
+def test_a_source_page_lists_the_first_events_citing_it_whether_few_or_most_do(client, citing, django_assert_max_num_queries):
+    # 3 of 130 events: read from the citation index; 125 of 130: read along the timeline (see events_citing).
+    source = SourceFactory(key="acled")
+    made = [EventFactory(slug=f"e-{i:03d}", date_partial=f"20{10 + i % 12}-0{1 + i % 9}") for i in range(130)]
+    for event in made[::-1][:citing]:
+        EventCitationFactory(event=event, source=source)
+    made[-1].status = "draft"
+    made[-1].save()
+    expected = list(
+        Event.objects.public()
+        .filter(citations__source=source)
+        .distinct()
+        .order_by("date", "slug")
+        .values_list("slug", flat=True)
+    )
+
+    with django_assert_max_num_queries(12):
+        total, listed = source_page_count(client, "acled")
+
+    assert total == len(expected) == citing - 1
+    assert listed == expected[:100]

@@ -146,6 +146,35 @@ def test_csv_download_is_exactly_the_filtered_list(client, events):
     assert {row["slug"]: row["participants"] for row in rows}["claim"] == "claimant:taliban; denier:nrf"
 
 
+def test_a_long_csv_download_holds_every_event_once_in_order_while_the_archive_changes(client):
+    kind = EventType.objects.get(slug="armed-clash")
+    for i in range(130):
+        EventFactory(slug=f"e-{i:03d}", date_partial=f"20{10 + i % 12}", event_type=kind)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("events:list"), {"format": "csv"})
+        lines = iter(response.streaming_content)
+        head = [next(lines) for _ in range(21)]  # the header and the first 20 rows
+        # While the reader reads on: an event is added after the rows read, one not yet read is unpublished,
+        # one already read is changed.
+        EventFactory(slug="e-999", date_partial="2024", event_type=kind)
+        Event.objects.filter(slug="e-100").update(status="draft")
+        Event.objects.filter(slug="e-005").update(title="Changed after it was read")
+        rest = list(lines)
+    response.close()
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(head + rest).decode(), newline="")))
+    slugs = [row["slug"] for row in rows]
+    assert slugs == sorted({f"e-{i:03d}" for i in range(130)} - {"e-100"} | {"e-999"})  # each once, in order
+    assert {row["slug"]: row["title"] for row in rows}["e-005"] != "Changed after it was read"
+    sql = [q["sql"] for q in queries.captured_queries]
+    # The first rows came after 20 events had been read, not all of them; and no query held a cursor open
+    # for the whole download (PostgreSQL runs a held cursor to its end before the first row).
+    first_read = next(q for q in sql if '"events_event"."slug"' in q and "LIMIT" in q)
+    assert "LIMIT 20" in first_read
+    assert not [q for q in sql if q.lstrip().upper().startswith("DECLARE")]
+
+
 def test_pagination_keeps_the_filter(client, events):
     for i in range(60):
         EventFactory(

@@ -1,4 +1,4 @@
-"""Rebuild the kept event counts (events per month and per place), or check them against a full count."""
+"""Rebuild the kept event counts (per month, per place and per cited source), or check them against a full count."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -8,7 +8,8 @@ from events import tally
 
 class Command(BaseCommand):
     help = (
-        "Count the public events per month and per place again (the timeline's chart, count and map read them). "
+        "Count the public events per month, per place and per cited source again (the timeline's chart, count and "
+        "map and the source pages read them). "
         "With --check, change nothing and fail if the kept counts differ from a full count."
     )
 
