@@ -83,7 +83,7 @@ class EventFilterSet(django_filters.FilterSet):
         typed `value: Entity` so the API schema reads the filter as a place's slug, a string.)"""
         # An IN subquery of the places, not an OR across the places' join: the timeline's order can then
         # come from the (date, slug) index.
-        return queryset.filter(location__in=Entity.objects.at(value).values("pk"))
+        return queryset.filter(location__in=Entity.objects.pks_at(value))
 
     def took_part(self, queryset, name, value: Entity):
         """Events the entity took part in, through an IN subquery over the participations: no join, so no

@@ -44,7 +44,7 @@ def events_of(entity):
     # A subquery instead of a join: no DISTINCT over every joined row.
     ids = [Participation.objects.filter(entity=entity).values("event_id")]
     if entity.kind == "place":
-        ids.append(Event.objects.filter(location__in=Entity.objects.at(entity).values("pk")).values("pk"))
+        ids.append(Event.objects.filter(location__in=Entity.objects.pks_at(entity)).values("pk"))
     return public_events().filter(any_of(*ids)).order_by("date", "slug")
 
 

@@ -54,6 +54,16 @@ class EntityQuerySet(PublishableQuerySet):
         """The place and the places within it (a province's districts): what "at Panjshir" takes in."""
         return self.filter(Q(pk=place.pk) | Q(parent=place.pk))
 
+    def pks_at(self, place):
+        """The pks of `at(place)`, read now: a filter on them shows the planner the place's own ids.
+
+        Through a subquery PostgreSQL knows only that some place is meant and estimates the average
+        events per place (128 at 100,000 events); with the ids it reads the place's own statistics (12,778
+        for the benchmark's busiest), so a page of that place's events walks the timeline's index to its
+        first rows instead of sorting all 11,377 matches (`/api/events/?place=…&page_size=1`, 93 ms).
+        """
+        return list(self.at(place).values_list("pk", flat=True))
+
 
 class AliasQuerySet(models.QuerySet):
     def public(self):
