@@ -119,7 +119,7 @@ def _count_again(table, field, counted, keys, of):
         events, stale = of(events, keys), stale.filter(**{f"{field}__in": keys})
     counts = counted(events)
     if keys is not None:
-        counts = {pk: n for pk, n in counts.items() if pk in keys}  # an event's other sources were not asked
+        counts = {pk: n for pk, n in counts.items() if pk in keys}  # keys `of` brought in beside (other sources)
     stale.delete()
     table.objects.bulk_create(table(**{f"{field}_id": pk, "count": n}) for pk, n in counts.items())
 

@@ -34,7 +34,6 @@ class BundleResource(AdminImportMixin, ImporterMixin, resources.ModelResource):
     self_reference = ""  # a column naming a row of the same model (entities' parent), resolved after insert
     markup_columns = ()  # columns holding markup, checked by `check_markup` instead of their field validators
     select_related = ()
-    prefetch_related = ()
     order_by = ("slug",)
     for_public = False  # a public download: subclasses leave out what readers may not see (draft sources' keys)
 
@@ -79,7 +78,7 @@ class BundleResource(AdminImportMixin, ImporterMixin, resources.ModelResource):
         return (
             queryset.select_related(*self.select_related)
             .prefetch_related(None)
-            .prefetch_related(*others, *children, *self.prefetch_related)
+            .prefetch_related(*others, *children)
             .order_by(*self.order_by)
         )
 
