@@ -6,16 +6,20 @@ def count_if_missing(**kwargs):
     """A database that had events before the counts existed gets them at its first migrate."""
     from django.db import connection
 
+    from entities.models import Entity
     from events import tally
-    from events.models import Event, EventCitation, EventMonthCount, EventSourceCount
+    from events.models import Event, EventCitation, EventEntityCount, EventMonthCount, EventSourceCount
 
     tables = connection.introspection.table_names()
     if EventMonthCount._meta.db_table not in tables:
         return  # migrated back to before the counts
     if not EventMonthCount.objects.exists() and Event.objects.public().exists():
         tally.recount(everything=True)
-    elif EventSourceCount._meta.db_table in tables and not EventSourceCount.objects.exists() and EventCitation.objects.exists():
+        return
+    if EventSourceCount._meta.db_table in tables and not EventSourceCount.objects.exists() and EventCitation.objects.exists():
         tally.recount(sources=EventCitation.objects.values_list("source_id", flat=True).distinct())
+    if EventEntityCount._meta.db_table in tables and not EventEntityCount.objects.exists() and Event.objects.public().exists():
+        tally.recount(entities=Entity.objects.values_list("pk", flat=True))
 
 
 def index_text(using, **kwargs):

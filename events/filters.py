@@ -6,8 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from entities.models import Entity
-from events.models import Event, EventCitation, EventType, Participation
-from events.selectors import any_of
+from events.models import Event, EventCitation, EventType, Participation, any_of
 from nrfsite.core import fulltext
 from nrfsite.core.certainty import Certainty
 from nrfsite.core.filters import FastSelect, PartialDateBoundFilter, TextFilter

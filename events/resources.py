@@ -98,9 +98,9 @@ class EventResource(CitingResource):
     def reset_caches(self):
         super().reset_caches()
         self._links = []  # (line, slug, same_as) of the rows written: a link may name an event a later row creates
-        self._counted = set()  # (date, location pk) of the rows written, before and after: their counts change
-        self._cited = set()  # pks of the sources the rows written cited before or cite after
-        self._written = set()  # pks of the rows written
+        # What the rows written change, before and after, kept small for a file of a million rows: the
+        # months and places they were and are at, the sources they cited and cite.
+        self._months, self._places, self._cited = set(), set(), set()
 
     def write(self, work, report, *, user, reason):
         self._links += [(row.line, row.obj.slug, row.obj.same_as) for row in work if row.obj.same_as]
@@ -109,14 +109,17 @@ class EventResource(CitingResource):
 
     def after_write(self, objs, *, user, reason, before):
         super().after_write(objs, user=user, reason=reason, before=before)
-        self._counted |= {(obj.date, obj.location_id) for obj in objs}
-        self._written |= {obj.pk for obj in objs}
-        self._counted |= {(values["date"], values["location_id"]) for values in before}
+        for date, location in [(obj.date, obj.location_id) for obj in objs] + [
+            (values["date"], values["location_id"]) for values in before
+        ]:
+            self._months.add(tally.month_of(date))
+            self._places.add(location)
+        self._cited |= tally.cited_by([obj.pk for obj in objs])  # after: their citations are written
 
     def check_written(self, report):
         # Once per file: a chunk at a time would count a month many times.
-        tally.recount_events(self._counted, self._cited | tally.cited_by(self._written))
-        self._counted, self._cited, self._written = set(), set(), set()
+        tally.recount(self._months, self._places, self._cited)
+        self._months, self._places, self._cited = set(), set(), set()
         links = self._links
         errors = same_as_errors([(slug, target) for _, slug, target in links])
         for line, slug, _ in links:

@@ -1,18 +1,22 @@
-"""Event counts kept as data: public events per month (and date precision), per place and per cited source.
+"""Event counts kept as data: public events per month (and date precision), per place, per cited source and
+per entity involved.
 
-An unfiltered timeline, its map, the home page and a source's page read these few rows instead of counting
-every public event (at 100,000 events on SQLite the three timeline counts took about 300 ms, a source's
-60 ms). The counts follow every write that can change them, in the same transaction:
+An unfiltered timeline, its map, the home page, a source's page and an entity's page read these few rows
+instead of counting every public event (at 100,000 events on SQLite the three timeline counts took about
+300 ms, a source's 60 ms). The counts follow every write that can change them, in the same transaction:
 
 - an event saved or deleted one at a time (admin, publishing, restoring a revision): the months and
-  places it was and is in, and the sources it cites, are counted again (`signals`, below);
-- a citation of an event saved or deleted one at a time (admin inline, marker citations): its source,
-  before and after;
-- an events.csv import: the months and places of every written row, before and after, and the sources
-  its rows cited before and cite after, once the file is written (`EventResource.write` and
-  `check_written`); an event_citations.csv import: the sources of the rows written;
+  places it was and is in are counted again, and, when it may have become public or stopped being, the
+  sources it cites and the entities it involves (`signals`, below);
+- a citation or a participation saved or deleted one at a time (admin inlines, marker citations): its
+  source or entity, before and after;
+- an events.csv import: the months and places of every written row, before and after, the sources its
+  rows cited before and cite after, and the entities they involved and involve, once the file is written
+  (`EventResource.write` and `check_written`); an event_citations.csv or participations.csv import: the
+  sources or entities of the rows written;
 - an entity saved or imported: it may make the events at it, or claimed by it, public or not; their
-  months, places and sources are counted again (a whole import of entities counts everything again).
+  months, places, sources and entities are counted again (a whole import of entities counts everything
+  again).
 
 Counting again, rather than adding and subtracting, keeps the counts equal to `Event.objects.public()`
 whatever changed. On PostgreSQL one transaction at a time counts (an advisory lock, held to its commit),
@@ -28,7 +32,15 @@ from django.db.models import Count, Q, Sum
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from entities.models import Entity
-from events.models import Event, EventCitation, EventMonthCount, EventPlaceCount, EventSourceCount
+from events.models import (
+    Event,
+    EventCitation,
+    EventEntityCount,
+    EventMonthCount,
+    EventPlaceCount,
+    EventSourceCount,
+    Participation,
+)
 
 LOCK = 7_447_001  # the advisory lock's key: any constant no other code uses
 WHOLE = 48  # more months than this: count them all at once, one grouped query
@@ -138,19 +150,58 @@ def count_sources(sources=None):
     _count_again(EventSourceCount, "source", counted_by_source, sources, citing_any)
 
 
-def recount(months=None, places=None, sources=None, *, everything=False):
-    """Count these months, places and sources again, under the lock; `everything` rebuilds every table."""
-    if not (everything or months or places or sources):
+def count_entities(entities=None):
+    """Count again the public events involving `entities` (pks; None: every entity), one count each.
+
+    `Event.objects.involving` is the rule the entity page lists by, so the count cannot drift from the list;
+    the entities one write touches are few (an event's participants and its place), and a whole import
+    counts each entity it touched once.
+    """
+    keys = None if entities is None else {pk for pk in entities if pk is not None}
+    if keys == set():
+        return
+    chosen = Entity.objects.all() if keys is None else Entity.objects.filter(pk__in=keys)
+    counts = {}
+    for entity in chosen.only("pk", "kind"):
+        n = Event.objects.public().involving(entity).count()
+        if n:
+            counts[entity.pk] = n
+    stale = EventEntityCount.objects.all() if keys is None else EventEntityCount.objects.filter(entity__in=keys)
+    stale.delete()
+    EventEntityCount.objects.bulk_create(EventEntityCount(entity_id=pk, count=n) for pk, n in counts.items())
+
+
+def places_of(locations):
+    """The places whose events these locations (pks) count in: each location and the place it lies in."""
+    locations = {pk for pk in locations if pk is not None}
+    if not locations:
+        return set()
+    return locations | set(Entity.objects.filter(pk__in=locations, parent__isnull=False).values_list("parent_id", flat=True))
+
+
+def involved_in(events):
+    """The pks of the entities whose kept counts these events (a queryset, or pks) count in: their participants,
+    their places and the places those lie in."""
+    participants = Participation.objects.filter(event__in=events).order_by().values_list("entity_id", flat=True)
+    locations = Event.objects.filter(pk__in=events).order_by().values_list("location_id", flat=True).distinct()
+    return set(participants.distinct()) | places_of(locations)
+
+
+def recount(months=None, places=None, sources=None, entities=None, *, everything=False):
+    """Count these months, places, sources and entities again, under the lock; `everything` rebuilds every table."""
+    if not (everything or months or places or sources or entities):
         return
     _lock()
     if everything:
         count_months()
         count_places()
         count_sources()
+        count_entities()
         return
     count_months(months)
     count_places(places)
     count_sources(sources)
+    count_entities(entities)
 
 
 def cited_by(events):
@@ -158,15 +209,16 @@ def cited_by(events):
     return set(EventCitation.objects.filter(event__in=events).order_by().values_list("source_id", flat=True).distinct())
 
 
-def recount_events(events, sources=()):
-    """Count again the months and places of these events (a queryset or (date, location_id) pairs), and
-    the `sources` (pks; with a queryset, the sources its events cite as well)."""
-    sources = set(sources)
+def recount_events(events, sources=(), entities=()):
+    """Count again the months and places of these events (a queryset or (date, location_id) pairs), the
+    `sources` and `entities` (pks; with a queryset, those its events cite and involve as well)."""
+    sources, entities = set(sources), set(entities)
     if hasattr(events, "values_list"):
         sources |= cited_by(events.order_by().values("pk"))
+        entities |= involved_in(events.order_by().values("pk"))
         events = events.order_by().values_list("date", "location_id").distinct()
     pairs = list(events)
-    recount({month_of(date) for date, _ in pairs}, {location for _, location in pairs}, sources)
+    recount({month_of(date) for date, _ in pairs}, {location for _, location in pairs}, sources, entities)
 
 
 # Reading
@@ -185,6 +237,11 @@ def place_counts():
 def source_count(source):
     """Public events citing `source`, from the kept counts."""
     return EventSourceCount.objects.filter(source=source).values_list("count", flat=True).first() or 0
+
+
+def entity_count(entity):
+    """Public events involving `entity` (`Event.objects.involving`), from the kept counts."""
+    return EventEntityCount.objects.filter(entity=entity).values_list("count", flat=True).first() or 0
 
 
 def total():
@@ -207,6 +264,11 @@ def check():
     for pk in sorted(set(live_sources) | set(kept_sources)):
         if live_sources.get(pk, 0) != kept_sources.get(pk, 0):
             problems.append(f"source {pk}: kept {kept_sources.get(pk, 0)}, counted {live_sources.get(pk, 0)}")
+    kept_entities = dict(EventEntityCount.objects.values_list("entity_id", "count"))
+    for entity in Entity.objects.only("pk", "kind").order_by("pk"):
+        live, kept = public.involving(entity).count(), kept_entities.get(entity.pk, 0)
+        if live != kept:
+            problems.append(f"entity {entity.pk}: kept {kept}, counted {live}")
     return problems
 
 
@@ -231,19 +293,43 @@ def _event_saved(sender, instance, raw=False, created=False, **kwargs):
     before = getattr(instance, "_counted_before", None)
     if before:
         pairs.append(before[:2])
-    sources = ()
-    if not created and (before is None or before[1:] != tuple(getattr(instance, name) for name in PUBLIC_RULE)):
-        sources = cited_by([instance.pk])  # it may have become public or stopped being (a new one cites nothing)
-    recount_events(pairs, sources)
+    sources, entities = (), ()
+    rule_changed = before is None or before[1:] != tuple(getattr(instance, name) for name in PUBLIC_RULE)
+    if created:
+        entities = places_of([instance.location_id])  # a new one has no participants yet, nor citations
+    elif rule_changed:
+        # It may have become public or stopped being, or moved: what it cites and involves, before and after.
+        sources = cited_by([instance.pk])
+        entities = involved_in([instance.pk]) | places_of([before[1]] if before else [])
+    recount_events(pairs, sources, entities)
 
 
 def _remember_deleted(sender, instance, **kwargs):
-    """Before an event is deleted: the sources it cites (its citations go first)."""
+    """Before an event is deleted: the sources it cites (its citations go first; its participations too, and
+    each of those recounts its entity)."""
     instance._cited_before = cited_by([instance.pk])
 
 
 def _event_deleted(sender, instance, **kwargs):
-    recount_events([(instance.date, instance.location_id)], getattr(instance, "_cited_before", ()))
+    recount_events(
+        [(instance.date, instance.location_id)], getattr(instance, "_cited_before", ()), places_of([instance.location_id])
+    )
+
+
+def _remember_participation(sender, instance, raw=False, **kwargs):
+    instance._entity_before = None
+    if instance.pk and not raw:
+        instance._entity_before = Participation.objects.filter(pk=instance.pk).values_list("entity_id", flat=True).first()
+
+
+def _participation_saved(sender, instance, raw=False, **kwargs):
+    """A participant added, or moved to another entity: the entities' counts, before and after."""
+    if not raw:
+        recount(entities={instance.entity_id, getattr(instance, "_entity_before", None)})
+
+
+def _participation_deleted(sender, instance, **kwargs):
+    recount(entities={instance.entity_id})
 
 
 def _remember_citation(sender, instance, raw=False, **kwargs):
@@ -274,12 +360,14 @@ def _entity_saved(sender, instance, raw=False, created=False, **kwargs):
     either changed, their months and places are counted again (a new entity has no events yet)."""
     if raw or created:
         return
-    if getattr(instance, "_public_rule_before", None) == (instance.status, instance.parent_id):
+    before = getattr(instance, "_public_rule_before", None)
+    if before == (instance.status, instance.parent_id):
         return  # a new description or name: no event changes side
     touched = Event.objects.filter(
         Q(location=instance) | Q(location__parent=instance) | Q(claimed_by=instance) | Q(claimed_by__parent=instance)
     )
-    recount_events(touched)
+    # A place moved to another province: both provinces' totals take in or lose its events.
+    recount_events(touched, entities={instance.parent_id, before[1] if before else None})
 
 
 def _rows_imported(sender, **kwargs):
@@ -287,6 +375,8 @@ def _rows_imported(sender, **kwargs):
         recount(everything=True)  # an entities.csv import may publish or withdraw any place
     elif sender is EventCitation:  # event_citations.csv: rows added or changed, none removed
         recount(sources={citation.source_id for citation in kwargs.get("objs", ())})
+    elif sender is Participation:  # participations.csv: the same
+        recount(entities={participation.entity_id for participation in kwargs.get("objs", ())})
 
 
 def connect():
@@ -299,6 +389,9 @@ def connect():
     pre_save.connect(_remember_citation, sender=EventCitation, dispatch_uid="event-counts-citation-remember")
     post_save.connect(_citation_saved, sender=EventCitation, dispatch_uid="event-counts-citation-saved")
     post_delete.connect(_citation_deleted, sender=EventCitation, dispatch_uid="event-counts-citation-deleted")
+    pre_save.connect(_remember_participation, sender=Participation, dispatch_uid="event-counts-participation-remember")
+    post_save.connect(_participation_saved, sender=Participation, dispatch_uid="event-counts-participation-saved")
+    post_delete.connect(_participation_deleted, sender=Participation, dispatch_uid="event-counts-participation-deleted")
     pre_save.connect(_remember_entity, sender=Entity, dispatch_uid="event-counts-entity-remember")
     post_save.connect(_entity_saved, sender=Entity, dispatch_uid="event-counts-entity")
     rows_imported.connect(_rows_imported, dispatch_uid="event-counts-imported")

@@ -200,21 +200,18 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
         except dialect.HeaderTooLong as error:
             problems = [str(error)]
         except dialect.CSVFileError:
-            continue  # an empty or undecodable file: the full read below reports it as it always has
+            problems = []  # an empty, binary or undecodable file: the streamed read below says which, and where
         if problems:
             refused.append(ImportReport(name).refuse_header(problems))
             continue
         try:
             dialect.check_shape(directory / name, encoding)  # every row, streamed, still before any lock
-        except (dialect.CSVFileError, LookupError) as error:
+        except dialect.CSVFileError as error:
             refused.append(ImportReport(name, errors=[dialect.CellError(name, 0, "", str(error))]))
             continue
-        try:
-            table = dialect.parse(dialect.decode((directory / name).read_bytes(), encoding))
-        except dialect.CSVFileError:
-            continue  # the full read below reports it
-        findings[name] = tableschema.schema_errors(resource, table, resources)  # the Data Package's rules
-        del table
+        # The Data Package's rules, read streaming like every read of a bundle file: a file of a million
+        # rows costs the memory of its findings, not of its rows.
+        findings[name] = tableschema.schema_errors(resource, dialect.FileTable(directory / name, encoding), resources)
     if refused:
         return reports + refused
     created_in_import = {}  # rows a file creates that a later file names (citations, participations)
@@ -224,22 +221,22 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
                 name = resource.file_name
                 try:
                     path = checked_file(directory / name, settings.BUNDLE_FILE_MAX_BYTES)  # again: it may have changed
-                    table = dialect.parse(dialect.decode(path.read_bytes(), encoding))
-                except dialect.CSVFileError as error:
+                    table = dialect.FileTable(path, encoding)  # rows read a chunk at a time as they are imported
+                    report = resource.run_import(
+                        table,
+                        file_name=name,
+                        user=user,
+                        reason=reason or f"CSV import: {directory.name}/{name}",
+                        keep_rows=False,
+                        created_in_import=created_in_import,
+                    )
+                except dialect.CSVFileError as error:  # the file changed since its check, mid-way
                     reports.append(ImportReport(name, errors=[dialect.CellError(name, 0, "", str(error))]))
                     continue
-                report = resource.run_import(
-                    table,
-                    file_name=name,
-                    user=user,
-                    reason=reason or f"CSV import: {directory.name}/{name}",
-                    keep_rows=False,
-                    created_in_import=created_in_import,
-                )
                 tableschema.merge(report, findings.get(name, []))
                 # Inside the transaction: a file cut short must roll the whole bundle back, not be noticed after.
-                _check_count(manifest, report, len(table.rows))
-                del table
+                if table.count is not None:  # None: refused at its header, before any row was read
+                    _check_count(manifest, report, table.count)
                 reports.append(report)
             if dry_run or any(report.errors for report in reports):
                 raise ImportFailed(reports)

@@ -3,6 +3,7 @@
 Nothing here knows a model; the importer and the exporters are built on it.
 """
 
+import codecs
 import csv
 import io
 import re
@@ -38,6 +39,10 @@ class CSVFileError(ValueError):
 
 class HeaderTooLong(CSVFileError):
     """A header row too long for any file of a bundle."""
+
+
+class NoHeader(CSVFileError):
+    """A file whose first row is empty."""
 
 
 # Cells -----------------------------------------------------------------
@@ -84,11 +89,7 @@ def decode(data, encoding=None):
             raise CSVFileError("The file is empty.")
         nul = data.find(b"\x00")  # anywhere in the file: one past the first 8 KB was once stripped silently
         if nul >= 0:
-            line = data[:nul].count(b"\n") + 1
-            raise CSVFileError(
-                f"This is not a text file (it contains NUL bytes, the first on line {line}): "
-                "export the sheet as CSV, UTF-8, and try again."
-            )
+            raise _not_text(data[:nul].count(b"\n") + 1)
         codec = encoding or "utf-8-sig"
         try:
             text = data.decode(codec)
@@ -137,59 +138,190 @@ def _shape_error(line, error):
     return CSVFileError(f"Line {line}: this is not well-formed CSV ({error}).")
 
 
-def _check_width(line, cells, width):
-    if len(cells) > width + EXTRA_CELLS_ALLOWED:
-        raise CSVFileError(
-            f"Line {line} has {len(cells):,} cells where the header has {width}: this is not a file of the site."
-        )
-
-
-def parse(text):
-    """Split CSV text into a header and rows; Windows line endings and cells spanning lines are fine.
+def _records(lines):
+    """The header, then (line, cells) of every row that is not blank, from an iterable of text lines.
 
     A row far wider than the header, or a cell longer than any field, refuses the whole file (its shape
     is absurd); a row a few cells off is left for the importer to report with its line.
     """
     csv.field_size_limit(MAX_CELL_CHARS)  # again each time: a library (frictionless) may have raised it
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows = []
+    reader = csv.reader(lines, strict=True)
     header = None
     line = 1
     try:
         for cells in reader:
             if header is None:
                 header = [cell.strip() for cell in cells]
+                if not any(header):
+                    break
+                yield header
             else:
-                _check_width(line, cells, len(header))
+                if len(cells) > len(header) + EXTRA_CELLS_ALLOWED:
+                    raise CSVFileError(
+                        f"Line {line} has {len(cells):,} cells where the header has {len(header)}: "
+                        "this is not a file of the site."
+                    )
                 if any(cell.strip() for cell in cells):
-                    rows.append((line, cells))
+                    yield line, cells
             line = reader.line_num + 1
     except csv.Error as error:
         raise _shape_error(reader.line_num, error) from None
     if not header or not any(header):
-        raise CSVFileError("The file has no header row.")
-    return Table(header, rows)
+        raise NoHeader("The file has no header row.")
+
+
+def parse(text):
+    """Split CSV text into a header and rows; Windows line endings and cells spanning lines are fine."""
+    records = _records(io.StringIO(text, newline=""))
+    header = next(records, None)
+    return Table(header, list(records))
+
+
+# Where a line ends, as io.StringIO(newline="") splits them for the whole read: CR LF, LF, or a lone CR (one
+# at the end of what has been read so far waits: an LF may follow).
+_LINE_END = re.compile(r"\r\n|\r(?!\Z)|\n")
+
+
+class _Lines:
+    """The text lines of a CSV file, decoded as they are read, with `decode`'s refusals at their line.
+
+    Memory holds one line; the count of lines read so far says where a bad byte is.
+    """
+
+    def __init__(self, stream, encoding):
+        self.stream, self.codec = stream, encoding or "utf-8-sig"
+        try:
+            self.decoder = codecs.getincrementaldecoder(self.codec)()
+        except LookupError:
+            raise CSVFileError(f'Unknown encoding "{encoding}".') from None
+        self.hint = "" if encoding else ' Save it as "CSV UTF-8", or give its encoding (e.g. --encoding cp1256).'
+        self.line = 0
+        self.blank = True  # nothing but white space so far
+        self.pending = ""
+
+    def __iter__(self):
+        for raw in self.stream:  # split at b"\n": one physical line of any ASCII-compatible encoding
+            self.line += 1
+            if b"\x00" in raw:
+                raise _not_text(self.line)
+            try:
+                text = self.decoder.decode(raw)
+            except UnicodeDecodeError as error:
+                raise self._bad_byte(raw[error.start]) from None
+            yield from self._split(text)
+        try:
+            rest = self.decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise self._bad_byte(self.decoder.getstate()[0][0]) from None
+        yield from self._split(rest)
+        if self.pending:
+            yield self.pending
+
+    def _bad_byte(self, byte):
+        return CSVFileError(
+            f"The file is not valid {self.codec}: byte 0x{byte:02x} on line {self.line} cannot be read.{self.hint}"
+        )
+
+    def _split(self, text):
+        if self.line == 1 and not self.pending and text.startswith("\ufeff"):
+            text = text[1:]
+        if self.blank and text.strip():
+            self.blank = False
+        self.pending += text
+        start = 0
+        for end in _LINE_END.finditer(self.pending):
+            yield self.pending[start : end.end()]
+            start = end.end()
+        self.pending = self.pending[start:]
+
+
+def read_rows(path, encoding=None):
+    """The header of a CSV file on disk and an iterator of its (line, cells), read as they are needed.
+
+    What `parse(decode(bytes))` refuses it refuses too, with the same sentences, when it reaches the line;
+    memory holds one row.
+    """
+    stream = open(path, "rb")  # noqa: SIM115 - closed when the rows are exhausted or dropped
+    lines = _Lines(stream, encoding)
+    records = _records(lines)
+
+    def rows():
+        try:
+            yield from records
+        finally:
+            stream.close()
+
+    try:
+        header = next(records)
+    except CSVFileError:
+        stream.close()
+        _refuse_undecodable(path, encoding)  # what a whole read refuses first (a blank first line is no header)
+        raise
+    return header, rows()
+
+
+class FileTable:
+    """A CSV file on disk as a `Table` whose rows are read again, streaming, each time they are asked for.
+
+    A file of a million rows costs the memory of one row; `count` is the number of rows the last full
+    read went through.
+    """
+
+    def __init__(self, path, encoding=None):
+        self.path, self.encoding = path, encoding
+        self.header, rows = read_rows(path, encoding)
+        rows.close()
+        self.count = None
+
+    @property
+    def rows(self):
+        _header, rows = read_rows(self.path, self.encoding)
+        self.count = 0
+        for row in rows:
+            self.count += 1
+            yield row
 
 
 def check_shape(path, encoding=None):
-    """Read a file once, streaming, for its shape only: well-formed CSV, row widths, cell lengths.
+    """Read a file once, streaming, as an import will: its encoding, well-formed CSV, row widths, cell lengths.
 
-    A bundle import runs it on every file before its transaction begins, so a file of absurd shape is
-    refused without taking the database's write lock; memory holds one row at a time. Text that does not
-    decode is left to the full read, which reports it with a hint.
+    A bundle import runs it on every file before its transaction begins, so a bad file is refused without
+    taking the database's write lock; memory holds one row at a time. Returns the number of rows.
     """
-    csv.field_size_limit(MAX_CELL_CHARS)
-    with open(path, encoding=encoding or "utf-8-sig", errors="replace", newline="") as stream:
-        reader = csv.reader(stream, strict=True)
+    _refuse_undecodable(path, encoding)  # first, as a whole read's `decode` does
+    table = FileTable(path, encoding)
+    for _row in table.rows:
+        pass
+    return table.count
+
+
+def _refuse_undecodable(path, encoding):
+    """Refuse, streaming, what `decode` refuses before any CSV is parsed, in its order: a NUL anywhere (a binary
+    file is that, not a text file with a bad byte), then a byte the encoding cannot read, then a blank file."""
+    _refuse_nul(path)
+    with open(path, "rb") as stream:
+        lines = _Lines(stream, encoding)
+        for _text in lines:
+            pass
+    if lines.blank:
+        raise CSVFileError("The file is empty.")
+
+
+def _refuse_nul(path):
+    with open(path, "rb") as stream:
         line = 1
-        try:
-            width = len(next(reader, None) or [])
-            line = reader.line_num + 1
-            for cells in reader:
-                _check_width(line, cells, width)
-                line = reader.line_num + 1
-        except csv.Error as error:
-            raise _shape_error(reader.line_num, error) from None
+        while block := stream.read(1024 * 1024):
+            nul = block.find(b"\x00")
+            if nul >= 0:
+                raise _not_text(line + block.count(b"\n", 0, nul))
+            line += block.count(b"\n")
+
+
+def _not_text(line):
+    return CSVFileError(
+        f"This is not a text file (it contains NUL bytes, the first on line {line}): "
+        "export the sheet as CSV, UTF-8, and try again."
+    )
 
 
 def write(rows, stream):

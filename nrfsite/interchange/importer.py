@@ -160,10 +160,11 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         Rows are checked and written a chunk at a time inside the caller's transaction. After the
         first bad row nothing more is written, but every later row is still checked, so the report
         names every bad row; the caller's rollback removes what earlier chunks wrote. With
-        `keep_rows=False` the report keeps each row's line, kind and key but not its cells and
-        object (the admin's preview shows them; a bundle of 100,000 events cannot hold them all).
+        `keep_rows=False` the report keeps the failed rows' lines, not their cells, and of the other rows
+        only their count by kind (the admin's preview shows every row; a bundle of a million events
+        cannot hold them).
 
-        `created_in_import` ({model: set of pks}) is shared by the files of one bundle: a row an earlier
+        `created_in_import` ({model: `PkRuns`}) is shared by the files of one bundle: a row an earlier
         file created (a citation written through statements.csv's `sources` cell) counts as new when a
         later file (statement_citations.csv) names it, so an import into an empty database reports
         every row as new.
@@ -189,6 +190,7 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         if report.errors:
             report.errors.sort()
             report.rows = [row for row in report.rows if row.kind == "error"]
+            report.tally.clear()
         elif report.count("new") + report.count("update") >= ANALYZE_AFTER:
             tables = self.written_tables()
             transaction.on_commit(lambda: refresh_statistics(tables))

@@ -1,5 +1,6 @@
 """What an import did or would do: each row's outcome, every error, and the exception that rolls it back."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from nrfsite.interchange.dialect import CellError
@@ -36,14 +37,18 @@ class ImportReport:
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     header: list = field(default_factory=list)
-    keep_rows: bool = True  # False: keep each row's line, kind and key, not its cells and object
+    # False: keep the rows that failed (line and kind) and only a count of the others, so a file of a
+    # million rows costs its errors' memory, not its rows'.
+    keep_rows: bool = True
+    tally: Counter = field(default_factory=Counter)  # rows not kept, by kind
 
     def add_row(self, line, kind, key, cells, changes=(), instance=None):
         if not self.keep_rows:
+            if kind != "error":
+                self.tally[kind] += 1
+                return
             cells, changes, instance = [], [], None
-        outcome = RowOutcome(line, kind, key, cells, list(changes), instance)
-        self.rows.append(outcome)
-        return outcome
+        self.rows.append(RowOutcome(line, kind, key, cells, list(changes), instance))
 
     def refuse_header(self, problems):
         """A bad header: each message of `problems` becomes an error of line 1."""
@@ -56,7 +61,7 @@ class ImportReport:
         self.add_row(line, "error", "", cells)
 
     def count(self, kind):
-        return sum(1 for row in self.rows if row.kind == kind)
+        return self.tally[kind] + sum(1 for row in self.rows if row.kind == kind)
 
     @property
     def totals(self):

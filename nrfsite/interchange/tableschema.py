@@ -13,6 +13,7 @@ part of a dataset, so a key may name a row that is in the database and not in th
 does not check `uniqueKeys`, and the importer refuses a duplicate with the line of the first.
 """
 
+import array
 import dataclasses
 import re
 
@@ -216,11 +217,16 @@ def schema_errors(resource, table, resources):
     schema = table_schema(resource, table.header, resources)
     schema.pop("foreignKeys", None)  # the importer checks keys against the database and the bundle together
     width = len(table.header)
-    data = [table.header, *((cells + [""] * width)[:width] for _line, cells in table.rows)]
+
+    def data():  # called again each time frictionless reads the data: a `FileTable` streams its rows anew
+        yield table.header
+        for _line, cells in table.rows:
+            yield (cells + [""] * width)[:width]
+
     frictionless_resource = Resource(data=data, schema=Schema.from_descriptor(schema))
     checklist = Checklist(skip_errors=["blank-row", "missing-cell", "extra-cell"])  # the importer reports widths
     report = frictionless_resource.validate(checklist, limit_errors=ERRORS_PER_FILE)
-    lines = [line for line, _cells in table.rows]
+    lines = array.array("q", (line for line, _cells in table.rows))  # 8 bytes a row, for the findings' lines
     errors = []
     for task in report.tasks:
         for error in task.errors:

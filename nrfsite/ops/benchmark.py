@@ -1,6 +1,8 @@
 """What the benchmark commands share: synthetic events, files of them, and the contenders they time."""
 
+import contextlib
 import datetime
+import itertools
 import os
 import random
 import subprocess
@@ -128,18 +130,24 @@ def synthetic_rows(n, seed=7):
         }
 
 
-def write_files(rows, directory):
-    """events.csv for our importer; the same data split into three flat files for the baselines."""
+def write_files(rows, directory, *, baselines=True):
+    """events.csv for our importer; with `baselines`, the same data split into three flat files for the baselines.
+
+    `rows` may be a generator: the files are written a row at a time, so a million events cost one row's memory.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     header = ["slug", "title", "date", "event_type", "location", "summary", "certainty", "participants", "sources", "status"]
     plain_header = ["slug", "title", "date", "date_precision", "event_type", "location", "summary", "certainty", "status"]
-    with (
-        (directory / "events.csv").open("w", newline="", encoding="utf-8") as ours,
-        (directory / "plain_events.csv").open("w", newline="", encoding="utf-8") as plain,
-        (directory / "plain_participations.csv").open("w", newline="", encoding="utf-8") as parts,
-        (directory / "plain_citations.csv").open("w", newline="", encoding="utf-8") as cites,
-    ):
+    names = ("plain_events.csv", "plain_participations.csv", "plain_citations.csv")
+    with contextlib.ExitStack() as files:
+        ours = files.enter_context((directory / "events.csv").open("w", newline="", encoding="utf-8"))
         dialect.write([header], ours)
+        if not baselines:
+            for row in rows:
+                dialect.write([[row[column] for column in header]], ours)
+            return
+        opened = (files.enter_context((directory / name).open("w", newline="", encoding="utf-8")) for name in names)
+        plain, parts, cites = opened
         dialect.write([plain_header], plain)
         dialect.write([["event", "entity", "role"]], parts)
         dialect.write([["event", "source", "locator"]], cites)
@@ -261,6 +269,30 @@ def run_floor(directory):
             history_rows(model, objs, kind="+", user=None, reason="benchmark"), batch_size=500
         )
     return len(events)
+
+
+def synthetic_events(start, stop):
+    """Events `start`..`stop` of `synthetic_rows`, generated one at a time (the same rows as in a longer run)."""
+    return itertools.islice(synthetic_rows(stop), start, None)
+
+
+@contextlib.contextmanager
+def peak_rss():
+    """Measure this process's peak memory over a block: yields a dict whose "mib" is set when the block ends.
+
+    Linux's high-water mark (VmHWM) is reset on entry (`clear_refs` 5), so the figure is the block's own peak,
+    the process's size before it included, as a command that did only the block would have.
+    """
+    measured = {"mib": None}
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        yield measured  # not Linux, or not allowed: no figure rather than a wrong one
+        return
+    yield measured
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            measured["mib"] = int(line.split()[1]) / 1024
 
 
 def child_peak_rss(args, env=None):

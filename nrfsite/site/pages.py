@@ -7,7 +7,7 @@ parts that need a higher app, so `entities` never imports `events` and `sources`
 from entities.models import Section, SectionCitation, Statement
 from entities.views import EntityDetailView, EntityListView
 from events.presenters import event_views
-from events.selectors import events_citing, events_of
+from events.selectors import events_citing, latest_events_of
 from nrfsite.site.filters import EntityListFilterSet
 from sources.citations import citing
 from sources.views import SourceDetailView
@@ -25,10 +25,8 @@ class EntityPage(EntityDetailView):
 
     def page_parts(self, entity, references, today):
         parts = super().page_parts(entity, references, today)  # the infobox and sections cite first
-        events = events_of(entity)
-        timeline = list(events.order_by("-date", "-slug")[:TIMELINE_LIMIT])[::-1]
+        timeline, parts["events_total"] = latest_events_of(entity, TIMELINE_LIMIT)  # the count is kept
         parts["events"] = event_views(timeline, references, preview=self.preview)
-        parts["events_total"] = len(timeline) if len(timeline) < TIMELINE_LIMIT else events.count()
         return parts
 
 

@@ -12,7 +12,14 @@ from entities.models import Entity
 from events import tally
 from events.models import Event, EventMonthCount
 from tests.csv_helpers import import_, write_csv
-from tests.factories import EntityFactory, EventCitationFactory, EventFactory, PlaceFactory, SourceFactory
+from tests.factories import (
+    EntityFactory,
+    EventCitationFactory,
+    EventFactory,
+    ParticipationFactory,
+    PlaceFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +252,103 @@ def test_a_source_page_lists_the_first_events_citing_it_whether_few_or_most_do(c
 
     assert total == len(expected) == citing - 1
     assert listed == expected[:100]
+
+
+def entity_page(client, slug):
+    """The entity page's total of events and the slugs it lists (its latest, in timeline order)."""
+    response = client.get(f"/entities/{slug}/")
+    assert response.status_code == 200
+    return response.context["events_total"], [view.event.slug for view in response.context["events"]]
+
+
+def test_every_write_keeps_the_count_of_events_an_entity_page_shows(client):
+    panjshir = PlaceFactory(slug="panjshir", iso_code="AF-PAN")
+    rukha = PlaceFactory(slug="rukha", parent=panjshir)
+    kabul = PlaceFactory(slug="kabul", iso_code="AF-KAB")
+    nrf, taliban = EntityFactory(slug="nrf"), EntityFactory(slug="taliban")
+    clash = EventFactory(slug="clash", date_partial="2021-08-17", location=rukha)  # counts for rukha and panjshir
+    taking_part = ParticipationFactory(event=clash, entity=nrf)
+    ParticipationFactory(event=clash, entity=nrf, role="claimant")  # twice in one event: it counts once
+    raid = EventFactory(slug="raid", date_partial="2021-09", location=kabul, status="draft")
+    ParticipationFactory(event=raid, entity=nrf)
+    ParticipationFactory(event=raid, entity=panjshir)  # a place that takes part elsewhere counts that too
+    assert agrees()
+    assert [entity_page(client, slug) for slug in ("nrf", "panjshir", "rukha", "kabul", "taliban")] == [
+        (1, ["clash"]),
+        (1, ["clash"]),
+        (1, ["clash"]),
+        (0, []),
+        (0, []),
+    ]
+
+    raid.status = "published"  # its participants and its place now count it
+    raid.save()
+    assert agrees() and entity_page(client, "nrf") == (2, ["clash", "raid"]) and entity_page(client, "kabul")[0] == 1
+    assert entity_page(client, "panjshir") == (2, ["clash", "raid"])
+    taking_part.entity = taliban  # a participant moved to another entity: both counts change (nrf stays as claimant)
+    taking_part.save()
+    assert agrees() and entity_page(client, "taliban") == (1, ["clash"]) and entity_page(client, "nrf")[0] == 2
+    clash.location = kabul  # an event moved: the old place and its province lose it, the new one gains it
+    clash.save()
+    assert agrees() and entity_page(client, "rukha")[0] == 0 and entity_page(client, "kabul") == (2, ["clash", "raid"])
+    assert entity_page(client, "panjshir") == (1, ["raid"])  # still a participant there
+    clash.location = rukha
+    clash.save()
+    rukha.parent = kabul  # a district moved to another province: both provinces' totals change
+    rukha.save()
+    assert agrees() and entity_page(client, "kabul") == (2, ["clash", "raid"]) and entity_page(client, "panjshir")[0] == 1
+    kabul.status = "draft"  # hides the events at it and in its districts
+    kabul.save()
+    assert agrees() and entity_page(client, "nrf")[0] == 0 and entity_page(client, "taliban")[0] == 0
+    kabul.status = "published"
+    kabul.save()
+    raid.delete()  # its participations go first, then the event
+    assert agrees() and entity_page(client, "nrf") == (1, ["clash"]) and entity_page(client, "panjshir")[0] == 0
+
+
+def test_imports_keep_the_count_of_events_an_entity_page_shows(client, tmp_path):
+    PlaceFactory(slug="panjshir", iso_code="AF-PAN")
+    PlaceFactory(slug="kabul", iso_code="AF-KAB")
+    EntityFactory(slug="nrf")
+    EntityFactory(slug="taliban")
+    header = "slug,title,date,event_type,location,participants,status\n"
+    row = "e-{i},Event {i},2021-09-{day:02d},armed-clash,{place},{who},published\n"
+    write_csv(
+        tmp_path / "a",
+        "events.csv",
+        header + "".join(row.format(i=i, day=i + 1, place="panjshir", who="actor:nrf") for i in range(5)),
+    )
+    assert import_(tmp_path / "a")[0]
+    assert agrees() and entity_page(client, "nrf")[0] == 5 and entity_page(client, "panjshir")[0] == 5
+
+    # The same events, now in Kabul with the Taliban: the counts move with them.
+    write_csv(
+        tmp_path / "b",
+        "events.csv",
+        header + "".join(row.format(i=i, day=i + 1, place="kabul", who="actor:taliban") for i in range(5)),
+    )
+    assert import_(tmp_path / "b")[0]
+    assert agrees()
+    assert [entity_page(client, slug)[0] for slug in ("nrf", "panjshir", "taliban", "kabul")] == [0, 0, 5, 5]
+
+    write_csv(tmp_path / "c", "participations.csv", "event,entity,role\ne-0,nrf,denier\ne-1,nrf,actor\n")
+    assert import_(tmp_path / "c")[0]
+    assert agrees() and entity_page(client, "nrf") == (2, ["e-0", "e-1"])
+
+
+@pytest.mark.parametrize("involved", [3, 125])
+def test_an_entity_page_lists_its_latest_events_whether_it_is_in_few_or_most(client, involved, django_assert_max_num_queries):
+    # 3 of 130 events: gathered through its own indexes; 125 of 130: read along the timeline (latest_events_of).
+    actor = EntityFactory(slug="actor")
+    made = [EventFactory(slug=f"e-{i:03d}", date_partial=f"20{10 + i % 12}-0{1 + i % 9}") for i in range(130)]
+    for event in made[:involved]:
+        ParticipationFactory(event=event, entity=actor)
+    made[0].status = "draft"
+    made[0].save()
+    expected = list(Event.objects.public().involving(actor).order_by("date", "slug").values_list("slug", flat=True))
+
+    with django_assert_max_num_queries(40):
+        total, listed = entity_page(client, "actor")
+
+    assert total == len(expected) == involved - 1
+    assert listed == expected[-100:]

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from events.models import EventType
+from events.models import Event, EventType
 from nrfsite.ops.management.commands.benchmark_pages import PAGES
 from tests.factories import EventTypeFactory
 
@@ -33,6 +33,11 @@ def test_the_benchmark_reports_each_page_at_each_size_and_the_worst_ratio(monkey
         [row] = [line for line in lines if line.startswith(f"| {name} |")]
         assert row.count(" ms") == 2 and row.endswith("×) |"), row
     assert lines[-1].startswith("Worst ratio to 20 events: ") and lines[-1].endswith("×.")
+    # Each growth step is one import_bundle transaction, timed, with its peak memory (Linux's /proc is here).
+    imports = [line for line in lines if line.startswith("| 0 | ") or line.startswith("| 20 | ")]
+    assert [line.split(" | ")[:2] for line in imports] == [["| 0", "20"], ["| 20", "40"]], imports
+    assert all(line.endswith(" MiB |") for line in imports), imports
+    assert Event.objects.count() == 60  # the events the pages were measured with are really there
 
 
 def test_the_benchmark_refuses_a_database_with_content():

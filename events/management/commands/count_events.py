@@ -1,4 +1,4 @@
-"""Rebuild the kept event counts (per month, per place and per cited source), or check them against a full count."""
+"""Rebuild the kept event counts (per month, place, cited source and entity), or check them against a full count."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -8,8 +8,8 @@ from events import tally
 
 class Command(BaseCommand):
     help = (
-        "Count the public events per month, per place and per cited source again (the timeline's chart, count and "
-        "map and the source pages read them). "
+        "Count the public events per month, per place, per cited source and per entity involved again (the "
+        "timeline's chart, count and map, the source pages and the entity pages read them). "
         "With --check, change nothing and fail if the kept counts differ from a full count."
     )
 

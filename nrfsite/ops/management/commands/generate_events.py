@@ -7,7 +7,7 @@ from django.db import connection
 
 from entities.models import Entity
 from nrfsite.interchange.bundle import import_bundle
-from nrfsite.ops.benchmark import make_references, synthetic_rows, write_files
+from nrfsite.ops.benchmark import make_references, synthetic_events, write_files
 
 
 class Command(BaseCommand):
@@ -26,12 +26,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         if not Entity.objects.filter(slug="bench-place-0").exists():
             make_references()
-        rows = list(synthetic_rows(start + count))[start:]
         with tempfile.TemporaryDirectory() as tmp:
             directory = Path(bundle_only) if bundle_only else Path(tmp)
-            write_files(iter(rows), directory)
-            for name in ("plain_events.csv", "plain_participations.csv", "plain_citations.csv"):
-                (directory / name).unlink()
+            write_files(synthetic_events(start, start + count), directory, baselines=False)
             if bundle_only:
                 self.stdout.write(f"Wrote {count:,} events to {directory / 'events.csv'}.")
                 return
