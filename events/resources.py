@@ -99,12 +99,15 @@ class EventResource(CitingResource):
         super().reset_caches()
         self._links = []  # (line, slug, same_as) of the rows written: a link may name an event a later row creates
         # What the rows written change, before and after, kept small for a file of a million rows: the
-        # months and places they were and are at, the sources they cited and cite.
-        self._months, self._places, self._cited = set(), set(), set()
+        # months and places they were and are at, the sources they cited and cite, the entities they
+        # involved and involve.
+        self._months, self._places, self._cited, self._involved = set(), set(), set(), set()
 
     def write(self, work, report, *, user, reason):
         self._links += [(row.line, row.obj.slug, row.obj.same_as) for row in work if row.obj.same_as]
-        self._cited |= tally.cited_by([row.obj.pk for row in work if row.obj.pk])  # before its citations change
+        updated = [row.obj.pk for row in work if row.obj.pk]
+        self._cited |= tally.cited_by(updated)  # before its citations change
+        self._involved |= tally.involved_in(updated)  # before its participants and place change
         super().write(work, report, user=user, reason=reason)
 
     def after_write(self, objs, *, user, reason, before):
@@ -114,12 +117,14 @@ class EventResource(CitingResource):
         ]:
             self._months.add(tally.month_of(date))
             self._places.add(location)
-        self._cited |= tally.cited_by([obj.pk for obj in objs])  # after: their citations are written
+        written = [obj.pk for obj in objs]
+        self._cited |= tally.cited_by(written)  # after: their citations are written
+        self._involved |= tally.involved_in(written)  # and their participants
 
     def check_written(self, report):
         # Once per file: a chunk at a time would count a month many times.
-        tally.recount(self._months, self._places, self._cited)
-        self._months, self._places, self._cited = set(), set(), set()
+        tally.recount(self._months, self._places, self._cited, self._involved)
+        self._months, self._places, self._cited, self._involved = set(), set(), set(), set()
         links = self._links
         errors = same_as_errors([(slug, target) for _, slug, target in links])
         for line, slug, _ in links:

@@ -352,3 +352,19 @@ def test_an_entity_page_lists_its_latest_events_whether_it_is_in_few_or_most(cli
 
     assert total == len(expected) == involved - 1
     assert listed == expected[-100:]
+
+
+def test_a_citation_or_a_participant_written_alone_counts_only_its_own_source_or_entity(django_assert_max_num_queries):
+    # Recounting every entity (or month, place, source) for one citation deleted was a query per entity:
+    # with 40 entities it would take some 100 queries; the bound does not grow with the archive.
+    for i in range(40):
+        ParticipationFactory(event=EventFactory(slug=f"e-{i}", location=PlaceFactory(slug=f"p-{i}")), entity=EntityFactory())
+    citation = EventCitationFactory(event=Event.objects.get(slug="e-1"))
+    participation = Event.objects.get(slug="e-2").participations.get()
+
+    with django_assert_max_num_queries(12):
+        citation.delete()
+    with django_assert_max_num_queries(12):
+        participation.delete()
+
+    assert agrees()
