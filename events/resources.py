@@ -107,7 +107,7 @@ class EventResource(CitingResource):
         self._links += [(row.line, row.obj.slug, row.obj.same_as) for row in work if row.obj.same_as]
         updated = [row.obj.pk for row in work if row.obj.pk]
         self._cited |= tally.cited_by(updated)  # before its citations change
-        self._involved |= tally.involved_in(updated)  # before its participants and place change
+        self._involved |= tally.participants_of(updated)  # before they change (places: `after_write`'s before)
         super().write(work, report, user=user, reason=reason)
 
     def after_write(self, objs, *, user, reason, before):
@@ -119,11 +119,12 @@ class EventResource(CitingResource):
             self._places.add(location)
         written = [obj.pk for obj in objs]
         self._cited |= tally.cited_by(written)  # after: their citations are written
-        self._involved |= tally.involved_in(written)  # and their participants
+        self._involved |= tally.participants_of(written)  # and their participants
 
     def check_written(self, report):
         # Once per file: a chunk at a time would count a month many times.
-        tally.recount(self._months, self._places, self._cited, self._involved)
+        # The places written, before and after, count for themselves and the provinces they lie in.
+        tally.recount(self._months, self._places, self._cited, self._involved | tally.places_of(self._places))
         self._months, self._places, self._cited, self._involved = set(), set(), set(), set()
         links = self._links
         errors = same_as_errors([(slug, target) for _, slug, target in links])

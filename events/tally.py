@@ -179,12 +179,16 @@ def places_of(locations):
     return locations | set(Entity.objects.filter(pk__in=locations, parent__isnull=False).values_list("parent_id", flat=True))
 
 
+def participants_of(events):
+    """The pks of the entities taking part in these events (a queryset, or pks)."""
+    return set(Participation.objects.filter(event__in=events).order_by().values_list("entity_id", flat=True).distinct())
+
+
 def involved_in(events):
     """The pks of the entities whose kept counts these events (a queryset, or pks) count in: their participants,
     their places and the places those lie in."""
-    participants = Participation.objects.filter(event__in=events).order_by().values_list("entity_id", flat=True)
     locations = Event.objects.filter(pk__in=events).order_by().values_list("location_id", flat=True).distinct()
-    return set(participants.distinct()) | places_of(locations)
+    return participants_of(events) | places_of(locations)
 
 
 def recount(months=None, places=None, sources=None, entities=None, *, everything=False):
