@@ -322,36 +322,32 @@ def _event_deleted(sender, instance, **kwargs):
     )
 
 
-def _remember_participation(sender, instance, raw=False, **kwargs):
-    instance._entity_before = None
-    if instance.pk and not raw:
-        instance._entity_before = Participation.objects.filter(pk=instance.pk).values_list("entity_id", flat=True).first()
+# The rows that link an event to what else is counted: the field that names it, and recount's argument.
+LINKS = {EventCitation: ("source_id", "sources"), Participation: ("entity_id", "entities")}
 
 
-def _participation_saved(sender, instance, raw=False, **kwargs):
-    """A participant added, or moved to another entity: the entities' counts, before and after."""
-    if not raw:
-        recount(entities={instance.entity_id, getattr(instance, "_entity_before", None)})
+def _connect_link(model, field, counts):
+    """Keep the counts of what a link row (a citation, a participation) names: the one it named before a
+    save, and the one it names after (a citation moved to another source, a participant to another entity)."""
+    before = f"_{field}_before"
 
+    def remember(sender, instance, raw=False, **kwargs):
+        setattr(instance, before, None)
+        if instance.pk and not raw:
+            setattr(instance, before, model.objects.filter(pk=instance.pk).values_list(field, flat=True).first())
 
-def _participation_deleted(sender, instance, **kwargs):
-    recount(entities={instance.entity_id})
+    def saved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            recount(**{counts: {getattr(instance, field), getattr(instance, before, None)}})
 
+    def deleted(sender, instance, **kwargs):
+        recount(**{counts: {getattr(instance, field)}})
 
-def _remember_citation(sender, instance, raw=False, **kwargs):
-    instance._source_before = None
-    if instance.pk and not raw:
-        instance._source_before = EventCitation.objects.filter(pk=instance.pk).values_list("source_id", flat=True).first()
-
-
-def _citation_saved(sender, instance, raw=False, **kwargs):
-    """A citation added, or moved to another source or event: the sources' counts, before and after."""
-    if not raw:
-        recount(sources={instance.source_id, getattr(instance, "_source_before", None)})
-
-
-def _citation_deleted(sender, instance, **kwargs):
-    recount(sources={instance.source_id})
+    uid = f"event-counts-{model._meta.model_name}"
+    # weak=False: the receivers are closures, which nothing else holds on to.
+    pre_save.connect(remember, sender=model, weak=False, dispatch_uid=f"{uid}-remember")
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}-saved")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}-deleted")
 
 
 def _remember_entity(sender, instance, raw=False, **kwargs):
@@ -379,10 +375,9 @@ def _entity_saved(sender, instance, raw=False, created=False, **kwargs):
 def _rows_imported(sender, **kwargs):
     if sender is Entity:
         recount(everything=True)  # an entities.csv import may publish or withdraw any place
-    elif sender is EventCitation:  # event_citations.csv: rows added or changed, none removed
-        recount(sources={citation.source_id for citation in kwargs.get("objs", ())})
-    elif sender is Participation:  # participations.csv: the same
-        recount(entities={participation.entity_id for participation in kwargs.get("objs", ())})
+    elif sender in LINKS:  # event_citations.csv, participations.csv: rows added or changed, none removed
+        field, counts = LINKS[sender]
+        recount(**{counts: {getattr(row, field) for row in kwargs.get("objs", ())}})
 
 
 def connect():
@@ -392,12 +387,8 @@ def connect():
     post_save.connect(_event_saved, sender=Event, dispatch_uid="event-counts-saved")
     pre_delete.connect(_remember_deleted, sender=Event, dispatch_uid="event-counts-remember-deleted")
     post_delete.connect(_event_deleted, sender=Event, dispatch_uid="event-counts-deleted")
-    pre_save.connect(_remember_citation, sender=EventCitation, dispatch_uid="event-counts-citation-remember")
-    post_save.connect(_citation_saved, sender=EventCitation, dispatch_uid="event-counts-citation-saved")
-    post_delete.connect(_citation_deleted, sender=EventCitation, dispatch_uid="event-counts-citation-deleted")
-    pre_save.connect(_remember_participation, sender=Participation, dispatch_uid="event-counts-participation-remember")
-    post_save.connect(_participation_saved, sender=Participation, dispatch_uid="event-counts-participation-saved")
-    post_delete.connect(_participation_deleted, sender=Participation, dispatch_uid="event-counts-participation-deleted")
+    for model, (field, counts) in LINKS.items():
+        _connect_link(model, field, counts)
     pre_save.connect(_remember_entity, sender=Entity, dispatch_uid="event-counts-entity-remember")
     post_save.connect(_entity_saved, sender=Entity, dispatch_uid="event-counts-entity")
     rows_imported.connect(_rows_imported, dispatch_uid="event-counts-imported")

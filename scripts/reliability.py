@@ -404,33 +404,47 @@ def main():
         default="none",
         help="Put nginx (deploy/nginx/nrfsite-proxy.conf) in front of gunicorn.",
     )
+    parser.add_argument(
+        "--cache",
+        default="on",
+        help="The public page cache: on, off, or both in turn (off,on), each with a server of its own, on the same "
+        "prepared database: off sets PUBLIC_PAGE_CACHE_SECONDS=0, so every request renders its page.",
+    )
     args = parser.parse_args()
     scenarios = [name for name in args.scenarios.split(",") if name != "pgkill" or args.engine == "postgres"]
+    caches = args.cache.split(",")
+    if not caches or set(caches) - {"on", "off"}:
+        parser.error("--cache takes on, off, or both separated by a comma")
     env = environment(args.engine)
     print(f"Preparing {args.engine} with the seed and {args.events:,} synthetic events…", file=sys.stderr)
     prepare(env, args.events)
     rows = []
     proxy = None
-    server = Server(env, port=UPSTREAM_PORT if args.proxy == "nginx" else PORT)
     try:
-        if args.proxy == "nginx":
-            proxy = Proxy()
-        for name in scenarios:
-            print(f"Running {name}…", file=sys.stderr)
-            offset, proxy_offset = server.offset(), proxy and proxy.offset()
-            if name == "reload":
-                result, note = scenario_reload(env, args, server)
-            else:
-                result, note = globals()[f"scenario_{name}"](env, args)
-            logged = ", ".join(f"{count} {kind}" for kind, count in server.errors_since(offset).items() if count)
-            resent = proxy.resent_since(proxy_offset) if proxy else 0
-            if resent:
-                note += f"; nginx resent {resent} request(s) to another worker"
-            rows.append((name, result, note + (f"; server log: {logged}" if logged else "")))
+        for cache in caches:
+            cached_env = env if cache == "on" else {**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}
+            label = "" if caches == ["on"] else f" (cache {cache})"
+            server = Server(cached_env, port=UPSTREAM_PORT if args.proxy == "nginx" else PORT)
+            try:
+                if args.proxy == "nginx" and proxy is None:
+                    proxy = Proxy()  # it waits for the site's health check through it: gunicorn must be up
+                for name in scenarios:
+                    print(f"Running {name}{label}…", file=sys.stderr)
+                    offset, proxy_offset = server.offset(), proxy and proxy.offset()
+                    if name == "reload":
+                        result, note = scenario_reload(cached_env, args, server)
+                    else:
+                        result, note = globals()[f"scenario_{name}"](cached_env, args)
+                    logged = ", ".join(f"{count} {kind}" for kind, count in server.errors_since(offset).items() if count)
+                    resent = proxy.resent_since(proxy_offset) if proxy else 0
+                    if resent:
+                        note += f"; nginx resent {resent} request(s) to another worker"
+                    rows.append((name + label, result, note + (f"; server log: {logged}" if logged else "")))
+            finally:
+                server.stop()
     finally:
         if proxy:
             proxy.stop()
-        server.stop()
     print(f"(server log: {Server.log}{f'; nginx log: {proxy.log}' if proxy else ''})", file=sys.stderr)
     behind = ", behind nginx" if proxy else ""
     print(f"### {args.engine}, seed + {args.events:,} events, {args.users} users, {args.duration} s per scenario{behind}")
