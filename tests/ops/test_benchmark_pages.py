@@ -48,3 +48,18 @@ def test_the_benchmark_refuses_a_database_with_content():
     EntityFactory()
     with pytest.raises(CommandError, match="empty scratch database"):
         call_command("benchmark_pages", "--events", "20", stdout=io.StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cache_hit_row_refuses_to_time_a_page_the_cache_did_not_serve(monkeypatch, settings):
+    # The cache-hit rows time what most readers get; if the page cache served nothing (a cache that keeps
+    # nothing here), they would time a rendered page under that name. The command says so instead.
+    from django.core.management.base import CommandError
+
+    if not EventType.objects.filter(parent__isnull=False).exists():
+        EventTypeFactory(slug="bench-clash", parent=EventTypeFactory(slug="bench-battles"))
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+    with pytest.raises(CommandError, match="was not served from the page cache"):
+        call_command("benchmark_pages", "--events", "20", "--runs", "1", stdout=io.StringIO(), stderr=io.StringIO())
