@@ -337,3 +337,17 @@ def remove_imported_events():
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our own table names
+
+
+def settle():
+    """After bulk writes on PostgreSQL, what autovacuum does on a live site a minute later: VACUUM ANALYZE.
+
+    ANALYZE gives the planner the new rows' statistics (the importer analyzes only what it imports); VACUUM
+    sets the visibility map, without which no index-only scan can skip the table (a filtered timeline's
+    summary reads its covering index alone: 44 ms against 230 at a million events). Inside a transaction
+    (a test's), where VACUUM cannot run, only ANALYZE. Nothing to do on SQLite, which keeps no statistics.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")

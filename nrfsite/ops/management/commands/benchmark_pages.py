@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from entities.models import Entity
 from events.models import Event
 from nrfsite.interchange.bundle import import_bundle
-from nrfsite.ops.benchmark import make_references, peak_rss, synthetic_events, write_files
+from nrfsite.ops.benchmark import make_references, peak_rss, settle, synthetic_events, write_files
 
 PER_ROWS = "per 1,000 rows"  # a download's time divided by its rows, times 1,000 (its first ROWS_READ rows)
 ROWS_READ = 5_000  # a whole download of 125,000 rows at a million events took 2 minutes; 16 of them, half an hour
@@ -141,9 +141,7 @@ class Command(BaseCommand):
                 imports.append((have, n, seconds, mib))
                 self.stderr.write(f"N = {n:,} imported ({n - have:,} events in {seconds:.1f} s)")
                 have = n
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("ANALYZE")  # what autovacuum does on a live site; the bulk writes skip it
+                settle()  # what autovacuum does on a live site after an import
                 baseline = median_ms(client, BASELINE[1], runs)
                 results[n] = {"baseline": baseline}
                 reader = cached_client()
