@@ -8,6 +8,7 @@ from django.db.models import Count
 from entities.models import Entity
 from events import tally
 from events.models import Event
+from nrfsite.core.dates import Precision
 
 # A tile grid of the 34 provinces, roughly where they lie: (ISO 3166-2 code, name, column, row).
 PROVINCES = [
@@ -52,6 +53,8 @@ HEAT_STEPS = 4
 
 @dataclass
 class Bar:
+    """A month's bar: the events dated to that month or to a day in it."""
+
     x: int
     y: int
     width: int
@@ -61,7 +64,33 @@ class Bar:
 
     @property
     def label(self):
-        return f"{self.month:%B %Y}: {self.count} event{'s' if self.count != 1 else ''}"
+        return f"{self.month:%B %Y}: {_events(self.count)}"
+
+
+@dataclass
+class YearSpan:
+    """The events of a year known only to the year ("2021"): a band under that year's months, never a bar in
+    one of them (plotted as January they made every January look busy)."""
+
+    x: int
+    width: int
+    year: int
+    count: int
+
+    @property
+    def label(self):
+        return f"{self.year}, month not known: {_events(self.count)}"
+
+
+@dataclass
+class Tick:
+    x: int
+    text: str
+    year: int | None  # the year, under a January tick and the first
+
+
+def _events(count):
+    return f"{count:,} event{'s' if count != 1 else ''}"
 
 
 @dataclass
@@ -80,7 +109,7 @@ class Tile:
 
     @property
     def label(self):
-        return f"{self.name}: {self.count} event{'s' if self.count != 1 else ''}"
+        return f"{self.name}: {_events(self.count)}"
 
 
 def _countable(queryset):
@@ -98,7 +127,7 @@ class Summary:
     """How many events a timeline lists, per month and per place: what its count, chart and map show."""
 
     total: int
-    by_month: dict  # {first day of month: events}
+    by_month: dict  # {(first day of month, precision): events}; year-precision events on their January
     by_place: dict  # {place pk: events}
 
 
@@ -108,8 +137,8 @@ def summarize(queryset):
     100,000 events on SQLite, each repeating the public rule's joins for thousands of rows."""
     rows = _countable(queryset).values_list("date", "date_precision", "location_id").annotate(n=Count("pk"))
     by_month, by_place, total = {}, {}, 0
-    for date, _precision, place, n in rows:
-        month = tally.month_of(date)
+    for date, precision, place, n in rows:
+        month = (tally.month_of(date), precision)
         by_month[month] = by_month.get(month, 0) + n
         if place is not None:
             by_place[place] = by_place.get(place, 0) + n
@@ -119,32 +148,79 @@ def summarize(queryset):
 
 def kept_summary():
     """The Summary of every public event, from the counts `events.tally` keeps (two small queries)."""
-    by_month = tally.by_month(tally.month_counts())
+    by_month = tally.month_counts()
     return Summary(sum(by_month.values()), by_month, tally.place_counts())
 
 
-def monthly_chart(counts, *, width=720, height=140):
-    """Bars of events per month from {month: events} (a Summary's `by_month`),
-    months without events included."""
-    if not counts:
-        return {"bars": [], "width": width, "height": height, "years": [], "max": 0}
-    first, last = min(counts), max(counts)
-    months = []
-    month = first
-    while month <= last:
-        months.append(month)
-        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    peak = max(counts.values())
-    step = width / len(months)
-    bars, years = [], []
-    for index, month in enumerate(months):
-        count = counts.get(month, 0)
-        bar_height = round((height - 20) * count / peak) if count else 0
-        x = round(index * step)
-        bars.append(Bar(x, height - 16 - bar_height, max(1, round(step) - 1), bar_height, month, count))
-        if month.month == 1 or index == 0:
-            years.append({"x": x, "year": month.year})
-    return {"bars": bars, "width": width, "height": height, "years": years, "max": peak}
+MONTH_LABELS = 18  # up to this many months, each is named under its bar; up to 4 times as many, each quarter
+
+
+def _next_month(month):
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def monthly_chart(counts, *, width=720, left=40, top=8, plot=120):
+    """The timeline's chart from {(first day of month, precision): events} (a Summary's `by_month`): a bar per
+    month for events dated to the month or the day, a band under the months of a year for events dated only
+    to the year, a month axis, a scale, and the same numbers as table rows.
+
+    The SVG keeps its proportions (its text is never stretched); the page scrolls it sideways on a narrow
+    screen rather than shrink it past reading.
+    """
+    months, years = {}, {}
+    for (month, precision), count in counts.items():
+        if not count:
+            continue
+        if precision == Precision.YEAR:
+            years[month.year] = years.get(month.year, 0) + count
+        else:
+            months[month] = months.get(month, 0) + count
+    if not months and not years:
+        return {"bars": [], "spans": [], "rows": []}
+    first = min([*months, *(datetime.date(year, 1, 1) for year in years)])
+    last = max([*months, *(datetime.date(year, 12, 1) for year in years)])
+    axis = [first]
+    while axis[-1] < last:
+        axis.append(_next_month(axis[-1]))
+    step = (width - left) / len(axis)
+    position = {month: left + round(index * step) for index, month in enumerate(axis)}
+    peak = max(months.values(), default=0)
+    baseline = top + plot
+    bars = []
+    for month in axis:
+        count = months.get(month, 0)
+        height = round(plot * count / peak) if count else 0
+        bars.append(Bar(position[month], baseline - height, max(1, round(step) - 1), height, month, count))
+    spans = []
+    for year, count in sorted(years.items()):
+        start = max(first, datetime.date(year, 1, 1))
+        end = min(last, datetime.date(year, 12, 1))
+        spans.append(YearSpan(position[start], position[end] + round(step) - 1 - position[start], year, count))
+    every = 1 if len(axis) <= MONTH_LABELS else 3 if len(axis) <= 4 * MONTH_LABELS else 12
+    ticks = [
+        Tick(position[month] + round(step / 2), f"{month:%b}" if every < 12 else "", month.year)
+        if month.month == 1 or index == 0
+        else Tick(position[month] + round(step / 2), f"{month:%b}", None)
+        for index, month in enumerate(axis)
+        if (month.month - 1) % every == 0 or index == 0
+    ]
+    scale = sorted({peak, (peak + 1) // 2, 0}) if peak else []
+    rows = [(f"{month:%B %Y}", months[month]) for month in sorted(months)]
+    rows += [(f"{year} (month not known)", count) for year, count in sorted(years.items())]
+    band = baseline + 36  # the top of the year-only band, under the month and year labels
+    return {
+        "bars": bars,
+        "spans": spans,
+        "ticks": ticks,
+        "scale": [{"value": value, "y": baseline - round(plot * value / peak)} for value in scale],
+        "rows": rows,
+        "max": peak,
+        "width": width,
+        "left": left,
+        "baseline": baseline,
+        "band": band,
+        "height": band + (18 if spans else 0) + 2,
+    }
 
 
 def province_tiles(by_place):

@@ -92,14 +92,6 @@ def counted_by_source(events):
     return {row["source_id"]: row["n"] for row in rows}
 
 
-def by_month(counts):
-    """{month: events} from {(month, precision): events}: what the chart draws."""
-    months = {}
-    for (month, _precision), n in counts.items():
-        months[month] = months.get(month, 0) + n
-    return months
-
-
 def count_months(months=None):
     """Count the public events of `months` (first days) again; None: every month."""
     months = None if months is None or len(months) > WHOLE else sorted(set(months))

@@ -1,0 +1,75 @@
+"""The timeline's chart draws each event at its date's precision, with an axis, a scale and a table."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dated():
+    EventFactory(slug="only-year", date_partial="2021")
+    EventFactory(slug="a-month", date_partial="August 2021")
+    EventFactory(slug="a-day", date_partial="17 August 2021")
+    EventFactory(slug="next-year", date_partial="March 2022")
+
+
+# No filter: the chart reads the kept counts; a filter: the list's own grouped count. Both must agree.
+@pytest.mark.parametrize("params", [{}, {"date_from": "2021"}], ids=["kept counts", "filtered"])
+def test_an_event_known_only_by_its_year_is_a_band_under_its_year_never_a_january_bar(client, dated, params):
+    chart = client.get(reverse("events:list"), params).context["chart"]
+
+    bars = {bar.month: bar.count for bar in chart["bars"]}
+    assert bars[datetime.date(2021, 1, 1)] == 0
+    assert bars[datetime.date(2021, 8, 1)] == 2
+    assert bars[datetime.date(2022, 3, 1)] == 1
+    assert [(span.year, span.count) for span in chart["spans"]] == [(2021, 1)]
+    # The band spans the year's months as the bars lie: from January's bar to the end of December's.
+    january, december = (next(bar for bar in chart["bars"] if bar.month == datetime.date(2021, m, 1)) for m in (1, 12))
+    [span] = chart["spans"]
+    assert span.x == january.x and span.x + span.width == december.x + december.width
+
+
+def test_the_axis_names_months_and_years_and_the_scale_reads_from_zero_to_the_tallest_bar(client, dated):
+    chart = client.get(reverse("events:list")).context["chart"]
+
+    # January 2021 to March 2022: 15 months, each named; the year under each January.
+    assert [tick.text for tick in chart["ticks"]][:3] == ["Jan", "Feb", "Mar"] and len(chart["ticks"]) == 15
+    assert [tick.year for tick in chart["ticks"] if tick.year] == [2021, 2022]
+    assert [step["value"] for step in chart["scale"]] == [0, 1, 2]
+    tallest = max(chart["bars"], key=lambda bar: bar.count)
+    assert chart["scale"][-1]["y"] == tallest.y
+
+
+def test_a_long_archive_names_every_quarter_then_every_year(client):
+    EventFactory(slug="first", date_partial="January 2001")
+    EventFactory(slug="last", date_partial="December 2020")
+
+    chart = client.get(reverse("events:list")).context["chart"]
+
+    assert len(chart["bars"]) == 240
+    assert [tick.year for tick in chart["ticks"]] == list(range(2001, 2021))
+    assert all(tick.text == "" for tick in chart["ticks"])
+
+
+def test_the_page_shows_the_chart_unstretched_and_as_a_table(client, dated):
+    html = client.get(reverse("events:list")).content.decode()
+
+    figure = html[html.index('<figure class="chart">') : html.index("</figure>")]
+    assert "preserveAspectRatio" not in figure  # the default keeps the proportions: text is never stretched
+    assert re.search(r'<text class="axis" x="\d+" y="\d+">Aug</text>', figure)
+    assert re.search(r'<text class="scale" x="\d+" y="\d+">2</text>', figure)
+    assert "<title>2021, month not known: 1 event</title>" in figure
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td></tr>', figure)
+    assert rows == [("August 2021", "2"), ("March 2022", "1"), ("2021 (month not known)", "1")]
+
+
+def test_no_events_no_chart(client):
+    response = client.get(reverse("events:list"), {"date_from": "2099"})
+
+    assert response.context["chart"]["bars"] == [] and 'class="chart"' not in response.content.decode()
