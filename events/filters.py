@@ -9,7 +9,7 @@ from entities.models import Entity
 from events.models import Event, EventCitation, EventType, Participation, any_of
 from nrfsite.core import fulltext
 from nrfsite.core.certainty import Certainty
-from nrfsite.core.filters import FastSelect, PartialDateBoundFilter, TextFilter
+from nrfsite.core.filters import FastSelect, OrderedBounds, PartialDateBoundFilter, TextFilter
 from sources.citations import citing
 from sources.corroboration import independently_cited
 from sources.models import Source
@@ -23,9 +23,9 @@ def participants(request=None):
     return Entity.objects.public().exclude(kind="place").order_by("name")
 
 
-class EventFilterSet(django_filters.FilterSet):
+class EventFilterSet(OrderedBounds, django_filters.FilterSet):
     date_from = PartialDateBoundFilter(field_name="date", bound="from", label="From")
-    date_to = PartialDateBoundFilter(field_name="date", bound="to", label="To")
+    date_to = PartialDateBoundFilter(field_name="date", bound="to", start="date_from", label="To")
     event_type = django_filters.ModelChoiceFilter(
         queryset=EventType.objects.select_related("parent").order_by("parent__position", "position", "label"),
         to_field_name="slug",

@@ -17,6 +17,15 @@ class TextFilter(django_filters.CharFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", TEXT_LIMIT)
         super().__init__(*args, **kwargs)
+        self.extra["widget"] = reading_direction(self.extra.get("widget"))
+
+
+def reading_direction(widget=None):
+    """A text box that takes a name or a date in any script: `dir="auto"`, so "پنجشیر" is typed right to
+    left in an English page and "Panjshir" left to right in a Dari one."""
+    widget = widget or forms.TextInput()
+    widget.attrs.setdefault("dir", "auto")
+    return widget
 
 
 class PartialDateBoundFilter(django_filters.CharFilter):
@@ -24,10 +33,12 @@ class PartialDateBoundFilter(django_filters.CharFilter):
 
     field_class = PartialDateFormField  # the admin's date box: the same parsing, length limit and messages
 
-    def __init__(self, *args, bound, **kwargs):
+    def __init__(self, *args, bound, start=None, **kwargs):
         self.bound = bound
+        self.start = start  # for a "to" bound: the name of its "from" bound (`OrderedBounds`)
         kwargs.setdefault("lookup_expr", "gte" if bound == "from" else "lte")
         kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "2021, 2021-08 or 2021-08-17", "size": 14}))
+        kwargs["widget"] = reading_direction(kwargs["widget"])
         kwargs.setdefault("help_text", "")
         super().__init__(*args, **kwargs)
 
@@ -35,6 +46,34 @@ class PartialDateBoundFilter(django_filters.CharFilter):
         if not value:
             return qs
         return super().filter(qs, value.value if self.bound == "from" else value.last_day)
+
+
+class OrderedBounds:
+    """A FilterSet mixin: a date range whose From falls after its To is a form error on the To box, which says
+    so, instead of a list that is silently empty. One rule for every way the filterset is read (the page,
+    its CSV, its feed, the API)."""
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        ranges = [
+            (bound.start, name)
+            for name, bound in self.filters.items()
+            if isinstance(bound, PartialDateBoundFilter) and bound.start
+        ]
+
+        def clean(form):
+            cleaned = form_class.clean(form)
+            for start, end in ranges:
+                first, last = cleaned.get(start), cleaned.get(end)
+                if first and last and first.value > last.last_day:
+                    form.add_error(
+                        end,
+                        f"{form.fields[end].label} {last} comes before {form.fields[start].label} {first}, so no "
+                        "date is in between: swap the two dates, or clear one.",
+                    )
+            return cleaned
+
+        return type(form_class.__name__, (form_class,), {"clean": clean}) if ranges else form_class
 
 
 class YearFilter(django_filters.NumberFilter):

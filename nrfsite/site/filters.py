@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from entities.filters import EntityFilterSet
 from entities.models import Entity
-from nrfsite.core.filters import FastSelect, PartialDateBoundFilter
+from nrfsite.core.filters import FastSelect, OrderedBounds, PartialDateBoundFilter
 from nrfsite.core.publishing import Status
 
 
@@ -13,7 +13,7 @@ def provinces(request=None):
     return Entity.objects.public().places().filter(iso_code__startswith="AF-").order_by("name")
 
 
-class EntityListFilterSet(EntityFilterSet):
+class EntityListFilterSet(OrderedBounds, EntityFilterSet):
     """The entity list's filters: name and kind (the entities app's), province and event dates (through events)."""
 
     province = django_filters.ModelChoiceFilter(
@@ -25,7 +25,7 @@ class EntityListFilterSet(EntityFilterSet):
         widget=FastSelect,
     )
     events_from = PartialDateBoundFilter(bound="from", method="with_events", label="Has events from")
-    events_to = PartialDateBoundFilter(bound="to", method="with_events", label="Has events until")
+    events_to = PartialDateBoundFilter(bound="to", start="events_from", method="with_events", label="Has events until")
 
     class Meta(EntityFilterSet.Meta):
         fields = ["q", "kind", "province"]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -122,6 +123,47 @@ def test_a_bad_date_filter_keeps_the_text_and_says_why(client, events):
     html = response.content.decode()
     assert 'value="32 August 2021"' in html
     assert "August 2021 has 31 days" in html
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"), [("2022", "2021"), ("September 2021", "2021-08-31"), ("2021-08-02", "2021-08-01")]
+)
+def test_a_from_date_after_the_to_date_says_so_and_keeps_both(client, events, date_from, date_to):
+    response = client.get(reverse("events:list"), {"date_from": date_from, "date_to": date_to})
+
+    html = response.content.decode()
+    assert "so no date is in between: swap the two dates, or clear one." in html
+    assert f'value="{date_from}"' in html and f'value="{date_to}"' in html
+    assert "No events are listed until the filter marked above is mended." in html
+    assert "No event matches these filters." not in html
+
+
+def test_a_range_inside_one_period_is_not_reversed(client, events):
+    # From the first day of 2021 to the last of August 2021, and from 1 August to the end of 2021.
+    assert listed(client, date_from="2021", date_to="2021-08") == ["mobilizing", "uprising"]
+    assert listed(client, date_from="2021-08", date_to="2021") == ["uprising", "claim"]
+    assert listed(client, date_from="6 September 2021", date_to="September 2021") == ["claim"]
+
+
+def test_every_reading_of_the_timeline_refuses_a_reversed_range_with_the_same_sentence(client, events):
+    reversed_range = {"date_from": "2022", "date_to": "2021"}
+    sentence = "To 2021 comes before From 2022, so no date is in between"
+
+    csv_download = client.get(reverse("events:list"), {**reversed_range, "format": "csv"})
+    api = client.get("/api/events/", reversed_range)
+
+    assert csv_download.status_code == 400 and sentence in csv_download.content.decode()
+    assert api.status_code == 400 and sentence in api.json()["date_to"][0]
+
+
+def test_the_free_text_boxes_take_either_direction(client, events):
+    html = client.get(reverse("events:list")).content.decode()
+
+    for name in ("date_from", "date_to", "source", "q"):
+        box = re.search(rf'<input [^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'dir="auto"' in box, box
+    site_search = re.search(r'<input id="site-q"[^>]*>', html).group(0)
+    assert 'dir="auto"' in site_search
 
 
 def test_event_shows_date_at_its_precision_place_roles_casualties_and_certainty(client, events):

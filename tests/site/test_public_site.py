@@ -220,3 +220,11 @@ def test_unknown_page_is_a_friendly_404(client, site):
 def test_other_public_pages_run_a_bounded_number_of_queries(client, site, url, django_assert_max_num_queries):
     with django_assert_max_num_queries(18):
         assert client.get(url).status_code == 200
+
+
+def test_the_entity_lists_event_dates_in_reverse_order_say_so(client):
+    response = client.get(reverse("entities:list"), {"events_from": "2023", "events_to": "2021-08"})
+
+    html = response.content.decode()
+    assert "Has events until August 2021 comes before Has events from 2023" in html
+    assert "No entities are listed until the filter marked above is mended." in html
