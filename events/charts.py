@@ -237,6 +237,48 @@ def province_tiles(by_place):
     tiles = []
     for code, name, column, row in PROVINCES:
         count = counts.get(code, 0)
-        heat = 0 if not count else 1 + min(HEAT_STEPS - 1, (HEAT_STEPS * count - 1) // peak)
-        tiles.append(Tile(code, name, column * TILE, row * TILE, count, heat, slugs.get(code, "")))
-    return {"tiles": tiles, "width": 7 * TILE, "height": 6 * TILE, "size": TILE - 4}
+        tiles.append(Tile(code, name, column * TILE, row * TILE, count, _heat(count, peak), slugs.get(code, "")))
+    return {
+        "tiles": tiles,
+        "width": 7 * TILE,
+        "height": 6 * TILE,
+        "size": TILE - 4,
+        "legend": heat_legend(peak),
+        "rows": sorted((tile for tile in tiles if tile.count), key=lambda tile: (-tile.count, tile.name)),
+    }
+
+
+def _heat(count, peak):
+    return 0 if not count else 1 + min(HEAT_STEPS - 1, (HEAT_STEPS * count - 1) // peak)
+
+
+def heat_legend(peak):
+    """What each shade means, for the map's legend: [(heat, "1–2")], from none to the peak; a shade no count
+    falls in (few events) is left out."""
+    legend = [(0, "0")]
+    for heat in range(1, HEAT_STEPS + 1):
+        bounds = _shade_bounds(heat, peak)
+        if bounds:
+            low, high = bounds
+            legend.append((heat, f"{low:,}" if low == high else f"{low:,}–{high:,}"))
+    return legend
+
+
+def _shade_bounds(heat, peak):
+    """The lowest and highest count drawn in that shade (none: an empty list)."""
+    if not peak:
+        return []
+
+    # _heat grows with the count, so each shade is a run of counts: find its ends by bisection.
+    def first_at_least(shade):
+        low, high = 1, peak + 1
+        while low < high:
+            middle = (low + high) // 2
+            if _heat(middle, peak) >= shade:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    low, high = first_at_least(heat), first_at_least(heat + 1) - 1
+    return [low, high] if low <= high else []

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import EventFactory
+from tests.factories import EventFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +73,38 @@ def test_no_events_no_chart(client):
     response = client.get(reverse("events:list"), {"date_from": "2099"})
 
     assert response.context["chart"]["bars"] == [] and 'class="chart"' not in response.content.decode()
+
+
+@pytest.fixture
+def provinces():
+    panjshir = PlaceFactory(slug="panjshir", name="Panjshir", iso_code="AF-PAN")
+    baghlan = PlaceFactory(slug="baghlan", name="Baghlan", iso_code="AF-BGL")
+    for day in range(1, 9):
+        EventFactory(slug=f"p-{day}", date_partial=f"{day} September 2021", location=panjshir)
+    EventFactory(slug="b-1", date_partial="August 2021", location=PlaceFactory(slug="andarab", parent=baghlan))
+
+
+def test_the_map_is_links_named_by_province_with_a_legend_and_a_table(client, provinces):
+    html = client.get(reverse("events:list")).content.decode()
+
+    province_map = html[html.index('<div class="province-map">') : html.index("</details>", html.index("province-map"))]
+    svg = province_map[province_map.index("<svg") : province_map.index(">", province_map.index("<svg"))]
+    assert 'role="img"' not in svg  # an image may not hold links
+    assert 'aria-label="Panjshir: 8 events"' in province_map and 'aria-label="Baghlan: 1 event"' in province_map
+    # Shades from none to the busiest province's 8: each a run of counts.
+    legend = re.findall(r'<span class="swatch heat-(\d)" aria-hidden="true"></span>([^<]+)</li>', province_map)
+    assert legend == [("0", "0"), ("1", "1–2"), ("2", "3–4"), ("3", "5–6"), ("4", "7–8")]
+    rows = re.findall(
+        r'<tr><th scope="row">(?:<a href="[^"]+">)?([^<]+)(?:</a>)? <span class="muted">\((AF-\w+)\)</span></th><td>(\d+)</td>',
+        province_map,
+    )
+    assert rows == [("Panjshir", "AF-PAN", "8"), ("Baghlan", "AF-BGL", "1")]
+
+
+def test_a_single_event_shades_its_province_darkest_and_the_legend_names_one_count(client):
+    EventFactory(slug="only", location=PlaceFactory(slug="kabul", name="Kabul", iso_code="AF-KAB"))
+
+    response = client.get(reverse("events:list"))
+
+    assert response.context["map"]["legend"] == [(0, "0"), (4, "1")]
+    assert {tile.code: tile.heat for tile in response.context["map"]["tiles"]}["AF-KAB"] == 4
