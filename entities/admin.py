@@ -18,7 +18,7 @@ from entities.resources import (
     StatementResource,
 )
 from entities.services import ResolutionRefused, contradicting, resolve_contradiction, section_sync_citations
-from nrfsite.editorial.admin import EditorialInline, partial_date_column
+from nrfsite.editorial.admin import EditorialInline, NamedBlankFilter, partial_date_column
 from nrfsite.editorial.roles import can_review
 from sources.admin import CitationAdmin, CitationInline, ContentAdmin
 
@@ -95,7 +95,7 @@ class EntityAdmin(ContentAdmin):
 class AliasAdmin(ContentAdmin):
     resource_classes = [AliasResource]
     list_display = ["name", "language", "entity", "note"]
-    list_filter = ["language"]
+    list_filter = [("language", NamedBlankFilter)]
     search_fields = ["name", "entity__name"]
     autocomplete_fields = ["entity"]
     list_select_related = ["entity"]

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from nrfsite.editorial.admin import EditorialAdmin, EditorialInline, partial_date_column
+from nrfsite.editorial.admin import EditorialAdmin, EditorialInline, NamedBlankFilter, partial_date_column
 from nrfsite.interchange.admin import CSVAdminMixin
 from sources.models import Source
 from sources.resources import SourceResource
@@ -80,7 +80,7 @@ class SourceAdmin(ContentAdmin):
         "affiliation",
         "status",
     ]
-    list_filter = ["status", "source_type", "affiliation", "language"]
+    list_filter = ["status", "source_type", "affiliation", ("language", NamedBlankFilter)]
     search_fields = ["key", "title", "publisher", "authors"]
     autocomplete_fields = ["found_in"]
     readonly_fields = ["created_at", "updated_at", "published_at"]

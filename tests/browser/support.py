@@ -3,11 +3,18 @@
 The fixtures (`browser`, `watch`, `page`) live in conftest.py; the helpers here are imported by the tests.
 """
 
+import io
 import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from playwright.sync_api import expect, sync_playwright
+
+from nrfsite.editorial.roles import sync_roles
+from tests.factories import UserFactory, restore_vocabulary
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -15,6 +22,7 @@ TIMEOUT_MS = 10_000
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_LINK = "[x](javascript:alert(1))"
+PASSWORD = "correct horse battery staple"
 
 
 # Browser ---------------------------------------------------------------------------------------------------------
@@ -77,3 +85,30 @@ def page(browser, watch, live_server):
     context, page = new_page(browser, watch, viewport={"width": 1280, "height": 800}, base_url=live_server.url)
     yield page
     context.close()
+
+
+# Editors -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded(_async_unsafe_allowed):
+    """The seed dataset with the Editor and Reviewer roles, and one person in each."""
+    restore_vocabulary()
+    sync_roles(django_apps)
+    call_command("load_seed", stdout=io.StringIO())
+    people = {}
+    for role in ("Editor", "Reviewer"):
+        user = UserFactory(username=role.lower(), is_staff=True, password=PASSWORD)
+        user.groups.add(Group.objects.get(name=role))
+        people[role] = user
+    return people
+
+
+def log_in(browser, watch, live_server, username, width=1280):
+    context, page = new_page(browser, watch, viewport={"width": width, "height": 900}, base_url=live_server.url)
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#needs-attention")).to_be_visible()
+    return context, page

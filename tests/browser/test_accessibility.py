@@ -1,5 +1,5 @@
 """axe-core (the engine behind Lighthouse's and most audits' accessibility checks) over every public page type
-of the seed, on a desktop and a phone: no violation of any impact.
+of the seed, on a desktop and a phone, and over the editors' admin pages: no violation of any impact.
 
 axe comes with axe-playwright-python (requirements-dev.txt), which injects its bundled axe.min.js into the page
 through Playwright; nothing is fetched. Each page is also kept as a screenshot under test-artifacts/ to look at.
@@ -10,8 +10,10 @@ import io
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from playwright.sync_api import expect
 
-from tests.browser.support import SCREENSHOTS, new_page
+from events.models import Event
+from tests.browser.support import SCREENSHOTS, log_in, new_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,3 +57,46 @@ def test_every_public_page_type_has_no_accessibility_violation_on_a_desktop_or_a
         context.close()
     assert found == {}, "\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items())
     assert [error for error in watch.errors if "status of 404" not in error] == []  # the 404 page's own status
+
+
+BAD_EVENTS_CSV = "slug,title,date,event_type\nbad-day,A title,32 August 2021,armed-clash\n,No slug,2021,no-such-type\n"
+
+
+def test_the_admin_pages_an_editor_works_in_have_no_accessibility_violation(browser, watch, live_server, seeded, tmp_path):
+    axe = Axe()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    found = {}
+
+    def check(page, name):
+        page.screenshot(path=str(SCREENSHOTS / f"admin-{name}.png"), full_page=True)
+        if problems := violations(axe, page):
+            found[name] = problems
+
+    context, page = new_page(browser, watch, viewport={"width": 1366, "height": 900}, base_url=live_server.url)
+    page.goto("/admin/login/")
+    check(page, "login")
+    context.close()
+
+    event = Event.objects.filter(participations__isnull=False, citations__isnull=False).order_by("pk").first()
+    context, page = log_in(browser, watch, live_server, "editor", width=1366)
+    check(page, "index")
+    for name, path in {
+        "changelist": "/admin/events/event/",
+        "change-form": f"/admin/events/event/{event.pk}/change/",  # participation and citation inlines, select2 boxes
+        "add-form": "/admin/events/event/add/",
+        "source-changelist": "/admin/sources/source/",  # a filter on a field some rows leave blank
+        "entity-change-form": "/admin/entities/entity/1/change/",
+    }.items():
+        assert page.goto(path).status == 200, path
+        check(page, name)
+    bad = tmp_path / "events.csv"
+    bad.write_text(BAD_EVENTS_CSV)
+    page.goto("/admin/events/event/import/")
+    page.set_input_files("input[name=import_file]", str(bad))
+    page.click("#content form [type=submit]")
+    check(page, "import-with-errors")
+    expect(page.locator("#content")).to_contain_text("Some rows failed to validate")
+    context.close()
+
+    assert found == {}, "\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items())
+    assert watch.errors == []

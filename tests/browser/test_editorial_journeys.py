@@ -1,45 +1,15 @@
 """Editors and reviewers in a real browser: the review queue to a published update, and an edit conflict."""
 
-import io
-
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from entities.models import Section
-from nrfsite.editorial.roles import sync_roles
-from tests.browser.support import SCREENSHOTS, new_page
-from tests.factories import UserFactory, restore_vocabulary
+from tests.browser.support import PASSWORD, SCREENSHOTS, log_in, new_page
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
 NEW_TEXT = "Updated in November 2025: the NRF has kept up hit-and-run attacks but holds no territory."
-
-
-@pytest.fixture
-def seeded(_async_unsafe_allowed):
-    """The seed dataset with the Editor and Reviewer roles, and one person in each."""
-    restore_vocabulary()
-    sync_roles(django_apps)
-    call_command("load_seed", stdout=io.StringIO())
-    people = {}
-    for role in ("Editor", "Reviewer"):
-        user = UserFactory(username=role.lower(), is_staff=True, password=PASSWORD)
-        user.groups.add(Group.objects.get(name=role))
-        people[role] = user
-    return people
-
-
-def log_in(browser, watch, live_server, username):
-    context, page = new_page(browser, watch, viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#needs-attention")).to_be_visible()
-    return context, page
 
 
 def test_flagged_section_from_queue_to_published_update(browser, watch, live_server, seeded):

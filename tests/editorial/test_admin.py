@@ -71,6 +71,19 @@ def test_staff_opens_changelist_add_change_and_history(staff_client, content, mo
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("object_id", ["abc", "1/change/widgets.css", "99999999999999999999"])
+def test_an_id_that_is_not_one_is_not_found_never_a_server_error(staff_client, content, model, object_id):
+    # A relative link resolved against a change form asked for /admin/events/event/1/change/widgets.css/change/:
+    # the editorial change form looked the id up itself and raised (500) where Django's says "doesn't exist".
+    url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{object_id}/change/"
+
+    response = staff_client.get(url, follow=True)
+
+    assert response.status_code == 200
+    assert "doesn’t exist. Perhaps it was deleted?" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_changelist_search_works(staff_client, content, model):
     response = staff_client.get(admin_url(model, "changelist"), {"q": "a"})
     assert response.status_code == 200
