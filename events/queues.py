@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from events.models import Event
 from events.rules import date_contradictions
 from nrfsite.core.certainty import Certainty
+from nrfsite.core.dates import how_long
 from nrfsite.core.markup import citation_keys
 from nrfsite.editorial.queues import (
     CONTRADICTED,
@@ -35,7 +36,7 @@ def stale_claims(today):
         "date", "pk"
     )
     return [
-        Item(obj, f"still {obj.certainty} {days_ago(obj.date_partial.last_day, today)} days after {obj.date_partial}")
+        Item(obj, f"still {obj.certainty} {how_long(days_ago(obj.date_partial.last_day, today))} after {obj.date_partial}")
         for obj in queryset
         if days_ago(obj.date_partial.last_day, today) > UNCONFIRMED_AFTER_DAYS
     ]

@@ -219,6 +219,16 @@ def duration_text(start, end):
     return f"about {text}" if approximate else text
 
 
+def how_long(days):
+    """A span of days as an editor reads it, in its largest whole unit: 1 → "1 day", 45 → "6 weeks",
+    200 → "6 months", 1918 → "5 years". Weeks and months count from two of them ("13 days", "8 weeks"),
+    years from one ("1 year" for 400 days, not "13 months")."""
+    for unit, length in (("year", 365), ("month", 30), ("week", 7)):
+        if days >= 2 * length or (unit == "year" and days >= length):
+            return _plural(days // length, unit)
+    return _plural(days, "day")
+
+
 def format_range(start, end, *, today=None, ongoing=True):
     """ "17 August 2021 – present (4 years, 3 months and 3 days)" or "2021 – April 2023".
 

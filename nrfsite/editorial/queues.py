@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from nrfsite.core.dates import how_long
 from nrfsite.editorial.models import PendingChange
 
 SHOWN_PER_BUCKET = 5
@@ -143,7 +144,7 @@ def as_of_aged(model, related=()):
             as_of = obj.as_of_partial
             recently_reviewed = obj.reviewed_on and days_ago(obj.reviewed_on, today) <= obj.review_every
             if days_ago(as_of.last_day, today) > obj.review_every and not recently_reviewed:
-                items.append(Item(obj, f"as of {as_of}: older than {obj.review_every} days"))
+                items.append(Item(obj, f"as of {as_of}: older than {how_long(obj.review_every)}"))
         return items
 
     return build

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from nrfsite.core.dates import PartialDate, PartialDateError, Precision, duration_text, format_range
+from nrfsite.core.dates import PartialDate, PartialDateError, Precision, duration_text, format_range, how_long
 
 
 @pytest.mark.parametrize(
@@ -102,3 +102,22 @@ def test_ranges_within_one_year_are_written_compactly():
     assert format_range(PartialDate.parse("30 November 2022"), PartialDate.parse("1 December 2022")) == (
         "30 November – 1 December 2022"
     )
+
+
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        (0, "0 days"),
+        (1, "1 day"),
+        (13, "13 days"),
+        (14, "2 weeks"),
+        (59, "8 weeks"),
+        (60, "2 months"),
+        (364, "12 months"),
+        (365, "1 year"),
+        (729, "1 year"),
+        (1918, "5 years"),
+    ],
+)
+def test_how_long_says_a_span_of_days_in_its_largest_whole_unit(days, text):
+    assert how_long(days) == text

@@ -214,6 +214,7 @@ def test_as_of_item_enters_the_queue_when_it_ages_and_leaves_it_when_reviewed():
     fresh = SectionFactory(entity=nrf, title="Recent", as_of_partial="October 2025", review_every=180)
 
     assert bucket("asof-section", today=TODAY).pks == [aged.pk]
+    assert [item.why for item in bucket("asof-section", today=TODAY).items] == ["as of August 2024: older than 6 months"]
     aged.reviewed_on = TODAY - datetime.timedelta(days=10)
     aged.save()
     assert bucket("asof-section", today=TODAY).pks == []
@@ -254,7 +255,10 @@ def test_claims_still_unconfirmed_after_30_days_are_listed():
     EventFactory(certainty="unconfirmed", date_partial="1 November 2025")
     EventFactory(certainty="confirmed", date_partial="20 August 2021")
 
-    assert bucket("stale-claim", today=TODAY).pks == [old.pk]
+    stale = bucket("stale-claim", today=TODAY)
+    assert stale.pks == [old.pk]
+    # 1,553 days: said in years, as an editor reads it.
+    assert [item.why for item in stale.items] == ["still unconfirmed 4 years after 20 August 2021"]
 
 
 def test_dashboard_lists_the_flagged_section_first_with_why(client, section):
