@@ -10,7 +10,7 @@ from entities.rules import contradicted as contradicted_statements
 from entities.rules import value_of
 from entities.selectors import live_sections, public_statements, rank_decisions
 from nrfsite.core.dates import format_range
-from nrfsite.core.markup import render
+from nrfsite.core.markup import citation_keys, render
 from sources.corroboration import Corroboration
 from sources.references import LazyHTML, marker_sources, sources_of
 
@@ -58,6 +58,9 @@ class StatementView:
         return getattr(self.statement, name)
 
 
+SHOWN_VALUES = 5  # an infobox row shows this many values and folds the rest ("and 14 more")
+
+
 @dataclass
 class InfoboxRow:
     property: object
@@ -67,6 +70,16 @@ class InfoboxRow:
     @property
     def contested(self):
         return any(view.contradicted for view in self.current)
+
+    @property
+    def shown(self):
+        """The values the row shows at once: all of a contested row (its accounts stand side by side)."""
+        return self.current if self.contested else self.current[:SHOWN_VALUES]
+
+    @property
+    def more(self):
+        """The values folded behind "and N more": a phone showed the NRF's infobox 3,800 pixels tall."""
+        return [] if self.contested else self.current[SHOWN_VALUES:]
 
 
 def cite_statements(references, statements):
@@ -194,3 +207,26 @@ def sections(entity, references, *, preview=False):
     rows = list(Section.objects.filter(entity=entity).order_by("position", "title")) if preview else (live_sections(entity))
     cite = references.marker_callback(marker_sources((section.body for section in rows), preview=preview))
     return [SectionView(section, LazyHTML(partial(render, section.body, cite=cite))) for section in rows]
+
+
+CONTENTS_AFTER = 3  # a page with more titled sections than this gets a table of contents (as MediaWiki does)
+
+
+def contents(parts):
+    """The page's table of contents, [(anchor, title)], from its parts (`EntityDetailView.page_parts` and what
+    the site adds): its titled sections, then the fixed parts it has. Empty for a page of few sections."""
+    titled = [(section.anchor, section.title) for section in parts["sections"] if section.title]
+    if len(titled) <= CONTENTS_AFTER:
+        return []
+    fixed = [
+        ("related-heading", "Related", parts.get("other_statements") or parts.get("inverse_statements")),
+        ("places-heading", "Places", parts.get("places")),
+        ("timeline-heading", "Timeline", parts.get("events")),
+        # The sections' footnotes are numbered as the template renders them, after this: their markers count.
+        (
+            "references-heading",
+            "References",
+            parts["references"].entries or any(citation_keys(s.body) for s in parts["sections"]),
+        ),
+    ]
+    return titled + [(anchor, title) for anchor, title, present in fixed if present]

@@ -78,6 +78,7 @@ class EntityDetailView(DetailView):
             rtl_aliases=[alias for alias in entity.aliases.all() if alias.direction == "rtl"],
             other_aliases=[alias for alias in entity.aliases.all() if alias.direction != "rtl"],
         )
+        context["contents"] = presenters.contents(context)
         return context
 
 

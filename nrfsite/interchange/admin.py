@@ -1,5 +1,7 @@
 """Import and export buttons for a model's admin, backed by its BundleResource."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,6 +26,35 @@ class SizedImportForm(ImportForm):
                 "Split it, or import it on the command line with import_bundle."
             )
         return upload
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    """A refused row as the import page shows it: its line, its cells with the bad ones marked, and why."""
+
+    line: int
+    cells: list  # [(value, is_bad)]
+    reasons: list  # ["date: August 2021 has 31 days"]
+
+    @property
+    def bad_columns(self):
+        return [reason.split(":", 1)[0] for reason in self.reasons if ":" in reason]
+
+
+def error_rows(result):
+    """The ErrorRows of an import's result, in file order, and the summary line above them ("2 rows have
+    errors: line 2 date; line 3 slug, event_type")."""
+    headers = list(result.diff_headers)
+    rows = []
+    for row in result.invalid_rows:
+        bad = set(row.field_specific_errors)
+        reasons = [f"{name}: {' '.join(errors)}" for name, errors in row.field_specific_errors.items()]
+        reasons += list(row.non_field_specific_errors)
+        cells = [(value, header in bad) for header, value in zip(headers, row.values, strict=False)]
+        rows.append(ErrorRow(row.number, cells, reasons))
+    parts = [f"line {row.line} {', '.join(row.bad_columns) or 'the row as a whole'}" for row in rows]
+    summary = f"{len(rows)} row{'s' if len(rows) != 1 else ''} ha{'ve' if len(rows) != 1 else 's'} errors: {'; '.join(parts)}"
+    return rows, summary
 
 
 def held_message(count):
@@ -51,6 +82,13 @@ class CSVAdminMixin(ImportExportModelAdmin):
         held = getattr(result, "held", 0)
         if held:
             messages.warning(request, held_message(held))
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if result is not None and not result.has_errors() and result.has_validation_errors():
+            response.context_data["error_rows"], response.context_data["error_summary"] = error_rows(result)
+        return response
 
     def add_data_read_fail_error_to_form(self, form, error):
         if isinstance(error, CSVFileError):

@@ -245,3 +245,48 @@ def test_a_handover_on_the_same_day_is_not_a_contradiction(client, nrf):
 
     assert "Dashti" in html and "Ahmadi" in html
     assert "sources differ" not in html
+
+
+def test_a_row_of_many_values_shows_five_and_folds_the_rest(client, nrf):
+    names = [f"Ally {number:02}" for number in range(1, 8)]
+    for name in names:
+        StatementFactory(subject=nrf, property=prop("ally"), value_text="", value_entity=EntityFactory(name=name))
+
+    html = page(client, nrf)
+
+    row = html[html.index("<dt>Allies</dt>") :]
+    row = row[: row.index("</dd>")]
+    shown, folded = row.split('<details class="more-values"><summary>and 2 more</summary>')
+    assert [name for name in names if name in shown] == names[:5]
+    assert [name for name in names if name in folded] == names[5:]
+
+
+def test_a_row_of_five_values_folds_nothing(client, nrf):
+    for number in range(1, 6):
+        StatementFactory(subject=nrf, property=prop("ally"), value_text="", value_entity=EntityFactory(name=f"Ally {number}"))
+
+    assert "more-values" not in page(client, nrf)
+
+
+def test_a_page_of_more_than_three_sections_has_contents_after_its_lead(client, nrf):
+    SourceFactory(key="bbc")
+    SectionFactory(entity=nrf, title="", position=0, body="The lead.[@bbc]")
+    titles = ["Background", "History", "Leadership", "Foreign relations"]
+    for position, title in enumerate(titles, start=1):
+        SectionFactory(entity=nrf, title=title, position=position, body=f"About {title}.")
+
+    html = page(client, nrf)
+
+    contents = html[html.index('<nav class="contents"') : html.index("</nav>", html.index('<nav class="contents"'))]
+    links = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', contents)
+    assert [title for _anchor, title in links] == [*titles, "References"]
+    for anchor, _title in links:
+        assert f'id="{anchor}"' in html  # every entry leads somewhere
+    assert html.index("The lead.") < html.index('<nav class="contents"') < html.index("<h2>Background</h2>")
+
+
+def test_a_page_of_three_sections_has_no_contents(client, nrf):
+    for position, title in enumerate(["Background", "History", "Leadership"], start=1):
+        SectionFactory(entity=nrf, title=title, position=position, body=f"About {title}.")
+
+    assert 'class="contents"' not in page(client, nrf)

@@ -70,6 +70,23 @@ def test_preview_lists_every_error_with_its_line_and_column_and_offers_no_confir
     assert not Entity.objects.exists()
 
 
+def test_the_refused_rows_are_shown_each_with_its_reasons_under_it_and_its_bad_cell_marked(client):
+    client.force_login(editor("view_entity", "add_entity", "change_entity", "import_entity"))
+
+    response = preview(client, "slug,kind,name\nnrf,militia,NRF\nok,person,OK\nbad,person,\n")
+
+    html = " ".join(response.content.decode().split())
+    assert '<p class="errornote" role="alert">2 rows have errors: line 2 kind; line 4 name.</p>' in html
+    line_2 = html[html.index('<tr id="line-2">') : html.index("</tbody>", html.index('<tr id="line-2">'))]
+    assert '<td class="bad-cell"><mark>militia</mark></td>' in line_2
+    assert "<td>nrf</td>" in line_2 and "<td>NRF</td>" in line_2  # the good cells are plain
+    assert "<li>kind: Value &#x27;militia&#x27; is not a valid choice.</li>" in line_2
+    line_4 = html[html.index('<tr id="line-4">') : html.index("</tbody>", html.index('<tr id="line-4">'))]
+    assert '<td class="bad-cell"><mark>(empty)</mark></td>' in line_4
+    assert 'id="line-3"' not in html  # a good row is not listed among the errors
+    assert "validation-error-container" not in html  # no hover-only tooltip
+
+
 def test_unreadable_upload_is_refused_with_the_reason(client):
     client.force_login(editor("view_entity", "import_entity"))
 
