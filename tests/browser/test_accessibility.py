@@ -95,7 +95,7 @@ def test_the_admin_pages_an_editor_works_in_have_no_accessibility_violation(brow
     page.set_input_files("input[name=import_file]", str(bad))
     page.click("#content form [type=submit]")
     check(page, "import-with-errors")
-    expect(page.locator("#content")).to_contain_text("Some rows failed to validate")
+    expect(page.locator("#content")).to_contain_text("2 rows have errors: line 2 date; line 3 event_type.")
     context.close()
 
     assert found == {}, "\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items())
