@@ -198,9 +198,11 @@ def monthly_chart(counts, *, width=720, left=40, top=8, plot=120):
         spans.append(YearSpan(position[start], position[end] + round(step) - 1 - position[start], year, count))
     every = 1 if len(axis) <= MONTH_LABELS else 3 if len(axis) <= 4 * MONTH_LABELS else 12
     ticks = [
-        Tick(position[month] + round(step / 2), f"{month:%b}" if every < 12 else "", month.year)
-        if month.month == 1 or index == 0
-        else Tick(position[month] + round(step / 2), f"{month:%b}", None)
+        Tick(
+            position[month] + round(step / 2),
+            "" if every == 12 else f"{month:%b}",  # every year: the year alone says it
+            month.year if month.month == 1 or index == 0 else None,
+        )
         for index, month in enumerate(axis)
         if (month.month - 1) % every == 0 or index == 0
     ]
@@ -265,20 +267,10 @@ def heat_legend(peak):
 
 
 def _shade_bounds(heat, peak):
-    """The lowest and highest count drawn in that shade (none: an empty list)."""
+    """The lowest and highest count drawn in that shade (none: an empty list), from `_heat` solved for the
+    count: (heat - 1) * peak <= HEAT_STEPS * count - 1 < heat * peak, the last shade running to the peak."""
     if not peak:
         return []
-
-    # _heat grows with the count, so each shade is a run of counts: find its ends by bisection.
-    def first_at_least(shade):
-        low, high = 1, peak + 1
-        while low < high:
-            middle = (low + high) // 2
-            if _heat(middle, peak) >= shade:
-                high = middle
-            else:
-                low = middle + 1
-        return low
-
-    low, high = first_at_least(heat), first_at_least(heat + 1) - 1
+    low = max(1, ((heat - 1) * peak + HEAT_STEPS) // HEAT_STEPS)
+    high = peak if heat == HEAT_STEPS else heat * peak // HEAT_STEPS
     return [low, high] if low <= high else []

@@ -34,11 +34,8 @@ class ErrorRow:
 
     line: int
     cells: list  # [(value, is_bad)]
-    reasons: list  # ["date: August 2021 has 31 days"]
-
-    @property
-    def bad_columns(self):
-        return [reason.split(":", 1)[0] for reason in self.reasons if ":" in reason]
+    columns: list  # the refused columns, in the resource's order of errors: ["date"]
+    reasons: list  # ["date: August 2021 has 31 days"], then the row's own errors
 
 
 def error_rows(result):
@@ -47,12 +44,12 @@ def error_rows(result):
     headers = list(result.diff_headers)
     rows = []
     for row in result.invalid_rows:
-        bad = set(row.field_specific_errors)
+        columns = list(row.field_specific_errors)
         reasons = [f"{name}: {' '.join(errors)}" for name, errors in row.field_specific_errors.items()]
         reasons += list(row.non_field_specific_errors)
-        cells = [(value, header in bad) for header, value in zip(headers, row.values, strict=False)]
-        rows.append(ErrorRow(row.number, cells, reasons))
-    parts = [f"line {row.line} {', '.join(row.bad_columns) or 'the row as a whole'}" for row in rows]
+        cells = [(value, header in columns) for header, value in zip(headers, row.values, strict=False)]
+        rows.append(ErrorRow(row.number, cells, columns, reasons))
+    parts = [f"line {row.line} {', '.join(row.columns) or 'the row as a whole'}" for row in rows]
     summary = f"{len(rows)} row{'s' if len(rows) != 1 else ''} ha{'ve' if len(rows) != 1 else 's'} errors: {'; '.join(parts)}"
     return rows, summary
 
