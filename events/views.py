@@ -2,7 +2,6 @@
 
 from types import SimpleNamespace
 
-from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,6 +15,7 @@ from events.models import Event
 from events.presenters import OtherReport, event_views
 from events.resources import EventResource
 from events.selectors import public_events
+from nrfsite.core.feeds import BrowsableFeed
 from nrfsite.core.keyset import keyset_page
 from nrfsite.core.markup import to_plain_text
 from nrfsite.interchange.downloads import CSVDownloadMixin
@@ -112,7 +112,7 @@ class EventDetailView(DetailView):
         return context
 
 
-class EventFeed(Feed):
+class EventFeed(BrowsableFeed):
     """The latest published events, newest first (Atom), filtered as the timeline is: `/events/feed/?place=panjshir`."""
 
     feed_type = Atom1Feed
@@ -123,6 +123,9 @@ class EventFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         self.filters = EventFilterSet(request.GET, queryset=public_events())
         return None
+
+    def page_context(self, obj):
+        return {"section": "events"}
 
     def link(self):
         query = self.filters.data.urlencode()

@@ -13,15 +13,17 @@ import hashlib
 from django.conf import settings
 from django.core.cache import caches
 
+from nrfsite.core.feeds import representation
 from nrfsite.site.models import ContentVersion
 
 SKIP_PREFIXES = ("/admin/", "/static/", "/healthz")
 
 
 def page_key(request, version):
-    # The whole address, scheme and host included: robots.txt and the feed print absolute links.
+    # The whole address, scheme and host included: robots.txt and the feed print absolute links. A feed's
+    # address answers a browser with a page and a reader with Atom (`Vary: Accept`): the key keeps them apart.
     digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"page:{version}:{request.method}:{digest}"
+    return f"page:{version}:{request.method}:{representation(request)}:{digest}"
 
 
 class PublicPageCacheMiddleware:

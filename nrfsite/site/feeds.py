@@ -1,6 +1,5 @@
 """One Atom feed per entity: what changed on its page (its statements, sections and events), newest first."""
 
-from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,17 +9,21 @@ from entities.models import Entity, Section, SectionCitation, section_anchor
 from entities.selectors import public_statements
 from events.selectors import events_of
 from events.views import feed_description
+from nrfsite.core.feeds import BrowsableFeed
 from nrfsite.core.markup import to_plain_text
 
 ENTRIES = 50
 
 
-class EntityFeed(Feed):
+class EntityFeed(BrowsableFeed):
     feed_type = Atom1Feed
     author_name = "NRF knowledge base editors"
 
     def get_object(self, request, slug):
         return get_object_or_404(Entity.objects.public(), slug=slug)
+
+    def page_context(self, entity):
+        return {"section": "entities"}
 
     def title(self, entity):
         return f"NRF knowledge base: {entity.name}"

@@ -30,6 +30,7 @@ PUBLIC_PAGES = {
     "source-list": "/sources/",
     "source": "/sources/bbc-2021-08-undefeated-panjshir/",
     "search": "/search/?q=massoud",
+    "feed": "/events/feed/",
     "not-found": "/entities/no-such-entity/",
 }
 WIDTHS = (1366, 375)

@@ -64,6 +64,8 @@ PUBLIC_PAGES = {
     "search-hostile": "/search/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
     "open-data": "/data/",
     "wikidata": "/data/wikidata/",
+    "feed-events": "/events/feed/?place=panjshir",
+    "feed-entity": "/entities/nrf/feed/",
 }
 EDITOR_PAGES = {"preview-draft-entity": "/entities/ahmad-massoud/", "preview-draft-event": "/events/nrf-formed/"}
 NOT_FOUND_PAGES = {"404": "/no-such-page/", "404-entity": "/entities/no-such-entity/"}
@@ -193,7 +195,7 @@ def rich_dataset():
 
 
 def fetch(client, url, status):
-    response = client.get(url)
+    response = client.get(url, headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})  # as a browser asks
     assert response.status_code == status, f"{url} answered {response.status_code}"
     assert response["Content-Type"].startswith("text/html"), url
     return response.content.decode()
