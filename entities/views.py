@@ -18,8 +18,9 @@ from entities.models import Alias, Entity, Property
 from entities.resources import EntityResource
 from entities.selectors import public_statements
 from nrfsite.core.dates import format_range
+from nrfsite.core.preview import PreviewNotice
 from nrfsite.interchange.downloads import CSVDownloadMixin
-from sources.references import References
+from sources.references import References, note_draft_sources
 
 
 class EntityListView(CSVDownloadMixin, FilterView):
@@ -79,7 +80,23 @@ class EntityDetailView(DetailView):
             other_aliases=[alias for alias in entity.aliases.all() if alias.direction != "rtl"],
         )
         context["contents"] = presenters.contents(context)
+        if self.preview:
+            context["preview_notice"] = preview_notice(entity, context)
         return context
+
+
+def preview_notice(entity, parts):
+    """What of this page is draft: the entity, its draft sections, the draft sources its texts cite (the
+    sections' and, where the page has them, its events')."""
+    notice = PreviewNotice(entity.get_kind_display(), page_is_draft=not entity.is_published)
+    drafts = [section for section in parts["sections"] if not section.is_published]
+    for section in drafts:
+        notice.add(f"the section “{section.title or 'Introduction'}”", section.anchor)
+    texts = [section.body for section in parts["sections"]]
+    events = parts.get("events") or []
+    texts += [event.summary for event in events]
+    citations = [citation for event in events for citation in event.citations.all()]
+    return note_draft_sources(notice, texts, citations)
 
 
 def entity_range(entity, today):

@@ -18,8 +18,9 @@ from events.selectors import public_events
 from nrfsite.core.feeds import BrowsableFeed
 from nrfsite.core.keyset import keyset_page
 from nrfsite.core.markup import to_plain_text
+from nrfsite.core.preview import PreviewNotice
 from nrfsite.interchange.downloads import CSVDownloadMixin
-from sources.references import References
+from sources.references import References, note_draft_sources
 
 
 class EventListView(CSVDownloadMixin, FilterView):
@@ -109,6 +110,10 @@ class EventDetailView(DetailView):
             other_reports=[OtherReport(other, differ[other.pk]) for other in event_views(others, references)],
             references=references,
         )
+        if self.preview:
+            event = self.object
+            notice = PreviewNotice("event", page_is_draft=not event.is_published)
+            context["preview_notice"] = note_draft_sources(notice, [event.summary], event.citations.all())
         return context
 
 

@@ -28,6 +28,22 @@ def marker_sources(texts, *, preview=False):
     return {s.key: s for s in Source.objects.visible(preview=preview).with_work().filter(key__in=keys)}
 
 
+def draft_sources(texts, citations=()):
+    """The draft sources an editor's preview shows: those the [@key] markers of `texts` name (one query, or none)
+    and those of `citations` (already loaded), each once, by key."""
+    keys = {key for text in texts for key in citation_keys(text)}
+    found = {source.key: source for source in Source.objects.drafts().filter(key__in=keys)} if keys else {}
+    found.update((c.source.key, c.source) for c in citations if not c.source.is_published)
+    return [found[key] for key in sorted(found)]
+
+
+def note_draft_sources(notice, texts, citations=()):
+    """Name each draft source the page cites in its preview notice (`nrfsite.core.preview`)."""
+    for source in draft_sources(texts, citations):
+        notice.add(f"the source “{source.display_title}” [{source.key}], cited here")
+    return notice
+
+
 @dataclass(eq=False)
 class Use:
     """One place that cites a source: its locator, stance and quote; `anchor` is set when it is shown."""

@@ -6,6 +6,7 @@ What a source backs (statements, events, sections) needs the other apps: `nrfsit
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from nrfsite.core.preview import PreviewNotice
 from nrfsite.interchange.downloads import CSVDownloadMixin
 from sources.filters import SourceFilterSet
 from sources.models import Source, natural_key
@@ -41,4 +42,6 @@ class SourceDetailView(DetailView):
         return Source.objects.visible(preview=drafts).with_work()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section="sources", preview=not self.object.is_published, **kwargs)
+        preview = not self.object.is_published
+        notice = PreviewNotice("source", page_is_draft=True) if preview else None
+        return super().get_context_data(section="sources", preview=preview, preview_notice=notice, **kwargs)

@@ -169,7 +169,8 @@ def test_preview_shows_a_draft_section_while_the_public_page_does_not(client, se
     assert "Draft words." not in client.get("/entities/nrf/").content.decode()
     client.force_login(member("Editor"))
     html = client.get("/entities/nrf/?preview=1").content.decode()
-    assert "Draft words." in html and "Preview of a draft" in html
+    assert "Draft words." in html and "the public sees this organization’s page without this draft part" in html
+    assert "the section “Draft section”" in html
 
 
 # Review actions ------------------------------------------------------------------------------------------

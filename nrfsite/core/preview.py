@@ -1,0 +1,31 @@
+"""What an editor's preview shows that the public does not: said exactly, in the banner at the top of the page.
+
+A preview renders a page with its drafts (`visible(preview=True)`). The banner names each draft part (the
+page's own item, a draft section, a draft source a text cites) with a link to where it is, so an editor
+knows what publishing would change; a part not named is what the public sees now.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DraftPart:
+    label: str  # "the section “Structure”"
+    anchor: str = ""  # where on the page it is, without the "#"
+
+
+@dataclass
+class PreviewNotice:
+    noun: str  # what the page is of: "entity", "event", "source"
+    page_is_draft: bool
+    parts: list[DraftPart] = field(default_factory=list)
+
+    def add(self, label, anchor=""):
+        self.parts.append(DraftPart(label, anchor))
+        return self
+
+
+def quoted(titles):
+    """“A”, “B” and “C”."""
+    titles = [f"“{title}”" for title in titles]
+    return titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
