@@ -43,7 +43,7 @@ def contradicting_statements(today):
             obj,
             f"contradicts another published “{obj.property}” of {obj.subject}"
             if obj.pk in values
-            else f"gives {obj.value_display} other dates than another published “{obj.property}” of {obj.subject}",
+            else f"gives {obj.value_display()} other dates than another published “{obj.property}” of {obj.subject}",
         )
         for obj in statements
         if obj.pk in values or obj.pk in dates

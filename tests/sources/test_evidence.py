@@ -393,6 +393,12 @@ def test_the_needs_attention_queue_lists_the_seeds_date_contradiction(client, se
 
     keys = sorted(obj.key for obj in response.context["cl"].result_list)
     assert "nrf.spokesperson.sibghatullah-ahmadi.infobox" in keys and "nrf.spokesperson.sibghatullah-ahmadi.text" in keys
+    # The dashboard says why, in words: it printed "gives <bound method Statement.value_display of …>".
+    dashboard = client.get(reverse("admin:index")).content.decode()
+    assert "gives Sibghatullah Ahmadi other dates than another published “Spokesperson” of National Resistance Front" in (
+        dashboard
+    )
+    assert "bound method" not in dashboard
 
 
 @pytest.mark.parametrize(
