@@ -1,7 +1,8 @@
-"""The admin dashboard's "needs attention" panel."""
+"""The admin dashboard's "needs attention" panel, and the history pages' names for who made a revision."""
 
 from django import template
 
+from nrfsite.editorial import diff
 from nrfsite.editorial.queues import buckets
 
 register = template.Library()
@@ -17,3 +18,9 @@ def attention_dashboard(context):
 @register.filter
 def admin_change_url_name(model):
     return f"admin:{model._meta.app_label}_{model._meta.model_name}_change"
+
+
+@register.filter
+def revision_author(record):
+    """Who made a history record, by name; "a command-line import" or "the system" when no one was signed in."""
+    return diff.revision_author(record)
