@@ -31,11 +31,12 @@ from nrfsite.editorial.forms import (
     VERSION_FIELD,
     ChangeReasonFormMixin,
     FlagForm,
+    SetAsideForm,
     VersionedFormMixin,
     VersionedInlineForm,
 )
-from nrfsite.editorial.models import PendingChange, PendingState
-from nrfsite.editorial.queues import bucket, for_model
+from nrfsite.editorial.models import PendingChange, PendingState, SetAside
+from nrfsite.editorial.queues import SET_ASIDE_DAYS, bucket, for_model, set_aside
 from nrfsite.editorial.roles import can_review
 
 
@@ -100,6 +101,9 @@ class EditorialInline:
         return fields
 
 
+QUEUE_PER_PAGE = 25
+
+
 class EditorialAdmin(SimpleHistoryAdmin):
     """Base admin for every content model."""
 
@@ -124,6 +128,38 @@ class EditorialAdmin(SimpleHistoryAdmin):
         filters = list(super().get_list_filter(request))
         return [AttentionFilter, *filters] if for_model(self.model) else filters
 
+    # One needs-attention queue, as a changelist: ?attention=<queue> -------------------
+
+    def attention_queue(self, request):
+        """The queue this changelist is narrowed to, if it is one of this model's."""
+        key = request.GET.get(AttentionFilter.parameter_name)
+        return key if key in dict(for_model(self.model)) else None
+
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        if not self.attention_queue(request):
+            return shown
+
+        @admin.display(description="why it is listed")
+        def why_listed(obj):
+            return getattr(request, "attention_why", {}).get(obj.pk, "")
+
+        return [*shown, why_listed]
+
+    def get_changelist(self, request, **kwargs):
+        changelist = super().get_changelist(request, **kwargs)
+        if not self.attention_queue(request):
+            return changelist
+
+        class QueueChangeList(changelist):
+            """A queue pages by QUEUE_PER_PAGE: 75 alike items are three pages, not one flood."""
+
+            def get_results(self, request):
+                self.list_per_page = QUEUE_PER_PAGE
+                super().get_results(request)
+
+        return QueueChangeList
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if self.publishable and not self.has_publish_permission(request):
@@ -142,6 +178,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
         if not self.reviewable:
             actions.pop("mark_reviewed", None)
             actions.pop("flag_needs_update", None)
+        if not self.attention_queue(request):
+            actions.pop("set_aside_from_queue", None)
         return actions
 
     @admin.action(description="Publish selected", permissions=["publish"])
@@ -182,7 +220,37 @@ class EditorialAdmin(SimpleHistoryAdmin):
             },
         )
 
-    actions = ["publish_selected", "unpublish_selected", "mark_reviewed", "flag_needs_update"]
+    @admin.action(description="Set selected aside from this queue for now…", permissions=["change"])
+    def set_aside_from_queue(self, request, queryset):
+        """Take items off the needs-attention queue the list is narrowed to, for a while, with a reason."""
+        key = self.attention_queue(request)
+        form = SetAsideForm(request.POST if "apply" in request.POST else None, choices=SET_ASIDE_DAYS)
+        if form.is_valid():
+            done = set_aside(
+                key, queryset, days=form.cleaned_data["days"], reason=form.cleaned_data["reason"], user=request.user
+            )
+            self.message_user(
+                request,
+                f"Set {done} item(s) aside from “{dict(for_model(self.model))[key]}” for {form.cleaned_data['days']} days.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/nrfsite/set_aside.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Set aside from a queue",
+                "queue": dict(for_model(self.model))[key],
+                "form": form,
+                "queryset": queryset,
+                "opts": self.model._meta,
+                "action": "set_aside_from_queue",
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            },
+        )
+
+    actions = ["publish_selected", "unpublish_selected", "mark_reviewed", "flag_needs_update", "set_aside_from_queue"]
 
     # One item's buttons -----------------------------------------------------------
 
@@ -539,10 +607,57 @@ class AttentionFilter(admin.SimpleListFilter):
         found = bucket(self.value())
         if found is None or found.model is not queryset.model:
             return queryset.none()
+        request.attention_why = {item.obj.pk: item.why for item in found.items}  # the list's "why" column
         return queryset.filter(pk__in=found.pks)
 
 
 CELL = "<td>{}</td>"
+
+
+@admin.register(SetAside)
+class SetAsideAdmin(admin.ModelAdmin):
+    """What editors took off a needs-attention queue, until when and why. Deleting a record puts the item back
+    on its queue at once; nothing here is added or edited by hand (the queue's bulk action sets items aside)."""
+
+    list_display = ["label", "queue", "until", "reason", "by", "created_at"]
+    list_filter = ["queue", "content_type"]
+    search_fields = ["label", "reason"]
+    list_select_related = ["by", "content_type"]
+    readonly_fields = ["label", "queue", "content_type", "object_id", "until", "reason", "by", "created_at"]
+    fields = readonly_fields
+    actions = ["put_back"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.is_active and request.user.is_staff
+        return request.user.has_perm(f"{obj.content_type.app_label}.change_{obj.content_type.model}")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # "put back" says what deleting a record does
+        return actions
+
+    @admin.action(description="Put selected back on their queue now")
+    def put_back(self, request, queryset):
+        records = list(queryset.select_related("content_type"))
+        allowed = [record.pk for record in records if self.has_delete_permission(request, record)]
+        done, _ = SetAside.objects.filter(pk__in=allowed).delete()
+        refused = len(records) - len(allowed)
+        self.message_user(request, f"Put {done} item(s) back on their queue.", messages.SUCCESS)
+        if refused:
+            self.message_user(request, f"{refused} item(s) stay set aside: you may not change them.", messages.WARNING)
 
 
 @admin.register(PendingChange)

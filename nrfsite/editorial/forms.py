@@ -16,6 +16,22 @@ class FlagForm(forms.Form):
     reason = forms.CharField(max_length=300, help_text="Shown to readers beside the flagged text.")
 
 
+class SetAsideForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label="For",
+        coerce=int,
+        initial=90,
+        help_text="The items come back on the queue by themselves after this.",
+    )
+    reason = forms.CharField(
+        max_length=300, help_text="Why they need nothing now (e.g. 'printed books: no web copy to archive')."
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = [(days, f"{days} days") for days in choices]
+
+
 REASON_FIELD = "change_reason"
 
 

@@ -71,3 +71,33 @@ class PendingChange(models.Model):
     @cached_property
     def item(self):
         return self.model._default_manager.filter(pk=self.object_id).first()
+
+
+class SetAsideQuerySet(models.QuerySet):
+    def current(self, today):
+        return self.filter(until__gte=today)
+
+
+class SetAside(models.Model):
+    """An item an editor took off one needs-attention queue until a date, with why: "no archive exists for
+    a citation of a printed book", say. It comes back by itself after `until`, or when the record is deleted."""
+
+    queue = models.CharField(max_length=60, help_text="The queue's key, e.g. unarchived-source.")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    label = models.CharField(max_length=300, help_text="The item as it was named when it was set aside.")
+    until = models.DateField(help_text="The item is back on the queue after this day.")
+    reason = models.CharField(max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SetAsideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["until", "queue", "label"]
+        verbose_name = "item set aside from a queue"
+        verbose_name_plural = "items set aside from queues"
+        constraints = [models.UniqueConstraint(fields=["queue", "content_type", "object_id"], name="set_aside_once_per_queue")]
+
+    def __str__(self):
+        return f"{self.label} (off “{self.queue}” until {self.until:%-d %B %Y})"

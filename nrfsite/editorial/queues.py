@@ -14,12 +14,14 @@ Every queue is a function of `today`, so tests pin the date. Ageing rules:
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from nrfsite.core.dates import how_long
-from nrfsite.editorial.models import PendingChange
+from nrfsite.editorial.models import PendingChange, SetAside
 
 SHOWN_PER_BUCKET = 5
+SET_ASIDE_DAYS = (30, 90, 365)  # the choices an editor has for how long an item stays off a queue
 
 # Urgency: the dashboard's order, most urgent first; queues of one urgency keep their registration order.
 FLAGGED, AS_OF_AGED, REVIEW_DUE, CONTRADICTED, UNCITED, STALE_CLAIM, DRAFT, UNARCHIVED = range(10, 90, 10)
@@ -40,6 +42,7 @@ class Bucket:
     title: str
     model: type
     items: list = field(default_factory=list)
+    set_aside: int = 0  # items an editor took off this queue for now (`SetAside`), not in `items`
 
     @property
     def count(self):
@@ -83,7 +86,37 @@ def registered():
 
 
 def _bucket(queue, today):
-    return Bucket(queue.key, queue.title, queue.model, queue.build(today))
+    """The queue's items today, less those an editor has set aside until a later day (one query)."""
+    items = queue.build(today)
+    aside = set(
+        SetAside.objects.current(today)
+        .filter(queue=queue.key, content_type=ContentType.objects.get_for_model(queue.model))
+        .values_list("object_id", flat=True)
+    )
+    kept = [item for item in items if item.obj.pk not in aside]
+    return Bucket(queue.key, queue.title, queue.model, kept, set_aside=len(items) - len(kept))
+
+
+def set_aside(key, objs, *, days, reason, user, today=None):
+    """Take `objs` off queue `key` for `days` days, with the editor's reason: a set-aside item comes back by
+    itself after that. Setting one aside again moves its day. Returns how many items were set aside."""
+    queue = _queues[key]
+    today = today or datetime.date.today()
+    content_type = ContentType.objects.get_for_model(queue.model)
+    listed = {item.obj.pk for item in queue.build(today)}
+    until = today + datetime.timedelta(days=days)
+    done = 0
+    for obj in objs:
+        if obj.pk not in listed:
+            continue  # not on the queue: nothing to set aside
+        SetAside.objects.update_or_create(
+            queue=key,
+            content_type=content_type,
+            object_id=obj.pk,
+            defaults={"label": str(obj)[:300], "until": until, "reason": reason, "by": user},
+        )
+        done += 1
+    return done
 
 
 def buckets(today=None, *, models=None):
