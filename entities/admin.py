@@ -20,7 +20,7 @@ from entities.resources import (
 from entities.services import ResolutionRefused, contradicting, resolve_contradiction, section_sync_citations
 from nrfsite.editorial.admin import EditorialInline, NamedBlankFilter, partial_date_column
 from nrfsite.editorial.roles import can_review
-from sources.admin import CitationAdmin, CitationInline, ContentAdmin
+from sources.admin import CitationAdmin, CitationInline, ContentAdmin, MarkupEditing
 
 REVIEW_FIELDS = ["as_of", "needs_update", "update_reason", "flagged_on", "review_every", "reviewed_on", "reviewed_by"]
 
@@ -61,7 +61,7 @@ class StatementInline(EditorialInline, admin.TabularInline):
         return "—" if count is None else (count or "none: citation needed")
 
 
-class SectionInline(EditorialInline, admin.StackedInline):
+class SectionInline(MarkupEditing, EditorialInline, admin.StackedInline):
     model = Section
     extra = 0
     fields = ["position", "title", "body", "status", "needs_update", "update_reason", "flagged_on", "as_of"]

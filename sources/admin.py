@@ -1,13 +1,36 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
+from django.http import JsonResponse
+from django.urls import path
+from django.views.decorators.http import require_GET, require_POST
 
+from nrfsite.core.widgets import MarkupTextarea
 from nrfsite.editorial.admin import EditorialAdmin, EditorialInline, NamedBlankFilter, partial_date_column
 from nrfsite.interchange.admin import CSVAdminMixin
+from sources.citations import validate_markers
 from sources.models import Source
+from sources.preview import MAX_PREVIEW_CHARS, preview
 from sources.resources import SourceResource
 
+CITE_SEARCH_LIMIT = 20  # a picker's list: enough to choose from, short enough to read with arrow keys
+CITE_SEARCH_MAX_CHARS = 200
 
-class ContentAdmin(EditorialAdmin, CSVAdminMixin):
+
+class MarkupEditing:
+    """Every text field that takes [@key] markers (its validator is `validate_markers`) is edited in the
+    Markdown box: a live preview with footnotes, and a picker that cites a source (`MarkupTextarea`)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if validate_markers in getattr(db_field, "validators", ()):
+            kwargs["widget"] = MarkupTextarea(
+                preview_url="admin:sources_source_markup_preview", search_url="admin:sources_source_cite_search"
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ContentAdmin(MarkupEditing, EditorialAdmin, CSVAdminMixin):
     """The admin of every content model: the editorial workflow (nrfsite.editorial) and CSV buttons
     (nrfsite.interchange). The two mechanisms know nothing of each other; the apps combine them here."""
 
@@ -94,3 +117,55 @@ class SourceAdmin(ContentAdmin):
         ("Judging it", {"fields": ["affiliation", "notes"]}),
         ("Publishing", {"fields": ["status", "created_at", "updated_at", "published_at"]}),
     ]
+
+    # The Markdown box's endpoints (MarkupTextarea) ------------------------------------------------------------
+
+    def get_urls(self):
+        # Before the model's own URLs: "<path:object_id>/" would take "markup-preview/" for an object's id.
+        # admin_view: staff only, and CSRF-checked; the preview changes nothing but is a POST for its long text.
+        preview_view = self.admin_site.admin_view(require_POST(self.markup_preview_view))
+        search_view = self.admin_site.admin_view(require_GET(self.cite_search_view))
+        return [
+            path("markup-preview/", preview_view, name="sources_source_markup_preview"),
+            path("cite-search/", search_view, name="sources_source_cite_search"),
+            *super().get_urls(),
+        ]
+
+    def markup_preview_view(self, request):
+        """A markup text (POST `text`) rendered as its public page renders it: {html, references, unknown_keys, warning}."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        text = request.POST.get("text", "")
+        if len(text) > MAX_PREVIEW_CHARS:
+            message = f"The text is {len(text):,} characters long; a preview takes up to {MAX_PREVIEW_CHARS:,}."
+            return JsonResponse({"error": message}, status=413)
+        shown = preview(text)
+        return JsonResponse(
+            {"html": shown.html, "references": shown.references, "unknown_keys": shown.unknown, "warning": shown.warning}
+        )
+
+    def cite_search_view(self, request):
+        """Sources whose key, title, publisher or authors hold every word of `q` (the change list's own search),
+        for the citation picker: [{key, title, publisher, date}], keys starting with `q` first, in one query.
+
+        Drafts too: a marker may name a draft source (saving accepts it; readers see no footnote until it is
+        published). Not the admin's autocomplete: that answers {id, text} for one foreign key, not a key to type."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()[:CITE_SEARCH_MAX_CHARS]
+        if not term:
+            return JsonResponse([], safe=False)
+        found, _ = self.get_search_results(request, Source.objects.all(), term)
+        found = found.annotate(
+            key_first=Case(When(key__istartswith=term, then=Value(0)), default=Value(1), output_field=IntegerField())
+        ).order_by("key_first", "key")
+        rows = [
+            {
+                "key": source.key,
+                "title": source.title,
+                "publisher": source.publisher,
+                "date": str(source.published_on_partial or ""),
+            }
+            for source in found[:CITE_SEARCH_LIMIT]
+        ]
+        return JsonResponse(rows, safe=False)
