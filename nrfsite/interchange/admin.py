@@ -1,21 +1,53 @@
 """Import and export buttons for a model's admin, backed by its BundleResource."""
 
+import codecs
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
+from import_export.results import RowResult
 
+from nrfsite.interchange import dialect
 from nrfsite.interchange.adapter import CSVFormat
+from nrfsite.interchange.columns import KeyWidget
 from nrfsite.interchange.dialect import CSVFileError
+
+# The encodings an editor may pick: (codec, the name people know it by, the choice's label). "" is the
+# default every import shares with the command line: UTF-8, with or without a byte-order mark.
+ENCODINGS = (
+    ("", "UTF-8", "Detect (UTF-8, with or without BOM)"),
+    ("utf-8", "UTF-8", "UTF-8"),
+    ("utf-16", "UTF-16", "UTF-16"),
+    ("cp1252", "Windows-1252", "Windows-1252 (Excel on Windows, Western European)"),
+    ("iso-8859-1", "ISO-8859-1", "ISO-8859-1 (Latin-1)"),
+    ("cp1256", "Windows-1256", "Windows-1256 (Excel on Windows, Arabic script: Dari, Pashto)"),
+)
+ENCODING_NAMES = {codec: name for codec, name, _label in ENCODINGS}
 
 
 class SizedImportForm(ImportForm):
-    """The admin's import form, refusing a file over IMPORT_MAX_UPLOAD_BYTES before reading it."""
+    """The admin's import form: a file of at most IMPORT_MAX_UPLOAD_BYTES, read in the encoding the editor picks.
+
+    The file is decoded here, in the picked encoding, by the decoder every import uses (`dialect.decode`, which
+    `--encoding` sets on the command line), and handed on as UTF-8 text: what django-import-export stores for
+    the confirm step, and what both steps read, is that text, so the confirm step imports exactly what the
+    preview showed and needs no encoding of its own (a hidden field could name another one).
+    """
+
+    encoding = forms.ChoiceField(
+        label="Encoding",
+        choices=[(codec, label) for codec, _name, label in ENCODINGS],
+        required=False,
+        help_text="How the file's characters are stored. Keep Detect for a file saved as “CSV UTF-8”.",
+    )
+    field_order = ["resource", "import_file", "encoding", "format"]
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -26,6 +58,36 @@ class SizedImportForm(ImportForm):
                 "Split it, or import it on the command line with import_bundle."
             )
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, codec = cleaned.get("import_file"), cleaned.get("encoding") or ""
+        if upload is None:
+            return cleaned
+        data = b"".join(upload.chunks())
+        try:
+            text = dialect.decode(data, codec or None)
+        except dialect.UndecodableFile as error:
+            self.add_error("import_file", undecodable_message(error, codec))
+        except CSVFileError as error:
+            hint = ""
+            if not codec and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                hint = " It starts as a UTF-16 file does: pick UTF-16 as its encoding."
+            self.add_error("import_file", f"{error}{hint}")
+        else:
+            cleaned["import_file"] = SimpleUploadedFile(upload.name, text.encode(), content_type="text/csv; charset=utf-8")
+        return cleaned
+
+
+def undecodable_message(error, codec):
+    """What the form says of bytes the picked encoding cannot read: which encoding, and where the first bad byte is."""
+    name = ENCODING_NAMES.get(codec, error.codec)
+    return (
+        f"This file cannot be read as {name}: byte 0x{error.byte:02x} on line {error.line} (at byte offset "
+        f"{error.offset:,} of the file) is not {name} text. Pick the encoding the file was saved in (Excel on "
+        "Windows saves plain “CSV” as Windows-1252, or as Windows-1256 on a Dari or Pashto system), or save it "
+        "again as “CSV UTF-8”."
+    )
 
 
 @dataclass(frozen=True)
@@ -52,6 +114,87 @@ def error_rows(result):
     parts = [f"line {row.line} {', '.join(row.columns) or 'the row as a whole'}" for row in rows]
     summary = f"{len(rows)} row{'s' if len(rows) != 1 else ''} ha{'ve' if len(rows) != 1 else 's'} errors: {'; '.join(parts)}"
     return rows, summary
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """A row the import adds, changes or deletes, as the preview lists it: its key and each column it sets."""
+
+    kind: str  # new, update, delete
+    label: str  # the row's key as the importer names it: "nrf", "nrf (waits for a reviewer)"
+    cells: list  # [(column, now, after)]: a new row's filled columns, a changed row's changed ones
+
+    @property
+    def kind_label(self):
+        return {"new": "New", "update": "Changed", "delete": "Deleted"}[self.kind]
+
+
+PREVIEW_ROWS = 500  # a page an editor can read; the import itself writes every row
+
+
+def import_preview(resource, result):
+    """The rows a checked import changes, each with its changing columns as now → after, and the summary above
+    them ("3 new, 2 changed, 70 unchanged (not shown), 0 deleted"): unchanged rows are counted, not listed.
+
+    "Now" is the row as an export writes it (the dry run's writes were rolled back); "after" is the file's cell.
+    """
+    headers = list(result.diff_headers)
+    changing = [row for row in result.valid_rows() if row.import_type != RowResult.IMPORT_TYPE_SKIP]
+    listed = changing[:PREVIEW_ROWS]
+    live = exported_rows(resource, [row.object_id for row in listed if row.import_type == RowResult.IMPORT_TYPE_UPDATE])
+    rows = []
+    for row in listed:
+        cells = list(zip(headers, row.diff or [], strict=False))
+        if row.import_type == RowResult.IMPORT_TYPE_NEW:
+            changes = [(column, "", cell) for column, cell in cells if cell.strip()]
+        elif row.import_type == RowResult.IMPORT_TYPE_DELETE:
+            changes = [(column, cell, "") for column, cell in cells if cell.strip()]
+        else:
+            now = live.get(row.object_id, {})
+            changes = [
+                (column, now.get(column, ""), cell)
+                for column, cell in cells
+                if not same_cell(resource, column, now.get(column, ""), cell)
+            ]
+        rows.append(PreviewRow(row.import_type, row.object_repr, changes))
+    totals = result.totals
+    summary = (
+        f"{totals[RowResult.IMPORT_TYPE_NEW]} new, {totals[RowResult.IMPORT_TYPE_UPDATE]} changed, "
+        f"{totals[RowResult.IMPORT_TYPE_SKIP]} unchanged (not shown), {totals[RowResult.IMPORT_TYPE_DELETE]} deleted"
+    )
+    return {"summary": summary, "rows": rows, "not_listed": len(changing) - len(listed)}
+
+
+EXPORTED_CHUNK = 500  # rows read at a time: one query each (and one per child set), whatever the file's size
+
+
+def exported_rows(resource, pks):
+    """{pk: {column: cell}}: the rows as an export writes them now."""
+    header = resource.get_export_headers()
+    found = {}
+    for start in range(0, len(pks), EXPORTED_CHUNK):
+        queryset = resource.filter_export(resource.model._default_manager.filter(pk__in=pks[start : start + EXPORTED_CHUNK]))
+        for obj in queryset:
+            found[obj.pk] = dict(zip(header, resource.export_resource(obj), strict=True))
+    return found
+
+
+def same_cell(resource, column, now, after):
+    """Whether two cells of `column` say the same as the importer reads them: "August 2021" is "2021-08", "1,000"
+    is "1000", "b; a" is "a; b". A cell that does not parse is compared as it is written."""
+    now, after = dialect.unescape_cell(now), dialect.unescape_cell(after)
+    if now == after:
+        return True
+    child_set = next((child for child in resource.child_sets if child.column and child.column == column), None)
+    field = resource.columns().get(column)
+    try:
+        if child_set is not None:
+            return resource.parse_child_cell(child_set, now).keys() == resource.parse_child_cell(child_set, after).keys()
+        if field is None or column == resource.self_reference or isinstance(field.widget, KeyWidget):
+            return now.strip() == after.strip()  # a key names its row exactly, and needs no query to compare
+        return resource.cell_value(field, now) == resource.cell_value(field, after)
+    except (ValueError, ValidationError):
+        return False
 
 
 def held_message(count):
@@ -82,9 +225,16 @@ class CSVAdminMixin(ImportExportModelAdmin):
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
-        result = getattr(response, "context_data", {}).get("result")
-        if result is not None and not result.has_errors() and result.has_validation_errors():
-            response.context_data["error_rows"], response.context_data["error_summary"] = error_rows(result)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if result is None or result.has_errors():
+            return response
+        if result.has_validation_errors():
+            context["error_rows"], context["error_summary"] = error_rows(result)
+        else:
+            form = context["form"]
+            resource = self.choose_import_resource_class(form, request)(**self.get_import_resource_kwargs(request, form=form))
+            context["preview"] = import_preview(resource, result)
         return response
 
     def add_data_read_fail_error_to_form(self, form, error):

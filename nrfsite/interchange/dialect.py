@@ -45,6 +45,17 @@ class NoHeader(CSVFileError):
     """A file whose first row is empty."""
 
 
+class UndecodableFile(CSVFileError):
+    """Bytes the encoding cannot read: the codec, the first bad byte, its offset in the file (from 0) and its line.
+
+    Its message is the command line's sentence; the admin words its own from the parts.
+    """
+
+    def __init__(self, message, *, codec, byte, offset, line):
+        super().__init__(message)
+        self.codec, self.byte, self.offset, self.line = codec, byte, offset, line
+
+
 # Cells -----------------------------------------------------------------
 
 
@@ -80,27 +91,33 @@ def decode(data, encoding=None):
     """Bytes of a CSV file as text: UTF-8 with or without BOM unless told otherwise.
 
     Raises CSVFileError with a sentence a user can act on for a binary file, an
-    empty file, or bytes that are not in the encoding.
+    empty file, or bytes that are not in the encoding (`UndecodableFile`, which
+    says where). UTF-16 and UTF-32 write every ASCII character with NUL bytes,
+    so in them a NUL is looked for in the text, not in the bytes.
     """
     if isinstance(data, str):
         text = data
     else:
         if not data.strip():
             raise CSVFileError("The file is empty.")
-        nul = data.find(b"\x00")  # anywhere in the file: one past the first 8 KB was once stripped silently
+        codec = encoding or "utf-8-sig"
+        wide = _wide(codec)
+        nul = -1 if wide else data.find(b"\x00")  # anywhere in the file: one past the first 8 KB was once stripped silently
         if nul >= 0:
             raise _not_text(data[:nul].count(b"\n") + 1)
-        codec = encoding or "utf-8-sig"
+        decoding = _byte_order(codec, data)
         try:
-            text = data.decode(codec)
+            text = data.decode(decoding)
         except LookupError:
             raise CSVFileError(f'Unknown encoding "{encoding}".') from None
         except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            hint = "" if encoding else ' Save it as "CSV UTF-8", or give its encoding (e.g. --encoding cp1256).'
-            raise CSVFileError(
-                f"The file is not valid {codec}: byte 0x{data[error.start]:02x} on line {line} cannot be read.{hint}"
-            ) from None
+            start = error.start + _bom_skipped(codec, True, data)
+            before = data[:start].decode(decoding, "replace") if wide else data[:start]
+            line = before.count("\n" if wide else b"\n") + 1
+            raise _undecodable(codec, encoding, data[start], start, line) from None
+        nul = text.find("\x00") if wide else -1
+        if nul >= 0:
+            raise _not_text(text[:nul].count("\n") + 1)
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
@@ -108,16 +125,71 @@ def decode(data, encoding=None):
     return text
 
 
+HINT = ' Save it as "CSV UTF-8", or give its encoding (e.g. --encoding cp1256).'
+
+
+def _undecodable(codec, encoding, byte, offset, line):
+    return UndecodableFile(
+        f"The file is not valid {codec}: byte 0x{byte:02x} on line {line} cannot be read.{'' if encoding else HINT}",
+        codec=codec,
+        byte=byte,
+        offset=offset,
+        line=line,
+    )
+
+
+def _wide(codec):
+    """Whether `codec` writes ASCII with NUL bytes (UTF-16, UTF-32): there a NUL byte is no sign of a binary file."""
+    try:
+        return b"\x00" in "\n".encode(codec)
+    except LookupError:
+        return False  # refused as an unknown encoding where it is used, after the NUL check, as before
+
+
+def _byte_order(codec, head):
+    """The codec to read a file starting with `head` with: UTF-16 or UTF-32 without a byte-order mark is read
+    little-endian, as Windows writes it (Python's whole read would take the machine's order, and its streaming
+    read refuses such a file)."""
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        return codec
+    if name == "utf-16" and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16-le"
+    if name == "utf-32" and not head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32-le"
+    return codec
+
+
+def _bom_skipped(codec, first, data):
+    """How many bytes the utf-8-sig decoder cut from `data` before counting its error's position (its BOM)."""
+    return 3 if first and codecs.lookup(codec).name == "utf-8-sig" and data.startswith(codecs.BOM_UTF8) else 0
+
+
 MAX_HEADER_BYTES = 1024 * 1024
 
 
 def read_header(path, encoding=None):
     """The header row of a CSV file, reading no more than its first line (at most 1 MiB)."""
+    too_long = HeaderTooLong("The header row is longer than 1 MiB: this is not a bundle file.")
     with open(path, "rb") as stream:
-        line = stream.readline(MAX_HEADER_BYTES + 1)
+        if not _wide(encoding or "utf-8-sig"):
+            line = stream.readline(MAX_HEADER_BYTES + 1)
+            if len(line) > MAX_HEADER_BYTES:
+                raise too_long
+            return parse(decode(line, encoding)).header
+        # In UTF-16 a line ends in two bytes and a 0x0A byte may be half of another character: the first
+        # line is read as the streamed read reads it, from no more bytes than 1 MiB of text can take.
+        head = stream.read(4 * MAX_HEADER_BYTES + 1)
+    try:
+        line = next(iter(_Lines(io.BytesIO(head), encoding)), "")
+    except UndecodableFile:
+        if len(head) > 4 * MAX_HEADER_BYTES:
+            raise too_long from None  # cut inside a character: the line did not end within the limit
+        raise
     if len(line) > MAX_HEADER_BYTES:
-        raise HeaderTooLong("The header row is longer than 1 MiB: this is not a bundle file.")
-    return parse(decode(line, encoding)).header
+        raise too_long
+    return parse(decode(line)).header
 
 
 @dataclass
@@ -185,42 +257,74 @@ _LINE_END = re.compile(r"\r\n|\r(?!\Z)|\n")
 class _Lines:
     """The text lines of a CSV file, decoded as they are read, with `decode`'s refusals at their line.
 
-    Memory holds one line; the count of lines read so far says where a bad byte is.
+    Memory holds one line; the count of lines read so far says where a bad byte is. With `text_nul=False`
+    a UTF-16 or UTF-32 file's NULs are left for a second pass, so its bad bytes are refused first, as
+    `decode` refuses them.
     """
 
-    def __init__(self, stream, encoding):
+    def __init__(self, stream, encoding, *, text_nul=True):
         self.stream, self.codec = stream, encoding or "utf-8-sig"
         try:
             self.decoder = codecs.getincrementaldecoder(self.codec)()
         except LookupError:
             raise CSVFileError(f'Unknown encoding "{encoding}".') from None
-        self.hint = "" if encoding else ' Save it as "CSV UTF-8", or give its encoding (e.g. --encoding cp1256).'
-        self.line = 0
+        self.encoding = encoding
+        self.wide, self.text_nul = _wide(self.codec), text_nul
+        self.head = b""  # a wide codec's first bytes, read ahead for its byte-order mark
+        self.decoding = self.codec
+        if self.wide:
+            self.head = stream.read(4)
+            self.decoding = _byte_order(self.codec, self.head)
+            self.decoder = codecs.getincrementaldecoder(self.decoding)()
+        self.line = 0  # raw lines read; in a wide codec lines are counted in the text instead (`newlines`)
+        self.newlines = 0
+        self.position = 0  # bytes read before the current raw line
         self.blank = True  # nothing but white space so far
         self.pending = ""
 
     def __iter__(self):
-        for raw in self.stream:  # split at b"\n": one physical line of any ASCII-compatible encoding
+        for raw in self._raw():  # split at b"\n": one physical line of any ASCII-compatible encoding
             self.line += 1
-            if b"\x00" in raw:
+            if not self.wide and b"\x00" in raw:
                 raise _not_text(self.line)
-            try:
-                text = self.decoder.decode(raw)
-            except UnicodeDecodeError as error:
-                raise self._bad_byte(raw[error.start]) from None
-            yield from self._split(text)
-        try:
-            rest = self.decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            raise self._bad_byte(self.decoder.getstate()[0][0]) from None
-        yield from self._split(rest)
+            yield from self._split(self._decode(raw))
+            self.position += len(raw)
+        yield from self._split(self._decode(b"", final=True))
         if self.pending:
             yield self.pending
 
-    def _bad_byte(self, byte):
-        return CSVFileError(
-            f"The file is not valid {self.codec}: byte 0x{byte:02x} on line {self.line} cannot be read.{self.hint}"
-        )
+    def _raw(self):
+        head, self.head = self.head, b""
+        for raw in self.stream:
+            yield head + raw
+            head = b""
+        if head:
+            yield head
+
+    def _decode(self, raw, final=False):
+        state = self.decoder.getstate()
+        try:
+            text = self.decoder.decode(raw, final=final)
+        except UnicodeDecodeError as error:
+            raise self._bad_byte(raw, state, error) from None
+        if self.wide:
+            nul = text.find("\x00") if self.text_nul else -1
+            if nul >= 0:
+                raise _not_text(self.newlines + text[:nul].count("\n") + 1)
+            self.newlines += text.count("\n")
+        return text
+
+    def _bad_byte(self, raw, state, error):
+        """The error for the decoder's refusal of `raw`, the decoder having been in `state` before it."""
+        buffered, first = state  # bytes of a character cut at the end of the line before (wide codecs)
+        data = buffered + raw
+        start = error.start + _bom_skipped(self.codec, first, data)
+        line = self.line
+        if self.wide:
+            probe = codecs.getincrementaldecoder(self.decoding)()
+            probe.setstate(state)
+            line = self.newlines + probe.decode(raw[: max(0, start - len(buffered))]).count("\n") + 1
+        return _undecodable(self.codec, self.encoding, data[start], self.position - len(buffered) + start, line)
 
     def _split(self, text):
         if self.line == 1 and not self.pending and text.startswith("\ufeff"):
@@ -297,12 +401,19 @@ def check_shape(path, encoding=None):
 
 def _refuse_undecodable(path, encoding):
     """Refuse, streaming, what `decode` refuses before any CSV is parsed, in its order: a NUL anywhere (a binary
-    file is that, not a text file with a bad byte), then a byte the encoding cannot read, then a blank file."""
-    _refuse_nul(path)
+    file is that, not a text file with a bad byte), then a byte the encoding cannot read, then a blank file.
+    In UTF-16 and UTF-32 a NUL is found in the text, so there the bad bytes come first."""
+    wide = _wide(encoding or "utf-8-sig")
+    if not wide:
+        _refuse_nul(path)
     with open(path, "rb") as stream:
-        lines = _Lines(stream, encoding)
+        lines = _Lines(stream, encoding, text_nul=False)
         for _text in lines:
             pass
+    if wide:
+        with open(path, "rb") as stream:
+            for _text in _Lines(stream, encoding):
+                pass
     if lines.blank:
         raise CSVFileError("The file is empty.")
 

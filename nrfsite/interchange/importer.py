@@ -202,6 +202,15 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         written = [self.model, *(child.model for child in self.child_sets)]
         return sorted({table for model in written for table in (model._meta.db_table, model.history.model._meta.db_table)})
 
+    def cell_value(self, f, raw):
+        """A cell's value as an import sets it: the column's widget reads it, and an empty cell takes the field's
+        default (raises ValueError or ValidationError for a cell that does not parse)."""
+        value = f.widget.clean(raw)
+        model_field = self.model_field(f)
+        if value is None and model_field is not None and not model_field.null and model_field.has_default():
+            value = model_field.get_default()
+        return value
+
     def check_rows(self, rows, report, seen):
         """Parse and validate rows; report each bad one and return the good ones' work for `write`."""
         columns = self.columns()
@@ -226,11 +235,7 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
                     elif column == self.self_reference:
                         values[column] = raw.strip()
                     else:
-                        value = columns[column].widget.clean(raw)
-                        model_field = self.model_field(columns[column])
-                        if value is None and model_field is not None and not model_field.null and model_field.has_default():
-                            value = model_field.get_default()  # an empty cell takes the field's default
-                        values[column] = value
+                        values[column] = self.cell_value(columns[column], raw)
                 except (ValueError, ValidationError) as error:
                     errors.append((column, _message(error)))
             for column, message in errors:
