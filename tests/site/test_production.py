@@ -1,6 +1,7 @@
 """Production settings, security headers, login lockout, upload limits, health check, page cache."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -68,7 +69,12 @@ def test_public_pages_carry_a_strict_csp_and_security_headers(client):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     html = response.content.decode()
-    assert "<script" not in html and " style=" not in html and "<style" not in html
+    assert " style=" not in html and "<style" not in html
+    # The site's own scripts only, from static files (the footnote previews): none inline, none from elsewhere.
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert scripts and html.count("<script") == len(scripts)
+    for attributes, body in scripts:
+        assert re.fullmatch(r' src="/static/js/[\w.-]+\.js" defer', attributes) and body == "", attributes
 
 
 def test_the_admin_gets_only_inline_styles_on_top(client):
