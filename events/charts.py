@@ -1,9 +1,10 @@
 """Server-side SVG geometry for the timeline: events per month, and a tile grid of Afghanistan's provinces."""
 
 import datetime
+import math
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from entities.models import Entity
 from events import tally
@@ -110,6 +111,62 @@ class Tile:
     @property
     def label(self):
         return f"{self.name}: {_events(self.count)}"
+
+
+@dataclass
+class Point:
+    """A place on the map of points: a province at its capital (a ring: its events as a whole) or a place
+    more precise than a province at its own coordinates (a dot)."""
+
+    name: str
+    slug: str
+    x: float
+    y: float
+    r: float
+    count: int
+    precise: bool
+    province: str = ""
+
+    @property
+    def label(self):
+        where = f"{self.name} ({self.province})" if self.province else self.name
+        return f"{where}: {_events(self.count)}"
+
+
+# The map of points: an equirectangular view of Afghanistan (60.4–75.0° E, 29.3–38.6° N), its width scaled by
+# the cosine of 34° N so that a degree east and a degree north look alike there.
+WEST, EAST, SOUTH, NORTH = 60.4, 75.0, 29.3, 38.6
+POINTS_WIDTH = 420
+POINTS_HEIGHT = round(POINTS_WIDTH * (NORTH - SOUTH) / ((EAST - WEST) * math.cos(math.radians(34))))
+RADIUS_MIN, RADIUS_MAX = 3.5, 14.0
+
+
+def _project(latitude, longitude):
+    x = (float(longitude) - WEST) / (EAST - WEST) * POINTS_WIDTH
+    y = (NORTH - float(latitude)) / (NORTH - SOUTH) * POINTS_HEIGHT
+    return round(x, 1), round(y, 1)
+
+
+def place_points(by_place):
+    """The places of the filtered events that have coordinates, as points (one query): a province's own events
+    at its capital, a district's or town's at its place; the 34 capitals stay on the map as small marks, so a
+    point is seen where it is. The area of a point grows with its count."""
+    places = Entity.objects.public().filter(Q(pk__in=list(by_place)) | Q(iso_code__startswith="AF-"), latitude__isnull=False)
+    places = places.filter(longitude__isnull=False).select_related("parent").order_by("name")
+    marks, points = [], []
+    peak = max((by_place.get(place.pk, 0) for place in places), default=0)
+    for place in places:
+        x, y = _project(place.latitude, place.longitude)
+        count = by_place.get(place.pk, 0)
+        province = place.iso_code.startswith("AF-")
+        if province:
+            marks.append(Point(place.name, place.slug, x, y, 2, 0, precise=False))
+        if count:
+            r = RADIUS_MIN + (RADIUS_MAX - RADIUS_MIN) * math.sqrt(count / peak)
+            parent = place.parent.name if place.parent and not province else ""
+            points.append(Point(place.name, place.slug, x, y, round(r, 1), count, precise=not province, province=parent))
+    points.sort(key=lambda point: -point.r)  # the largest first, so a small point is drawn over it, not under
+    return {"width": POINTS_WIDTH, "height": POINTS_HEIGHT, "marks": marks, "points": points}
 
 
 def _countable(queryset):

@@ -83,6 +83,7 @@ class EventListView(CSVDownloadMixin, FilterView):
             references=references,
             chart=charts.monthly_chart(self.summary.by_month),
             map=charts.province_tiles(self.summary.by_place),
+            points=charts.place_points(self.summary.by_place),
         )
         return context
 

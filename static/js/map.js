@@ -6,12 +6,10 @@
 (function () {
   "use strict";
 
+  // A province tile or a point (each may be wrapped in its link): the element whose <title> names it.
   function tileOf(target) {
-    var tile = target && target.closest ? target.closest(".province-map .tile, .province-map a") : null;
-    if (tile && tile.tagName.toLowerCase() === "a") {
-      tile = tile.querySelector(".tile");
-    }
-    return tile;
+    var found = target && target.closest ? target.closest(".province-map a, .province-map .tile") : null;
+    return found && found.querySelector("title") ? found : null;
   }
 
   function readoutOf(tile) {

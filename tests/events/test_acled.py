@@ -164,9 +164,13 @@ def test_an_imported_file_exports_back_with_the_documented_losses_only(seed, tmp
     (row,) = rows
     assert list(row) == COLUMNS
     kept = [c for c in COLUMNS if c not in ("inter1", "inter2", "interaction", "source", "source_scale", "timestamp")]
-    assert {c: row[c] for c in kept} == {c: GOOD[c] for c in kept} | {"latitude": "", "longitude": "", "location": "Panjshir"}
-    # The documented losses: actor types, ACLED's own sources (now the ACLED record), a new timestamp,
-    # coordinates the province entity does not carry, the province written as the location.
+    assert {c: row[c] for c in kept} == {c: GOOD[c] for c in kept} | {
+        "latitude": "35.31",
+        "longitude": "69.52",
+        "location": "Panjshir",
+    }
+    # The documented losses: actor types, ACLED's own sources (now the ACLED record), a new timestamp, the
+    # province written as the location, at the province's coordinates (its capital's, from the seed).
     assert row["source"] == "ACLED" and row["inter1"] == "" and int(row["timestamp"]) > 1630627200
 
 

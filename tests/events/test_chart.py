@@ -108,3 +108,55 @@ def test_a_single_event_shades_its_province_darkest_and_the_legend_names_one_cou
 
     assert response.context["map"]["legend"] == [(0, "0"), (4, "1")]
     assert {tile.code: tile.heat for tile in response.context["map"]["tiles"]}["AF-KAB"] == 4
+
+
+# The map of points: places with coordinates ------------------------------------------------------------------
+
+
+@pytest.fixture
+def placed():
+    parwan = PlaceFactory(slug="parwan", name="Parwan Province", iso_code="AF-PAR", latitude="35.01", longitude="69.17")
+    panjshir = PlaceFactory(slug="panjshir", name="Panjshir Province", iso_code="AF-PAN", latitude="35.31", longitude="69.52")
+    charikar = PlaceFactory(slug="charikar", name="Charikar", parent=parwan, latitude="35.01", longitude="69.17")
+    for n in range(4):
+        EventFactory(slug=f"pan-{n}", location=panjshir)
+    EventFactory(slug="cha-1", location=charikar)
+    # A place with no coordinates folds into its province's tile and is no point; a draft place is never named.
+    EventFactory(slug="and-1", location=PlaceFactory(slug="andarab", name="Andarab", parent=panjshir))
+    secret = PlaceFactory(slug="secret-village", name="Secret village", latitude="35.2", longitude="69.4", status="draft")
+    EventFactory(slug="sec-1", location=secret)
+
+
+def test_events_are_points_a_provinces_own_at_its_capital_a_towns_at_its_place(client, placed):
+    response = client.get(reverse("events:list"))
+
+    points = {point.slug: point for point in response.context["points"]["points"]}
+    assert set(points) == {"panjshir", "charikar"}
+    assert (points["panjshir"].precise, points["panjshir"].count) == (False, 4)
+    assert (points["charikar"].precise, points["charikar"].label) == (True, "Charikar (Parwan Province): 1 event")
+    assert points["panjshir"].r > points["charikar"].r  # more events, a bigger point
+    # East is right and north is up: Panjshir's capital lies east and north of Charikar.
+    assert points["panjshir"].x > points["charikar"].x and points["panjshir"].y < points["charikar"].y
+    width, height = response.context["points"]["width"], response.context["points"]["height"]
+    assert all(0 < p.x < width and 0 < p.y < height for p in points.values())
+    html = response.content.decode()
+    assert 'href="?place=charikar" aria-label="Charikar (Parwan Province): 1 event"' in html
+    assert "Secret village" not in html and "secret-village" not in html
+    assert (
+        '<th scope="row"><a href="/entities/charikar/">Charikar</a> <span class="muted">(Parwan Province)</span></th><td>1</td>'
+        in html
+    )
+
+
+def test_the_points_follow_the_filters(client, placed):
+    response = client.get(reverse("events:list"), {"place": "parwan"})
+
+    assert [point.slug for point in response.context["points"]["points"]] == ["charikar"]
+
+
+def test_no_point_without_coordinates(client):
+    EventFactory(slug="x", location=PlaceFactory(slug="nowhere", name="Nowhere"))
+
+    response = client.get(reverse("events:list"))
+
+    assert response.context["points"]["points"] == [] and 'class="points-map"' not in response.content.decode()

@@ -36,7 +36,7 @@ def test_load_seed_is_idempotent(seed):
 def test_loading_into_an_empty_database_reports_each_row_as_new(seed):
     # Citations and participations are written by statements.csv and events.csv (their `sources` and
     # `participants` cells) before their own files add quotes and notes: those rows are still new.
-    assert "statement_citations.csv: 129 new, 0 updated, 0 unchanged, 0 errors" in seed
+    assert "statement_citations.csv: 163 new, 0 updated, 0 unchanged, 0 errors" in seed
     assert "event_citations.csv: 70 new, 0 updated, 0 unchanged, 0 errors" in seed
     assert "participations.csv: 113 new, 0 updated, 0 unchanged, 0 errors" in seed
     assert " 0 updated," in seed.splitlines()[-1]
@@ -132,12 +132,16 @@ def test_dates_keep_the_precision_the_text_gives(seed):
 
 def test_no_source_has_an_invented_url(seed):
     # A URL or title found in public material says in the source's notes where it was found; no other has one.
-    with_url = Source.objects.exclude(url="")
+    # One source is not the article's: the gazetteer of the provinces' capitals, which says what was checked.
+    gazetteer = Source.objects.get(key="geonames-af-capitals")
+    assert gazetteer.notes.startswith("Not from the seed article") and "were checked against" in gazetteer.notes
+    article = Source.objects.exclude(key="geonames-af-capitals")
+    with_url = article.exclude(url="")
     assert sorted(with_url.values_list("key", flat=True)) == ["wp-ref-42", "wp-ref-48"]
     for source in with_url:
         assert "Identified on 2 December 2026" in source.notes and source.url.split("/")[2] in source.notes + source.url
     assert not Source.objects.exclude(archive_url="").exists()
-    for source in Source.objects.exclude(title="").exclude(key="wikipedia-nrf-article"):
+    for source in article.exclude(title="").exclude(key="wikipedia-nrf-article"):
         assert "Identified on 2 December 2026" in source.notes, source.key
     op_ed = Source.objects.get(key="wp-ref-42")
     assert (op_ed.publisher, op_ed.authors, op_ed.published_on_partial.isoformat()) == (
@@ -145,6 +149,24 @@ def test_no_source_has_an_invented_url(seed):
         "Ahmad Massoud",
         "2021-08-18",
     )
+
+
+def test_every_province_has_its_capital_with_coordinates_and_their_source(seed):
+    provinces = Entity.objects.filter(kind="place", iso_code__startswith="AF-")
+    assert provinces.count() == 34
+    assert not provinces.filter(latitude__isnull=True).exists() and not provinces.filter(longitude__isnull=True).exists()
+    for province in provinces:
+        assert 29 < province.latitude < 39 and 60 < province.longitude < 75.5, province.slug  # inside Afghanistan
+        [capital] = statements(province.slug, "capital")
+        assert list(capital.citations.values_list("source__key", flat=True)) == ["geonames-af-capitals"]
+    panjshir = Entity.objects.get(slug="panjshir")
+    assert (statements("panjshir", "capital")[0].value_text, float(panjshir.latitude), float(panjshir.longitude)) == (
+        "Bazarak",
+        35.31,
+        69.52,
+    )
+    # Places more precise than a province, where the seed knows their coordinates.
+    assert Entity.objects.get(slug="charikar").latitude is not None and Entity.objects.get(slug="kabul").latitude is not None
 
 
 def test_every_published_fact_has_a_citation(seed):
