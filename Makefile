@@ -18,7 +18,7 @@ ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= nrfsite-local-admin
 
 
-.PHONY: install install-app system-packages run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages bench-pages-postgres bench-pages-million audit
+.PHONY: install install-app system-packages run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages bench-pages-postgres bench-pages-million audit lighthouse
 
 # Two stamps: the application's requirements (enough for run, serve, bench) and the dev/test tools
 # on top (install, test, lint, format). `make run` after `make test` installs nothing; `make test`
@@ -128,3 +128,10 @@ bench-pages-postgres: install-app $(SECRET_FILE) ## the same on a scratch Postgr
 # of 999,000 events, whose time and peak memory the output reports. About an hour on two CPUs, 8 GB of disk.
 bench-pages-million: install-app $(SECRET_FILE) ## the page benchmark at 1k and 1M events on PostgreSQL
 	$(MAKE) bench-pages-postgres BENCH_PAGE_EVENTS="1000 1000000"
+
+# Lighthouse is a dev tool pinned in tools/lighthouse/package-lock.json (npm ci); the site itself fetches nothing.
+LIGHTHOUSE_RUNS ?= 3
+
+lighthouse: install-app ## Lighthouse (mobile) on home, NRF page and timeline against gunicorn on 127.0.0.1:8015; fails below 95
+	cd tools/lighthouse && npm ci --no-audit --no-fund --silent
+	CHROME_PATH="$${CHROME_PATH:-/usr/bin/chromium}" $(PY) scripts/lighthouse.py --runs $(LIGHTHOUSE_RUNS)
