@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from nrfsite.core import solar_hijri
+
 
 class Precision(models.TextChoices):
     YEAR = "year", "year"
@@ -27,14 +29,19 @@ MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month
 MONTHS["sept"] = 9
 
 _CIRCA = re.compile(r"^(?:c\.|ca\.|circa|c|ca|~)\s*", re.IGNORECASE)
-_ISO = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
-_DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})$", re.I)
-_MONTH_DAY_YEAR = re.compile(r"^(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})$", re.I)
-_MONTH_YEAR = re.compile(r"^(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})$", re.I)
+# re.ASCII: \d is 0-9 only. Persian and Arabic-Indic digits are read as ASCII first (`solar_hijri.ascii_digits`);
+# a digit of any other script is no digit here.
+_ISO = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$", re.ASCII)
+_DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})$", re.I | re.ASCII)
+_MONTH_DAY_YEAR = re.compile(r"^(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})$", re.I | re.ASCII)
+_MONTH_YEAR = re.compile(r"^(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})$", re.I | re.ASCII)
 
 # The form `isoformat` writes, as a regular expression a whole cell must match (the bundle's Table Schema
 # gives it to every partial-date column): "2021", "2021-08", "2021-08-17", each maybe with "c. " in front.
 ISO_PATTERN = r"(c\. )?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
+# No date in this knowledge base is older. A year before it is nearly always a Solar Hijri year typed where a
+# Gregorian one belongs ("1400-05-26" for 17 August 2021): refused, with the Solar Hijri reading suggested.
+EARLIEST_YEAR = 1800
 FORMATS_HELP = '"2021", "2021-08", "2021-08-17", "August 2021" or "17 August 2021", optionally with "c." in front'
 
 
@@ -77,18 +84,23 @@ class PartialDate:
 
     @classmethod
     def parse(cls, text):
-        """Read "2021", "2021-08", "17 August 2021", "August 17, 2021", "c. 2021" and the like."""
+        """Read "2021", "2021-08", "17 August 2021", "August 17, 2021", "c. 2021" and the like, in ASCII, Persian
+        or Arabic-Indic digits; a year before EARLIEST_YEAR is refused, with its Solar Hijri reading."""
         if not isinstance(text, str):
             raise PartialDateError(f"Expected a date as text, got {text!r}.")
         raw = " ".join(text.split())
         if not raw:
             raise PartialDateError("The date is empty.")
-        rest = _CIRCA.sub("", raw, count=1)
-        circa = rest != raw
+        plain = solar_hijri.ascii_digits(raw)
+        rest = _CIRCA.sub("", plain, count=1)
+        circa = rest != plain
         try:
-            return cls._parse_plain(rest, circa)
+            date = cls._parse_plain(rest, circa)
         except PartialDateError as error:
             raise PartialDateError(f'"{raw}" is not a valid date: {error}') from None
+        if date.value.year < EARLIEST_YEAR:
+            raise PartialDateError(f'"{raw}" is not a valid date: {_before_earliest(date)}')
+        return date
 
     @classmethod
     def parse_optional(cls, text):
@@ -164,6 +176,33 @@ class PartialDate:
             Precision.DAY: f"{value.day} {calendar.month_name[value.month]} {value.year}",
         }[self.precision]
         return f"c. {text}" if self.circa else text
+
+
+def _before_earliest(date):
+    """Why a date before EARLIEST_YEAR is refused, and what it means read as a Solar Hijri date, when it is one:
+    "did you mean 1400-05-26 SH (26 Asad 1400) = 17 August 2021?"."""
+    refusal = f"no date here is before {EARLIEST_YEAR}."
+    year, month, day = date.value.year, date.value.month, date.value.day
+    try:
+        if date.precision == Precision.DAY:
+            gregorian = solar_hijri.to_gregorian(year, month, day)
+            return (
+                f"{refusal} Did you mean {year}-{month:02}-{day:02} SH ({day} {solar_hijri.month_name(month)} {year}) = "
+                f"{gregorian:%-d %B %Y}? Enter it as {gregorian.isoformat()}."
+            )
+        if date.precision == Precision.MONTH:
+            first, last = solar_hijri.month_span(year, month)
+            return (
+                f"{refusal} Did you mean {year}-{month:02} SH ({solar_hijri.month_name(month)} {year}), which runs from "
+                f"{first:%-d %B %Y} to {last:%-d %B %Y}? Enter the Gregorian month or day you mean."
+            )
+        first, last = solar_hijri.year_span(year)
+        return (
+            f"{refusal} Did you mean the year {year} SH, which runs from {first:%-d %B %Y} to {last:%-d %B %Y}? "
+            "Enter the Gregorian year or date you mean."
+        )
+    except ValueError:  # no such Solar Hijri day (Hut 30 of a common year) or year
+        return refusal
 
 
 def _month_number(name):
