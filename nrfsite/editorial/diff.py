@@ -153,8 +153,13 @@ def revision_author(record):
     system (a script, a data migration)."""
     user = record.history_user
     if user is not None:
-        return user.get_full_name() or user.get_username()
+        return person(user)
     return "a command-line import" if record.history_change_reason else "the system"
+
+
+def person(user):
+    """How the editorial pages name a user: the full name, or the username when there is none."""
+    return user.get_full_name() or user.get_username()
 
 
 def rows_changes(live, proposed):

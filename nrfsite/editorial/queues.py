@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from nrfsite.core.dates import how_long
+from nrfsite.editorial.diff import person
 from nrfsite.editorial.models import PendingChange, SetAside
 
 SHOWN_PER_BUCKET = 5
@@ -201,11 +202,15 @@ def pending_changes(model, related=()):
         }
         objs = model.objects.filter(pk__in=changes).select_related(*related)
         return [
-            Item(obj, f"{changes[obj.pk].author or 'a deleted user'} changed it on {changes[obj.pk].updated_at:%-d %B %Y}")
+            Item(obj, f"{_author(changes[obj.pk])} changed it on {changes[obj.pk].updated_at:%-d %B %Y}")
             for obj in sorted(objs, key=lambda obj: changes[obj.pk].updated_at)
         ]
 
     return build
+
+
+def _author(change):
+    return person(change.author) if change.author else "a deleted user"
 
 
 def register_review_queues(model, label, *, related=()):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from nrfsite.core.dates import PartialDate
 from nrfsite.core.publishing import Status
 from nrfsite.editorial import pending
+from nrfsite.editorial.diff import person
 from nrfsite.editorial.models import PendingChange, PendingState
 from nrfsite.editorial.roles import can_review
 
@@ -115,8 +116,8 @@ def publish_change(*, change, user, note=""):
     item = change.model._default_manager.select_for_update().filter(pk=change.object_id).first()
     if item is None:
         raise ChangeNotApplied(["The item this change was made to has been deleted."])
-    author = change.author.get_username() if change.author else "a deleted user"
-    reason = f"Published {author}'s change, reviewed by {user.get_username()}"
+    author = person(change.author) if change.author else "a deleted user"
+    reason = f"Published {author}'s change, reviewed by {person(user)}"
     if change.reason:
         reason += f": {change.reason}"
     errors = pending.adapter_for(change.model).apply(item, change.rows, user=user, reason=reason)

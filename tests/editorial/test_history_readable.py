@@ -169,3 +169,24 @@ def test_the_history_page_reads_places_without_a_query_per_revision(client, revi
 
     assert "<del>Kabul</del> <ins>Herat</ins>" in html
     assert len(five_revisions) == len(two_revisions)
+
+
+def test_a_published_change_and_the_queue_name_the_editor_by_full_name(client):
+    from nrfsite.editorial.queues import bucket
+    from tests.factories import EntityFactory, SectionFactory, member
+
+    section = SectionFactory(entity=EntityFactory(slug="nrf"), title="Status", position=1, body="Old text.")
+    editor = member("Editor", first_name="Nasrin", last_name="Ahmadi")
+    reviewer = member("Reviewer", first_name="Rita", last_name="Reviewer")
+    client.force_login(editor)
+    url = reverse("admin:entities_section_change", args=[section.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    client.post(url, {**data, "body": "New text."})
+
+    assert [item.why.split(" changed it")[0] for item in bucket("pending-section").items] == ["Nasrin Ahmadi"]
+    client.force_login(reviewer)
+    client.post(reverse("admin:entities_section_workflow", args=[section.pk, "publish"]))
+
+    latest = section.history.latest("history_date")
+    assert latest.history_change_reason == "Published Nasrin Ahmadi's change, reviewed by Rita Reviewer"
