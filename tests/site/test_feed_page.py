@@ -62,3 +62,22 @@ def test_the_page_escapes_what_an_entry_says_and_keeps_the_filters(client, site)
 
 def test_a_draft_entitys_feed_page_is_not_found(client, site):  # noqa: F811
     assert client.get("/entities/secret-entity/feed/", headers={"accept": BROWSER}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "",
+        "text/html;q=abc",
+        "text/html;q=0, application/atom+xml;q=0",
+        ",,,;;;==",
+        "text/" + "html," * 5000,
+        "\x00\x7f",
+        "*/*;q=0.1, text/html;q=2",
+    ],
+)
+def test_a_malformed_or_huge_accept_header_gets_an_answer_never_an_error(client, site, accept):  # noqa: F811
+    response = client.get("/events/feed/", headers={"accept": accept})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].split(";")[0] in ("text/html", "application/atom+xml")
