@@ -104,7 +104,16 @@ class AliasAdmin(ContentAdmin):
 @admin.register(Property)
 class PropertyAdmin(ContentAdmin):
     resource_classes = [PropertyResource]
-    list_display = ["label", "slug", "inverse_label", "value_type", "infobox_position", "wikidata_property", "membership_role"]
+    list_display = [
+        "label",
+        "slug",
+        "inverse_label",
+        "value_type",
+        "infobox_position",
+        "review_every",
+        "wikidata_property",
+        "membership_role",
+    ]
     list_filter = ["value_type"]
     search_fields = ["label", "slug"]
 

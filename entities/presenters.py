@@ -27,6 +27,7 @@ class StatementView:
     date_footnotes: list = field(default_factory=list)  # the citations of its start or end, shown beside the dates
     superseded: list = field(default_factory=list)  # views of the statements editors preferred this one to
     decided: tuple = ()  # (when, username) the editors' preference was recorded
+    stale_as_of: object = None  # the "as of" date readers are shown, when it is older than the fact's interval
 
     @property
     def resolution(self):
@@ -101,7 +102,23 @@ def cite_statements(references, statements):
 
 def view_of(statement, references, today):
     footnotes, date_footnotes = cite_statements(references, [statement])
-    return StatementView(statement, footnotes, statement_range(statement, today), date_footnotes=date_footnotes)
+    return StatementView(
+        statement,
+        footnotes,
+        statement_range(statement, today),
+        date_footnotes=date_footnotes,
+        stale_as_of=stale_as_of([statement], today),
+    )
+
+
+def stale_as_of(statements, today):
+    """The "as of" date a value is marked with: the latest of its statements' when every one of them that has
+    an "as of" has aged past its interval (`Reviewable.aged_as_of`); None when one is still current."""
+    dated = [s for s in statements if s.as_of is not None]
+    aged = [s.aged_as_of(today) for s in dated]
+    if not dated or None in aged:
+        return None
+    return max(aged, key=lambda date: date.sort_key)
 
 
 def statement_range(statement, today):
@@ -155,6 +172,7 @@ def infobox(statements, references, today):
                 any(s.pk in contradicted for s in statements),
                 statements,
                 date_footnotes,
+                stale_as_of=stale_as_of(statements, today),
             )
             (row.deprecated if view.deprecated else row.current).append(view)
         attach_resolutions(row)

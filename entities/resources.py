@@ -26,6 +26,7 @@ class PropertyResource(ContentResource):
     several_values = boolean("several_values")
     wikidata_property = text("wikidata_property")
     membership_role = text("membership_role")
+    review_every = integer("review_every")
 
     class Meta:
         model = Property
@@ -39,6 +40,7 @@ class PropertyResource(ContentResource):
             "several_values",
             "wikidata_property",
             "membership_role",
+            "review_every",
         )
         export_order = fields
         import_id_fields = ("slug",)

@@ -158,6 +158,7 @@ class EventCitationFactory(factory.django.DjangoModelFactory):
 VOCABULARY_MIGRATIONS = [
     ("entities.migrations.0002_property_vocabulary", "create_properties"),
     ("entities.migrations.0004_property_several_values", "mark_several"),
+    ("entities.migrations.0014_property_review_every", "set_intervals"),
     ("events.migrations.0002_event_type_taxonomy", "create_event_types"),
 ]
 

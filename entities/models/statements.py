@@ -1,8 +1,10 @@
 """What the sources say of an entity: properties (the vocabulary) and statements with their citations."""
 
+import builtins
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -59,6 +61,13 @@ class Property(Versioned):
         default=False,
         help_text="Several values may hold at once (active regions, allies). When off, overlapping statements with "
         "different values contradict each other and are shown side by side.",
+    )
+    review_every = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Days after which a statement of this property is due for review and its 'as of' date has aged: "
+        "a spokesperson goes stale in months (180), an ideology in years (1825). Empty: each statement's own.",
     )
 
     history = HistoricalRecords()
@@ -250,6 +259,12 @@ class Statement(Publishable, Reviewable):
         return reverse("entities:detail", args=[self.subject.slug]) + "?preview=1"
 
     # A method, not a @property: inside this class body `property` is the field above.
+    @builtins.property  # `property` in this class body is the field above
+    def review_interval(self):
+        """A statement ages as facts of its kind do: its property's interval when the property has one (a
+        spokesperson in months, an ideology in years), else its own `review_every`."""
+        return self.property.review_every or self.review_every
+
     def value_display(self):
         if self.value_type == ValueType.ENTITY:
             return str(self.value_entity) if self.value_entity_id else ""

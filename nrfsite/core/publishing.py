@@ -130,3 +130,21 @@ class Reviewable(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def review_interval(self):
+        """Days after which this is due for review and its "as of" date has aged: the one rule the queues and
+        the public pages read. A model whose interval comes from elsewhere (a statement's, from its
+        property) overrides it."""
+        return self.review_every
+
+    def aged_as_of(self, today):
+        """The "as of" date when it is older than the review interval (and no review since renewed it), else
+        None: what a page marks "as of D" and the queue lists."""
+        if self.as_of is None:
+            return None
+        as_of = self.as_of_partial
+        interval = self.review_interval
+        if self.reviewed_on and (today - self.reviewed_on).days <= interval:
+            return None
+        return as_of if (today - as_of.last_day).days > interval else None

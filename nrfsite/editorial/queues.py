@@ -6,9 +6,11 @@ its AppConfig.ready() (`entities/queues.py`, `events/queues.py`, `sources/queues
 only it can compute (uncited statements, stale claims…). The dashboard lists them by urgency.
 
 Every queue is a function of `today`, so tests pin the date. Ageing rules:
-- review overdue: last reviewed (or, never reviewed, created) more than `review_every` days ago;
-- "as of" aged: the end of the `as_of` period is more than `review_every` days ago, and the item has not
-  been reviewed within `review_every` days (a review takes it off the queue until it ages again).
+- review overdue: last reviewed (or, never reviewed, created) more than its review interval ago;
+- "as of" aged: the end of the `as_of` period is more than its review interval ago, and the item has not
+  been reviewed within it (a review takes it off the queue until it ages again): `Reviewable.aged_as_of`.
+The interval is `review_interval`: the item's `review_every`, or for a statement its property's. Both queues
+list the most overdue first.
 """
 
 import datetime
@@ -143,9 +145,11 @@ def days_ago(value, today):
     return (today - value).days
 
 
-def _review_due(obj, today):
+def _review_overdue_days(obj, today):
+    """How many days past its review interval an item is (0 or less: not due); never reviewed counts from
+    its creation."""
     last = obj.reviewed_on or obj.created_at.date()
-    return days_ago(last, today) > obj.review_every
+    return days_ago(last, today) - obj.review_interval
 
 
 def flagged(model, related=()):
@@ -159,27 +163,40 @@ def flagged(model, related=()):
     return build
 
 
+def _most_overdue_first(found):
+    """[(days overdue, Item)] as the queue lists them: the most overdue first (then in the order found)."""
+    return [item for _days, _n, item in sorted((-days, n, item) for n, (days, item) in enumerate(found))]
+
+
 def review_overdue(model, related=()):
+    """Items whose review interval (`review_interval`: a statement's is its property's) has passed since
+    they were last reviewed, the most overdue first."""
+
     def build(today):
-        items = []
+        found = []
         for obj in model.objects.filter(needs_update=False).select_related(*related).order_by("reviewed_on", "pk"):
-            if _review_due(obj, today):
+            overdue = _review_overdue_days(obj, today)
+            if overdue > 0:
                 since = f"last reviewed {obj.reviewed_on:%-d %B %Y}" if obj.reviewed_on else "never reviewed"
-                items.append(Item(obj, f"{since}; to be checked every {obj.review_every} days"))
-        return items
+                why = f"{since}; to be checked every {how_long(obj.review_interval)}, {how_long(overdue)} overdue"
+                found.append((overdue, Item(obj, why)))
+        return _most_overdue_first(found)
 
     return build
 
 
 def as_of_aged(model, related=()):
+    """Items whose "as of" date is older than their review interval (`Reviewable.aged_as_of`, the rule the
+    public pages mark "as of" by), the most overdue first."""
+
     def build(today):
-        items = []
+        found = []
         for obj in model.objects.filter(as_of__isnull=False).select_related(*related).order_by("as_of", "pk"):
-            as_of = obj.as_of_partial
-            recently_reviewed = obj.reviewed_on and days_ago(obj.reviewed_on, today) <= obj.review_every
-            if days_ago(as_of.last_day, today) > obj.review_every and not recently_reviewed:
-                items.append(Item(obj, f"as of {as_of}: older than {how_long(obj.review_every)}"))
-        return items
+            if (as_of := obj.aged_as_of(today)) is not None:
+                overdue = days_ago(as_of.last_day, today) - obj.review_interval
+                why = f"as of {as_of}: older than {how_long(obj.review_interval)}, {how_long(overdue)} overdue"
+                found.append((overdue, Item(obj, why)))
+        return _most_overdue_first(found)
 
     return build
 

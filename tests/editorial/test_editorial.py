@@ -215,7 +215,9 @@ def test_as_of_item_enters_the_queue_when_it_ages_and_leaves_it_when_reviewed():
     fresh = SectionFactory(entity=nrf, title="Recent", as_of_partial="October 2025", review_every=180)
 
     assert bucket("asof-section", today=TODAY).pks == [aged.pk]
-    assert [item.why for item in bucket("asof-section", today=TODAY).items] == ["as of August 2024: older than 6 months"]
+    assert [item.why for item in bucket("asof-section", today=TODAY).items] == [
+        "as of August 2024: older than 6 months, 8 months overdue"
+    ]
     aged.reviewed_on = TODAY - datetime.timedelta(days=10)
     aged.save()
     assert bucket("asof-section", today=TODAY).pks == []
