@@ -273,6 +273,8 @@ class EventMonthCount(models.Model):
     """How many public events fall in each month, at each date precision: the timeline's chart and count,
     kept as data so that an unfiltered timeline does not count the archive (`events.tally` keeps it)."""
 
+    derived = True  # kept by events.tally from the content rows: its writes change no content (no cache bump)
+
     month = models.DateField(help_text="The first day of the month (of the year, for year-precision events).")
     precision = models.CharField(max_length=5)
     count = models.PositiveIntegerField()
@@ -287,6 +289,8 @@ class EventMonthCount(models.Model):
 class EventPlaceCount(models.Model):
     """How many public events happened at each place: the timeline's map, kept as data (`events.tally`)."""
 
+    derived = True  # kept by events.tally from the content rows: its writes change no content (no cache bump)
+
     location = models.OneToOneField(Entity, on_delete=models.CASCADE, related_name="+")
     count = models.PositiveIntegerField()
 
@@ -297,6 +301,8 @@ class EventPlaceCount(models.Model):
 class EventSourceCount(models.Model):
     """How many public events cite each source: the count on a source's page, kept as data (`events.tally`).
     At 100,000 events, counting the 12,500 that cite one source took 60 ms a page."""
+
+    derived = True  # kept by events.tally from the content rows: its writes change no content (no cache bump)
 
     source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="+")
     count = models.PositiveIntegerField()
@@ -309,6 +315,8 @@ class EventEntityCount(models.Model):
     """How many public events each entity took part in or was the place of (`Event.objects.involving`): the
     total on its page, kept as data (`events.tally`). At a million events, counting the 125,000 of the
     benchmark's busiest actor took longer than the rest of its page."""
+
+    derived = True  # kept by events.tally from the content rows: its writes change no content (no cache bump)
 
     entity = models.OneToOneField(Entity, on_delete=models.CASCADE, related_name="+")
     count = models.PositiveIntegerField()

@@ -27,6 +27,10 @@ def connect_signals():
     rows_imported.connect(content_changed, dispatch_uid="content-changed-import")
     for label in settings.CONTENT_APPS:
         for model in apps.get_app_config(label).get_models():
+            if getattr(model, "derived", False):
+                # Kept counts (events.tally) follow content writes, which bump the version themselves; a
+                # recount deleting 60 stale rows bumped it 60 times, one query each.
+                continue
             pre_save.connect(strip_invisible, sender=model, dispatch_uid=f"strip-invisible-{model._meta.label}")
             post_save.connect(content_changed, sender=model, dispatch_uid=f"content-changed-save-{model._meta.label}")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-changed-del-{model._meta.label}")
