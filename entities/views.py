@@ -51,7 +51,10 @@ class EntityDetailView(DetailView):
             .prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("language", "name"))),
             slug=self.kwargs["slug"],
         )
-        self.preview = drafts and (not entity.is_published or "preview" in self.request.GET)
+        # Whether readers see this page is the public rule's to say (a published entity in a draft place is
+        # not public), never `is_published` alone: one rule, `Entity.objects.public()`.
+        self.seen_by_public = Entity.objects.public().filter(pk=entity.pk).exists()
+        self.preview = drafts and (not self.seen_by_public or "preview" in self.request.GET)
         return entity
 
     def page_parts(self, entity, references, today):
@@ -81,14 +84,18 @@ class EntityDetailView(DetailView):
         )
         context["contents"] = presenters.contents(context)
         if self.preview:
-            context["preview_notice"] = preview_notice(entity, context)
+            context["preview_notice"] = preview_notice(entity, {**context, "seen_by_public": self.seen_by_public})
         return context
 
 
 def preview_notice(entity, parts):
     """What of this page is draft: the entity, its draft sections, the draft sources its texts cite (the
     sections' and, where the page has them, its events')."""
-    notice = PreviewNotice(entity.get_kind_display(), page_is_draft=not entity.is_published)
+    notice = PreviewNotice(
+        entity.get_kind_display(), page_is_draft=not parts["seen_by_public"], item_is_draft=not entity.is_published
+    )
+    if entity.parent and not entity.parent.is_published:
+        notice.add(f"the place it lies in, “{entity.parent.name}”")
     drafts = [section for section in parts["sections"] if not section.is_published]
     for section in drafts:
         notice.add(f"the section “{section.title or 'Introduction'}”", section.anchor)

@@ -95,7 +95,8 @@ class EventDetailView(DetailView):
     def get_object(self, queryset=None):
         drafts = self.request.user.has_perm("events.view_event")
         event = get_object_or_404(public_events(preview=drafts), slug=self.kwargs["slug"])
-        self.preview = not event.is_published
+        # The public rule says whether readers see it (a published event at a draft place is not public).
+        self.preview = not Event.objects.public().filter(pk=event.pk).exists()
         return event
 
     def get_context_data(self, **kwargs):
@@ -113,7 +114,11 @@ class EventDetailView(DetailView):
         )
         if self.preview:
             event = self.object
-            notice = PreviewNotice("event", page_is_draft=not event.is_published)
+            notice = PreviewNotice("event", page_is_draft=True, item_is_draft=not event.is_published)
+            for role, entity in (("the place it happened at", event.location), ("who claims it", event.claimed_by)):
+                for named in (entity, entity and entity.parent):
+                    if named is not None and not named.is_published:
+                        notice.add(f"{role}, “{named.name}”")
             context["preview_notice"] = note_draft_sources(notice, [event.summary], event.citations.all())
         return context
 

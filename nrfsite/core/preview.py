@@ -17,8 +17,13 @@ class DraftPart:
 @dataclass
 class PreviewNotice:
     noun: str  # what the page is of: "entity", "event", "source"
-    page_is_draft: bool
+    page_is_draft: bool  # readers do not see the page (the public rule says so: the item, or a place it needs)
     parts: list[DraftPart] = field(default_factory=list)
+    item_is_draft: bool | None = None  # the page's own item is a draft (default: page_is_draft)
+
+    def __post_init__(self):
+        if self.item_is_draft is None:
+            self.item_is_draft = self.page_is_draft
 
     def add(self, label, anchor=""):
         self.parts.append(DraftPart(label, anchor))

@@ -88,3 +88,25 @@ def test_readers_never_see_a_banner_nor_the_draft_section(client, page):
 def test_the_preview_runs_a_bounded_number_of_queries(editor, page, django_assert_max_num_queries):
     with django_assert_max_num_queries(25):
         editor.get("/entities/nrf/?preview")
+
+
+def test_a_published_page_the_public_cannot_see_names_the_draft_that_hides_it(editor, client):
+    from tests.factories import PlaceFactory
+
+    baghlan = PlaceFactory(slug="baghlan", name="Baghlan Province", status="draft")
+    PlaceFactory(slug="andarab", name="Andarab District", parent=baghlan)
+    EventFactory(slug="taken", title="Andarab taken", location=PlaceFactory(slug="valley", name="A valley", parent=baghlan))
+
+    page = editor.get("/entities/andarab/?preview").content.decode()
+    event = editor.get("/events/taken/").content.decode()
+
+    assert banner(page) == (
+        "Preview: the public does not see this place’s page at all while this is a draft: "
+        "the place it lies in, “Baghlan Province”"
+    )
+    assert banner(event) == (
+        "Preview: the public does not see this event’s page at all while this is a draft: "
+        "the place it happened at, “Baghlan Province”"
+    )
+    client.logout()
+    assert client.get("/entities/andarab/").status_code == 404 and client.get("/events/taken/").status_code == 404
