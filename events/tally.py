@@ -31,7 +31,7 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from entities.models import Entity
+from entities.models import Entity, EntityKind
 from events.models import (
     Event,
     EventCitation,
@@ -148,8 +148,9 @@ def counted_by_entity():
     grouped by entity."""
     public = Event.objects.public().order_by()
     taking_part = Participation.objects.filter(event__in=public.values("pk")).order_by().values_list("entity_id", "event_id")
-    at_place = public.exclude(location=None).values_list("location_id", "pk")
-    within = public.filter(location__parent__isnull=False).values_list("location__parent_id", "pk")
+    # As `involving`: the place an event is at, and the place holding it, count only when they are places.
+    at_place = public.filter(location__kind=EntityKind.PLACE).values_list("location_id", "pk")
+    within = public.filter(location__parent__kind=EntityKind.PLACE).values_list("location__parent_id", "pk")
     sql, params = taking_part.union(at_place, within).query.sql_with_params()  # UNION: each pair once
     with connection.cursor() as cursor:
         # The SQL is the ORM's own (every value a parameter); only the grouping is written here.

@@ -385,3 +385,21 @@ def test_counting_every_entity_again_is_one_query_whatever_their_number(tmp_path
     assert agrees()
     assert import_(directory)[0]  # an entities.csv import counts every entity again, the same way
     assert agrees()
+
+
+def test_the_grouped_count_follows_involving_when_a_place_is_not_a_place(django_assert_max_num_queries):
+    # A location re-kinded to a topic, and a place whose parent is a person (neither is refused by the
+    # database): `involving` counts events at or within an entity only when that entity is a place.
+    person = EntityFactory(slug="someone", name="Someone", kind="person")
+    topic = PlaceFactory(slug="topic", name="A topic")
+    under_person = PlaceFactory(slug="under", name="Under a person")
+    Entity.objects.filter(pk=under_person.pk).update(parent=person)
+    for n in range(3):
+        EventFactory(slug=f"t-{n}", location=topic)
+        EventFactory(slug=f"u-{n}", location=under_person)
+    Entity.objects.filter(pk=topic.pk).update(kind="topic")
+
+    tally.count_entities()
+
+    assert agrees()
+    assert tally.entity_count(person) == 0 and tally.entity_count(Entity.objects.get(pk=topic.pk)) == 0
