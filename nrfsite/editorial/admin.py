@@ -11,6 +11,7 @@ from itertools import pairwise
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -632,6 +633,18 @@ class SetAsideAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+    def get_queryset(self, request):
+        """Only items of the models the user may view: a set-aside label and reason say what the item is."""
+        queryset = super().get_queryset(request)
+        shown = {
+            pk
+            for pk, app, model in ContentType.objects.filter(pk__in=queryset.values("content_type").distinct()).values_list(
+                "pk", "app_label", "model"
+            )
+            if request.user.has_perm(f"{app}.view_{model}")
+        }
+        return queryset.filter(content_type__in=shown)
 
     def has_add_permission(self, request):
         return False

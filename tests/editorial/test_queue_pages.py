@@ -118,3 +118,32 @@ def test_the_queue_page_runs_a_bounded_number_of_queries(client, unarchived, dja
     client.force_login(member("Editor"))
     with django_assert_max_num_queries(30):
         client.get(QUEUE)
+
+
+def test_select_all_sets_aside_every_item_of_the_queue_not_only_the_page(client, unarchived):
+    client.force_login(member("Editor"))
+    on_page = [source.pk for source in unarchived[:25]]
+    data = {"action": "set_aside_from_queue", "_selected_action": on_page, "select_across": "1", "index": "0"}
+
+    asked = client.post(QUEUE, data).content.decode()
+    assert "Set these 30 item(s)" in asked and asked.count('name="_selected_action"') == 30
+    confirm = {
+        "action": "set_aside_from_queue",
+        "_selected_action": re.findall(r'name="_selected_action" value="(\d+)"', asked),
+    }
+    client.post(QUEUE, {**confirm, "apply": "1", "days": "30", "reason": "Printed books"})
+
+    assert SetAside.objects.count() == 30 and bucket("unarchived-source").count == 0
+
+
+def test_the_set_aside_list_shows_only_what_the_user_may_view(client, unarchived):
+    client.force_login(member("Editor"))
+    client.post(
+        QUEUE,
+        {"action": "set_aside_from_queue", "_selected_action": [unarchived[0].pk], "apply": "1", "days": "30", "reason": "x"},
+    )
+    url = reverse("admin:editorial_setaside_changelist")
+
+    assert len(client.get(url).context["cl"].result_list) == 1
+    client.force_login(UserFactory(is_staff=True))  # staff who may not view sources
+    assert len(client.get(url).context["cl"].result_list) == 0
