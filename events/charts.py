@@ -147,26 +147,51 @@ def _project(latitude, longitude):
     return round(x, 1), round(y, 1)
 
 
+def _on_map(place):
+    return (
+        place is not None
+        and place.latitude is not None
+        and place.longitude is not None
+        and SOUTH <= place.latitude <= NORTH
+        and WEST <= place.longitude <= EAST
+    )
+
+
 def place_points(by_place):
-    """The places of the filtered events that have coordinates, as points (one query): a province's own events
-    at its capital, a district's or town's at its place; the 34 capitals stay on the map as small marks, so a
-    point is seen where it is. The area of a point grows with its count."""
-    places = Entity.objects.public().filter(Q(pk__in=list(by_place)) | Q(iso_code__startswith="AF-"), latitude__isnull=False)
-    places = places.filter(longitude__isnull=False).select_related("parent").order_by("name")
-    marks, points = [], []
-    peak = max((by_place.get(place.pk, 0) for place in places), default=0)
+    """The places of the filtered events as points (one query): a province's events at its capital, a
+    district's or town's at its own place when it has coordinates, else in the ring of the place holding it;
+    the 34 capitals stay on the map as small marks, so a point is seen where it is. The area of a point grows
+    with its count; `unshown` counts the events at places the map cannot show (abroad, or no coordinates)."""
+    places = (
+        Entity.objects.public()
+        .filter(Q(pk__in=list(by_place)) | Q(iso_code__startswith="AF-", latitude__isnull=False))
+        .select_related("parent")
+        .order_by("name")
+    )
+    counts, unshown, marks = {}, 0, []
     for place in places:
-        x, y = _project(place.latitude, place.longitude)
+        if place.iso_code.startswith("AF-") and _on_map(place):
+            marks.append(place)
         count = by_place.get(place.pk, 0)
+        if not count:
+            continue
+        parent = place.parent if place.parent and place.parent.is_published else None
+        shown_at = place if _on_map(place) else parent if _on_map(parent) else None
+        if shown_at is None:
+            unshown += count
+        else:
+            counts[shown_at] = counts.get(shown_at, 0) + count
+    peak = max(counts.values(), default=0)
+    points = []
+    for place, count in counts.items():
+        x, y = _project(place.latitude, place.longitude)
+        r = RADIUS_MIN + (RADIUS_MAX - RADIUS_MIN) * math.sqrt(count / peak)
         province = place.iso_code.startswith("AF-")
-        if province:
-            marks.append(Point(place.name, place.slug, x, y, 2, 0, precise=False))
-        if count:
-            r = RADIUS_MIN + (RADIUS_MAX - RADIUS_MIN) * math.sqrt(count / peak)
-            parent = place.parent.name if place.parent and not province else ""
-            points.append(Point(place.name, place.slug, x, y, round(r, 1), count, precise=not province, province=parent))
+        parent = place.parent.name if place.parent and not province else ""
+        points.append(Point(place.name, place.slug, x, y, round(r, 1), count, precise=not province, province=parent))
     points.sort(key=lambda point: -point.r)  # the largest first, so a small point is drawn over it, not under
-    return {"width": POINTS_WIDTH, "height": POINTS_HEIGHT, "marks": marks, "points": points}
+    capitals = [Point(mark.name, mark.slug, *_project(mark.latitude, mark.longitude), 2, 0, precise=False) for mark in marks]
+    return {"width": POINTS_WIDTH, "height": POINTS_HEIGHT, "marks": capitals, "points": points, "unshown": unshown}
 
 
 def _countable(queryset):

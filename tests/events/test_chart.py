@@ -121,7 +121,7 @@ def placed():
     for n in range(4):
         EventFactory(slug=f"pan-{n}", location=panjshir)
     EventFactory(slug="cha-1", location=charikar)
-    # A place with no coordinates folds into its province's tile and is no point; a draft place is never named.
+    # A place with no coordinates counts in the ring of the province holding it; a draft place is never named.
     EventFactory(slug="and-1", location=PlaceFactory(slug="andarab", name="Andarab", parent=panjshir))
     secret = PlaceFactory(slug="secret-village", name="Secret village", latitude="35.2", longitude="69.4", status="draft")
     EventFactory(slug="sec-1", location=secret)
@@ -132,7 +132,7 @@ def test_events_are_points_a_provinces_own_at_its_capital_a_towns_at_its_place(c
 
     points = {point.slug: point for point in response.context["points"]["points"]}
     assert set(points) == {"panjshir", "charikar"}
-    assert (points["panjshir"].precise, points["panjshir"].count) == (False, 4)
+    assert (points["panjshir"].precise, points["panjshir"].count) == (False, 5)  # 4 at it, 1 at Andarab within it
     assert (points["charikar"].precise, points["charikar"].label) == (True, "Charikar (Parwan Province): 1 event")
     assert points["panjshir"].r > points["charikar"].r  # more events, a bigger point
     # East is right and north is up: Panjshir's capital lies east and north of Charikar.
@@ -160,3 +160,12 @@ def test_no_point_without_coordinates(client):
     response = client.get(reverse("events:list"))
 
     assert response.context["points"]["points"] == [] and 'class="points-map"' not in response.content.decode()
+    assert response.context["points"]["unshown"] == 1
+
+
+def test_the_caption_counts_the_events_the_map_cannot_show(client, placed):
+    EventFactory(slug="dc", location=PlaceFactory(slug="washington-dc", name="Washington, D.C."))
+
+    html = client.get(reverse("events:list")).content.decode()
+
+    assert "1 event at places the map cannot show (abroad, or without coordinates) is not drawn." in html
