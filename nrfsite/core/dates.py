@@ -37,8 +37,9 @@ _MONTH_DAY_YEAR = re.compile(r"^(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|
 _MONTH_YEAR = re.compile(r"^(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})$", re.I | re.ASCII)
 
 # The form `isoformat` writes, as a regular expression a whole cell must match (the bundle's Table Schema
-# gives it to every partial-date column): "2021", "2021-08", "2021-08-17", each maybe with "c. " in front.
-ISO_PATTERN = r"(c\. )?[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
+# gives it to every partial-date column): "2021", "2021-08", "2021-08-17", each maybe with "c. " in front, from
+# EARLIEST_YEAR (1800) on, as `parse` reads them.
+ISO_PATTERN = r"(c\. )?(1[89][0-9]{2}|[2-9][0-9]{3})(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"  # from 1800
 # No date in this knowledge base is older. A year before it is nearly always a Solar Hijri year typed where a
 # Gregorian one belongs ("1400-05-26" for 17 August 2021): refused, with the Solar Hijri reading suggested.
 EARLIEST_YEAR = 1800
@@ -94,12 +95,17 @@ class PartialDate:
         plain = solar_hijri.ascii_digits(raw)
         rest = _CIRCA.sub("", plain, count=1)
         circa = rest != plain
+        iso = _ISO.match(rest)
+        year, month, day = (int(part) if part else None for part in iso.group("year", "month", "day")) if iso else (None,) * 3
+        if year is not None and year < EARLIEST_YEAR:
+            # Before the Gregorian check: "1400-02-31" is 31 Sawr 1400, a day, though February has no 31st.
+            raise PartialDateError(f'"{raw}" is not a valid date: {_before_earliest(year, month, day)}')
         try:
             date = cls._parse_plain(rest, circa)
         except PartialDateError as error:
             raise PartialDateError(f'"{raw}" is not a valid date: {error}') from None
         if date.value.year < EARLIEST_YEAR:
-            raise PartialDateError(f'"{raw}" is not a valid date: {_before_earliest(date)}')
+            raise PartialDateError(f'"{raw}" is not a valid date: {_before_earliest(date.value.year)}')
         return date
 
     @classmethod
@@ -178,31 +184,32 @@ class PartialDate:
         return f"c. {text}" if self.circa else text
 
 
-def _before_earliest(date):
-    """Why a date before EARLIEST_YEAR is refused, and what it means read as a Solar Hijri date, when it is one:
-    "did you mean 1400-05-26 SH (26 Asad 1400) = 17 August 2021?"."""
+def _before_earliest(year, month=None, day=None):
+    """Why a date before EARLIEST_YEAR is refused, and what it means read as a Solar Hijri date when it is one
+    (whose Gregorian day is not itself too early): "did you mean 1400-05-26 SH (26 Asad 1400) = 17 August 2021?"."""
     refusal = f"no date here is before {EARLIEST_YEAR}."
-    year, month, day = date.value.year, date.value.month, date.value.day
     try:
-        if date.precision == Precision.DAY:
+        if day is not None:
             gregorian = solar_hijri.to_gregorian(year, month, day)
-            return (
-                f"{refusal} Did you mean {year}-{month:02}-{day:02} SH ({day} {solar_hijri.month_name(month)} {year}) = "
+            hint = (
+                f" Did you mean {year}-{month:02}-{day:02} SH ({day} {solar_hijri.month_name(month)} {year}) = "
                 f"{gregorian:%-d %B %Y}? Enter it as {gregorian.isoformat()}."
             )
-        if date.precision == Precision.MONTH:
-            first, last = solar_hijri.month_span(year, month)
-            return (
-                f"{refusal} Did you mean {year}-{month:02} SH ({solar_hijri.month_name(month)} {year}), which runs from "
-                f"{first:%-d %B %Y} to {last:%-d %B %Y}? Enter the Gregorian month or day you mean."
+        elif month is not None:
+            gregorian, last = solar_hijri.month_span(year, month)
+            hint = (
+                f" Did you mean {year}-{month:02} SH ({solar_hijri.month_name(month)} {year}), which runs from "
+                f"{gregorian:%-d %B %Y} to {last:%-d %B %Y}? Enter the Gregorian month or day you mean."
             )
-        first, last = solar_hijri.year_span(year)
-        return (
-            f"{refusal} Did you mean the year {year} SH, which runs from {first:%-d %B %Y} to {last:%-d %B %Y}? "
-            "Enter the Gregorian year or date you mean."
-        )
-    except ValueError:  # no such Solar Hijri day (Hut 30 of a common year) or year
+        else:
+            gregorian, last = solar_hijri.year_span(year)
+            hint = (
+                f" Did you mean the year {year} SH, which runs from {gregorian:%-d %B %Y} to {last:%-d %B %Y}? "
+                "Enter the Gregorian year or date you mean."
+            )
+    except (ValueError, IndexError):  # no such Solar Hijri day (Hut 30 of a common year), month or year
         return refusal
+    return refusal + (hint if gregorian.year >= EARLIEST_YEAR else "")
 
 
 def _month_number(name):

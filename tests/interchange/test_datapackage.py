@@ -158,9 +158,10 @@ def test_the_partial_date_pattern_matches_exactly_what_isoformat_writes():
     import re
 
     pattern = re.compile(ISO_PATTERN)
-    for text in ["2021", "2021-08", "2021-08-17", "c. 2021", "c. 2021-12-31"]:
+    for text in ["2021", "2021-08", "2021-08-17", "c. 2021", "c. 2021-12-31", "1800", "9999-12-31"]:
         assert pattern.fullmatch(PartialDate.parse(text).isoformat())
-    for text in ["August 2021", "2021-13", "2021-8", "21", "2021-08-32", "c.2021", "2021-08-17T00:00"]:
+    # …and nothing parse refuses: a year before 1800 (a Solar Hijri year, typed as Gregorian) included.
+    for text in ["August 2021", "2021-13", "2021-8", "21", "2021-08-32", "c.2021", "2021-08-17T00:00", "1400-05-26", "1799"]:
         assert not pattern.fullmatch(text), text
 
 
