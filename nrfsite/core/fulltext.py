@@ -74,8 +74,31 @@ def index_of(model):
 
 
 def words(query):
-    """The words of a query, as the indexes split text (at most MAX_WORDS)."""
-    return re.findall(r"[^\W_]+", query or "", flags=re.UNICODE)[:MAX_WORDS]
+    """The words of a query, as the indexes split text (at most MAX_WORDS). Tatweel and Arabic-script
+    diacritics are dropped first: they are decoration, and would split a word where they stand."""
+    return re.findall(r"[^\W_]+", _UNDECORATE.sub("", query or ""), flags=re.UNICODE)[:MAX_WORDS]
+
+
+# Arabic-script letters one word may be written with, depending on the keyboard: Arabic yeh and kaf where
+# Dari and Pashto write Persian ones, hamza on an alef or not, a final teh marbuta for heh; and digits in
+# three scripts. A query word matches each spelling (`spellings`); the text is indexed as written.
+_UNDECORATE = re.compile("[\u0640\u064b-\u065f\u0670]")  # tatweel; harakat, shadda, sukun, superscript alef
+_PERSIAN = str.maketrans("يىك", "ییک")
+_ARABIC = str.maketrans("یک", "يك")
+_BARE_ALEF = str.maketrans("أإآٱ", "اااا")
+_ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_PERSIAN_DIGITS = str.maketrans("0123456789٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹")
+
+
+def spellings(term):
+    """The spellings a query word stands for, itself first: "كابل" is also "کابل"; "پنجشير" also "پنجشیر";
+    "أحمد" also "احمد"; a final "ة" also "ه" and back; "۲۰۲۱" also "2021". At most 24, whatever the word."""
+    forms = {term}
+    forms |= {form.translate(table) for form in list(forms) for table in (_PERSIAN, _ARABIC)}
+    forms |= {form.translate(_BARE_ALEF) for form in list(forms)}
+    forms |= {form[:-1] + {"ة": "ه", "ه": "ة"}[form[-1]] for form in list(forms) if form[-1:] in ("ة", "ه")}
+    forms |= {form.translate(table) for form in list(forms) for table in (_ASCII_DIGITS, _PERSIAN_DIGITS)}
+    return [term, *sorted(forms - {term})]
 
 
 def condition(model, query):
@@ -90,9 +113,11 @@ def condition(model, query):
     if connection.vendor == "postgresql":
         sql = f"SELECT {_q(index.pk)} FROM {_q(index.table)} WHERE {_q(DOCUMENT)} @@ to_tsquery('simple'::regconfig, %s)"
         return Q(pk__in=RawSQL(sql, [_tsquery(terms)]))
-    # FTS5: each term a quoted string (no operator can hide in it) with * for "starts with"; space is AND.
+    # FTS5: each spelling a quoted string (no operator can hide in it) with * for "starts with"; the
+    # spellings of a word are OR'ed, the words AND'ed (explicitly: FTS5 ANDs only bare phrases implicitly).
     sql = f"SELECT rowid FROM {_q(index.fts)} WHERE {_q(index.fts)} MATCH %s"
-    return Q(pk__in=RawSQL(sql, [" ".join(f'"{term}"*' for term in terms)]))
+    match = " AND ".join("(" + " OR ".join(f'"{form}"*' for form in spellings(term)) + ")" for term in terms)
+    return Q(pk__in=RawSQL(sql, [match]))
 
 
 def search(queryset, fields, query):
@@ -119,11 +144,11 @@ def search(queryset, fields, query):
         return queryset.filter(pk__in=matching)
     every_word = Q()
     for term in terms:
-        pattern = r"(^|[\W_])" + re.escape(term)
+        pattern = r"(^|[\W_])(" + "|".join(re.escape(form) for form in spellings(term)) + ")"
         any_field = Q()
         for field in fields:
             match = Q(**{f"{field}__iregex": pattern})
-            if term.isascii():
+            if term.isascii() and len(spellings(term)) == 1:
                 # SQLite's LIKE folds ASCII case in C; it runs first, so the regular expression (a Python
                 # call per row) only sees rows that contain the word at all. Non-ASCII terms skip it: LIKE
                 # does not fold their case (nor the Kelvin sign's and long s's into k and s, which we accept).
@@ -134,8 +159,8 @@ def search(queryset, fields, query):
 
 
 def _tsquery(terms):
-    """PostgreSQL's query of every term as a word's start: "panj:* & nrf:*"."""
-    return " & ".join(f"{term.lower()}:*" for term in terms)
+    """PostgreSQL's query of every term as a word's start, in each of its spellings: "panj:* & (كابل:* | کابل:*)"."""
+    return " & ".join("(" + " | ".join(f"{form.lower()}:*" for form in spellings(term)) + ")" for term in terms)
 
 
 def _q(name):
