@@ -53,7 +53,8 @@ class EntityDetailView(DetailView):
         )
         # Whether readers see this page is the public rule's to say (a published entity in a draft place is
         # not public), never `is_published` alone: one rule, `Entity.objects.public()`.
-        self.seen_by_public = Entity.objects.public().filter(pk=entity.pk).exists()
+        # (A reader's page was read through public() already: no second query for readers.)
+        self.seen_by_public = not drafts or Entity.objects.public().filter(pk=entity.pk).exists()
         self.preview = drafts and (not self.seen_by_public or "preview" in self.request.GET)
         return entity
 

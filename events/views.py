@@ -96,7 +96,7 @@ class EventDetailView(DetailView):
         drafts = self.request.user.has_perm("events.view_event")
         event = get_object_or_404(public_events(preview=drafts), slug=self.kwargs["slug"])
         # The public rule says whether readers see it (a published event at a draft place is not public).
-        self.preview = not Event.objects.public().filter(pk=event.pk).exists()
+        self.preview = drafts and not Event.objects.public().filter(pk=event.pk).exists()  # readers': public already
         return event
 
     def get_context_data(self, **kwargs):
