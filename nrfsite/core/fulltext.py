@@ -158,6 +158,17 @@ def search(queryset, fields, query):
     return queryset.filter(pk__in=queryset.model._default_manager.filter(every_word).values("pk"))
 
 
+def matches(text, query):
+    """Whether `text` has every word of `query` as a word or a word's start, in any of its spellings: the
+    search's rule, for text read in Python (a section's words without its markers and Markdown)."""
+    terms = words(query)
+    text = _UNDECORATE.sub("", text)
+    return bool(terms) and all(
+        re.search(r"(^|[\W_])(" + "|".join(re.escape(form) for form in spellings(term)) + ")", text, re.IGNORECASE)
+        for term in terms
+    )
+
+
 def _tsquery(terms):
     """PostgreSQL's query of every term as a word's start, in each of its spellings: "panj:* & (كابل:* | کابل:*)"."""
     return " & ".join("(" + " | ".join(f"{form.lower()}:*" for form in spellings(term)) + ")" for term in terms)

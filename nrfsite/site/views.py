@@ -11,19 +11,31 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from entities import presenters as entity_pages
-from entities.models import Entity, Section, Statement
+from entities.models import Entity, Section, Statement, section_anchor
 from entities.selectors import public_statements
 from events import tally
 from events.models import Event
 from events.presenters import event_views
 from events.selectors import public_events
 from nrfsite.core.filters import TEXT_LIMIT
-from nrfsite.core.fulltext import search
+from nrfsite.core.fulltext import matches, search
+from nrfsite.core.markup import to_plain_text
 from sources.models import Source
 from sources.references import References
 
 HOME_ENTITY = "nrf"
 RESULTS_PER_GROUP = 50
+SECTION_CANDIDATES = 200  # sections the database finds before their read words are checked (each read: ~0.2 ms)
+EXCERPT_CHARS = 200
+
+
+class SectionHit:
+    """A section found by a search, as the results list it: where it is and the start of its text."""
+
+    def __init__(self, section, text):
+        self.section = section
+        self.url = reverse("entities:detail", args=[section.entity.slug]) + f"#{section_anchor(section)}"
+        self.excerpt = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 @require_safe  # GET and HEAD: monitors ask with HEAD
@@ -87,7 +99,7 @@ def _recent(item):
 @require_safe  # GET and HEAD: monitors ask with HEAD
 def search_view(request):
     query = request.GET.get("q", "").strip()[:TEXT_LIMIT]
-    results = {"entities": [], "events": [], "sources": []}
+    results = {"entities": [], "events": [], "sections": [], "sources": []}
     if query:
         results["entities"] = list(
             search(Entity.objects.public(), ["name", "slug", "description", "aliases__name"], query).order_by("name")[
@@ -99,6 +111,18 @@ def search_view(request):
             .select_related("event_type")
             .order_by("date", "slug")[:RESULTS_PER_GROUP]
         )
+        # Sections: the database finds candidates in the Markdown; a section is listed when its words as
+        # readers read them match (no marker: a search for a source's key finds the sources, not the texts).
+        candidates = (
+            search(Section.objects.public(), ["title", "body"], query)
+            .select_related("entity")
+            .order_by("entity__name", "position")[:SECTION_CANDIDATES]
+        )
+        results["sections"] = [
+            SectionHit(section, text)
+            for section in candidates
+            if matches(f"{section.title} {(text := to_plain_text(section.body))}", query)
+        ][:RESULTS_PER_GROUP]
         results["sources"] = list(
             search(Source.objects.public().with_work(), ["key", "title", "authors", "publisher"], query).order_by("key")[
                 :RESULTS_PER_GROUP

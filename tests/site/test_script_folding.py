@@ -60,3 +60,43 @@ def test_no_word_has_more_than_24_spellings():
 def test_query_syntax_in_any_spelling_is_only_text(client, written, query):
     assert client.get(reverse("search"), {"q": query}).status_code == 200
     assert client.get(reverse("events:list"), {"q": query}).status_code == 200
+
+
+# Section text ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sections():
+    from tests.factories import SectionFactory
+
+    SourceFactory(key="secret-source", title="Secret", status="draft")
+    nrf = EntityFactory(slug="nrf", name="National Resistance Front")
+    SectionFactory(entity=nrf, title="Structure", position=2, body="Fighters regrouped in **Andarab**.[@secret-source]")
+    SectionFactory(entity=nrf, title="Draft part", position=3, body="Andarab secret plans.", status="draft")
+    hidden = EntityFactory(slug="hidden", name="Hidden group", status="draft")
+    SectionFactory(entity=hidden, title="About", position=1, body="Andarab too.")
+
+
+def test_the_text_of_pages_is_searched_and_links_to_its_section(client, sections):
+    html = client.get(reverse("search"), {"q": "andarab"}).content.decode()
+
+    assert '<a href="/entities/nrf/#section-2">National Resistance Front: Structure</a>' in html
+    assert "Fighters regrouped in Andarab." in html  # the words as read: no Markdown, no marker
+    assert "secret plans" not in html and "Hidden group" not in html  # a draft section, a draft entity's
+
+
+def test_a_markers_key_is_not_text_a_search_finds(client, sections):
+    results = client.get(reverse("search"), {"q": "secret-source"}).context["results"]
+
+    assert results["sections"] == [] and results["sources"] == []
+
+
+def test_section_search_reads_spellings_and_is_bounded(client, sections, django_assert_max_num_queries):
+    from tests.factories import SectionFactory
+
+    SectionFactory(entity=EntityFactory(slug="k", name="K"), title="کابل", position=1, body="در کابل")
+    assert [hit.section.title for hit in client.get(reverse("search"), {"q": "كابل"}).context["results"]["sections"]] == [
+        "کابل"
+    ]
+    with django_assert_max_num_queries(8):
+        client.get(reverse("search"), {"q": "andarab"})
