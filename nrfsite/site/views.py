@@ -29,6 +29,20 @@ SECTION_CANDIDATES = 200  # sections the database finds before their read words 
 EXCERPT_CHARS = 200
 
 
+class EntityHit:
+    """An entity found by a search, and the name that matched when it is not the one shown: "Kabul, as
+    “کابل”" for a search in Dari script."""
+
+    def __init__(self, entity, query):
+        self.entity = entity
+        self.matched = None
+        if not matches(entity.name, query):
+            self.matched = next((alias for alias in entity.aliases.all() if matches(alias.name, query)), None)
+
+    def __getattr__(self, name):
+        return getattr(self.entity, name)
+
+
 class SectionHit:
     """A section found by a search, as the results list it: where it is and the start of its text."""
 
@@ -101,11 +115,12 @@ def search_view(request):
     query = request.GET.get("q", "").strip()[:TEXT_LIMIT]
     results = {"entities": [], "events": [], "sections": [], "sources": []}
     if query:
-        results["entities"] = list(
-            search(Entity.objects.public(), ["name", "slug", "description", "aliases__name"], query).order_by("name")[
-                :RESULTS_PER_GROUP
-            ]
-        )
+        results["entities"] = [
+            EntityHit(entity, query)
+            for entity in search(Entity.objects.public(), ["name", "slug", "description", "aliases__name"], query)
+            .prefetch_related("aliases")
+            .order_by("name")[:RESULTS_PER_GROUP]
+        ]
         results["events"] = list(
             search(Event.objects.public(), ["title", "summary", "casualty_note"], query)
             .select_related("event_type")

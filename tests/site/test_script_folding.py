@@ -100,3 +100,11 @@ def test_section_search_reads_spellings_and_is_bounded(client, sections, django_
     ]
     with django_assert_max_num_queries(8):
         client.get(reverse("search"), {"q": "andarab"})
+
+
+def test_a_result_says_which_name_matched_when_it_is_not_the_one_shown(client, written):
+    by_alias = client.get(reverse("search"), {"q": "كابل"}).content.decode()  # Arabic kaf, the alias is Persian
+    by_name = client.get(reverse("search"), {"q": "kabul"}).content.decode()
+
+    assert '<a href="/entities/kabul/">Kabul</a> <span class="matched">(found as <bdi lang="prs">کابل</bdi>)</span>' in by_alias
+    assert "found as" not in by_name
