@@ -144,7 +144,7 @@ def search(queryset, fields, query):
         return queryset.filter(pk__in=matching)
     every_word = Q()
     for term in terms:
-        pattern = r"(^|[\W_])(" + "|".join(re.escape(form) for form in spellings(term)) + ")"
+        pattern = _word_start(term)
         any_field = Q()
         for field in fields:
             match = Q(**{f"{field}__iregex": pattern})
@@ -158,15 +158,17 @@ def search(queryset, fields, query):
     return queryset.filter(pk__in=queryset.model._default_manager.filter(every_word).values("pk"))
 
 
+def _word_start(term):
+    """A regular expression of `term`, in any of its spellings, at the start of a word."""
+    return r"(^|[\W_])(" + "|".join(re.escape(form) for form in spellings(term)) + ")"
+
+
 def matches(text, query):
     """Whether `text` has every word of `query` as a word or a word's start, in any of its spellings: the
     search's rule, for text read in Python (a section's words without its markers and Markdown)."""
     terms = words(query)
     text = _UNDECORATE.sub("", text)
-    return bool(terms) and all(
-        re.search(r"(^|[\W_])(" + "|".join(re.escape(form) for form in spellings(term)) + ")", text, re.IGNORECASE)
-        for term in terms
-    )
+    return bool(terms) and all(re.search(_word_start(term), text, re.IGNORECASE) for term in terms)
 
 
 def _tsquery(terms):

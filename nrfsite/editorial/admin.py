@@ -207,19 +207,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
                 editorial.reviewable_flag(obj=obj, user=request.user, reason=form.cleaned_data["reason"])
             self.message_user(request, f"Flagged {queryset.count()} item(s).", messages.SUCCESS)
             return None
-        return TemplateResponse(
-            request,
-            "admin/nrfsite/flag.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Flag as needing an update",
-                "form": form,
-                "queryset": queryset,
-                "opts": self.model._meta,
-                "action": "flag_needs_update",
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            },
-        )
+        sentence = f"Flag these {queryset.count()} item(s) as needing an update:"
+        return self.confirm_action(request, queryset, form, "flag_needs_update", "Flag as needing an update", sentence, "Flag")
 
     @admin.action(description="Set selected aside from this queue for now…", permissions=["change"])
     def set_aside_from_queue(self, request, queryset):
@@ -236,18 +225,29 @@ class EditorialAdmin(SimpleHistoryAdmin):
                 messages.SUCCESS,
             )
             return None
+        sentence = (
+            f"Set these {queryset.count()} item(s) aside from “{dict(for_model(self.model))[key]}”: they leave the "
+            "queue until the day you choose, then come back by themselves."
+        )
+        return self.confirm_action(
+            request, queryset, form, "set_aside_from_queue", "Set aside from a queue", sentence, "Set aside"
+        )
+
+    def confirm_action(self, request, queryset, form, action, title, sentence, button):
+        """The page a bulk action asks its questions on: the items, the form, and every item's id carried on
+        (not only the page's: "select all" means all of them)."""
         return TemplateResponse(
             request,
-            "admin/nrfsite/set_aside.html",
+            "admin/nrfsite/confirm_action.html",
             {
                 **self.admin_site.each_context(request),
-                "title": "Set aside from a queue",
-                "queue": dict(for_model(self.model))[key],
+                "title": title,
+                "sentence": sentence,
+                "button": button,
                 "form": form,
                 "queryset": queryset,
                 "opts": self.model._meta,
-                "action": "set_aside_from_queue",
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "action": action,
             },
         )
 

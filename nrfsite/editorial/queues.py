@@ -164,8 +164,9 @@ def flagged(model, related=()):
 
 
 def _most_overdue_first(found):
-    """[(days overdue, Item)] as the queue lists them: the most overdue first (then in the order found)."""
-    return [item for _days, _n, item in sorted((-days, n, item) for n, (days, item) in enumerate(found))]
+    """[(days overdue, Item)] as the queue lists them: the most overdue first (a stable sort: ties in the
+    order found)."""
+    return [item for _days, item in sorted(found, key=lambda pair: -pair[0])]
 
 
 def review_overdue(model, related=()):
