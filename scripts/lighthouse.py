@@ -26,12 +26,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
+# The local production server's helpers, shared with the load test (this script's folder is on sys.path).
+from reliability import run, wait_for
+
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 LIGHTHOUSE = ROOT / "tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 OUTPUT = ROOT / "test-artifacts" / "lighthouse"
@@ -44,21 +45,9 @@ ITEMS_SHOWN = 8
 
 
 def manage(*args, env):
-    result = subprocess.run(  # noqa: S603
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
+    result = run(*args, env=env, check=False)
     if result.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-
-
-def wait_for(url, log):
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own local server
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer:\n" + log.read_text()[-3000:])
 
 
 def start_server(scratch, port):
