@@ -104,7 +104,7 @@ def test_only_a_reviewer_changes_the_vocabulary(client, role, may_change):
     client.force_login(member(role))
     url = reverse("admin:entities_property_change", args=[leader.pk])
     page = client.get(url)
-    data = values(page.context["adminform"].form) | {"label": "Boss"}
+    data = values(page.context["adminform"].form) | {"label": "Boss", "review_every": "30"}
 
     response = client.post(url, data)
 
@@ -112,6 +112,7 @@ def test_only_a_reviewer_changes_the_vocabulary(client, role, may_change):
     assert ('name="label"' in page.content.decode()) is may_change
     assert (response.status_code == 403) is not may_change
     assert (Property.objects.get(pk=leader.pk).label == "Boss") is may_change
+    assert (Property.objects.get(pk=leader.pk).review_every == 30) is may_change  # how fast its facts age
 
 
 def test_a_stale_entity_form_does_not_overwrite_a_section_changed_since_through_its_inline(client, nrf):
