@@ -28,9 +28,3 @@ class PreviewNotice:
     def add(self, label, anchor=""):
         self.parts.append(DraftPart(label, anchor))
         return self
-
-
-def quoted(titles):
-    """“A”, “B” and “C”."""
-    titles = [f"“{title}”" for title in titles]
-    return titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} and {titles[-1]}"
