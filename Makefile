@@ -18,7 +18,7 @@ ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= nrfsite-local-admin
 
 
-.PHONY: install install-app system-packages run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages bench-pages-postgres bench-pages-million audit lighthouse
+.PHONY: install install-app system-packages messages run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages bench-pages-postgres bench-pages-million audit lighthouse
 
 # Two stamps: the application's requirements (enough for run, serve, bench) and the dev/test tools
 # on top (install, test, lint, format). `make run` after `make test` installs nothing; `make test`
@@ -68,6 +68,9 @@ serve: install-app $(SECRET_FILE) ## production mode on $(HOST):$(PORT): collect
 # /usr/sbin is on PATH for the nginx fault test: Debian puts nginx there, outside a normal user's PATH.
 test: system-packages install ## run the whole test suite (DATABASE_URL picks the engine; SQLite by default)
 	PATH="$$PATH:/usr/sbin" $(PY) -m pytest
+
+messages: install ## update the Dari and Pashto catalogs (locale/) from the code and compile them; needs GNU gettext
+	$(PY) manage.py catalogs
 
 lint: install ## ruff lint and format check, and the import layers (import-linter, pyproject.toml)
 	$(VENV)/bin/ruff check .

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from entities.models import Alias, Entity, Property, Section, SectionCitation, Statement, StatementCitation
@@ -55,10 +57,10 @@ class StatementInline(EditorialInline, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("property").annotate(citation_count=Count("citations"))
 
-    @admin.display(description="footnotes")
+    @admin.display(description=_("footnotes"))
     def footnotes(self, obj):
         count = getattr(obj, "citation_count", None)
-        return "—" if count is None else (count or "none: citation needed")
+        return "—" if count is None else (count or gettext("none: citation needed"))
 
 
 class SectionInline(MarkupEditing, EditorialInline, admin.StackedInline):
@@ -79,8 +81,8 @@ class EntityAdmin(ContentAdmin):
     readonly_fields = ["created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["kind", "name", "slug", "description", "start", "end"]}),
-        ("Place", {"fields": ["parent", "iso_code", "latitude", "longitude"], "classes": ["collapse"]}),
-        ("Identifiers and publishing", {"fields": ["wikidata_id", "status", "created_at", "updated_at", "published_at"]}),
+        (_("Place"), {"fields": ["parent", "iso_code", "latitude", "longitude"], "classes": ["collapse"]}),
+        (_("Identifiers and publishing"), {"fields": ["wikidata_id", "status", "created_at", "updated_at", "published_at"]}),
     ]
     inlines = [AliasInline, StatementInline, SectionInline]
 
@@ -124,15 +126,17 @@ class StatementCitationInline(CitationInline):
 
 class ResolutionForm(forms.Form):
     preferred = forms.TypedChoiceField(
-        label="Editors prefer", widget=forms.RadioSelect, coerce=int, error_messages={"required": "Choose one."}
+        label=_("Editors prefer"), widget=forms.RadioSelect, coerce=int, error_messages={"required": _("Choose one.")}
     )
     reason = forms.CharField(
-        label="Because",
+        label=_("Because"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-        help_text="Readers see “Sources differ; editors prefer this because …” followed by what you write here, "
-        "beside both values and their footnotes.",
-        error_messages={"required": "Say why: readers see the reason."},
+        help_text=_(
+            "Readers see “Sources differ; editors prefer this because …” followed by what you write here, "
+            "beside both values and their footnotes."
+        ),
+        error_messages={"required": _("Say why: readers see the reason.")},
     )
 
     def __init__(self, *args, statements, **kwargs):
@@ -163,25 +167,27 @@ class StatementAdmin(ContentAdmin):
     fieldsets = [
         (None, {"fields": ["subject", "property"]}),
         (
-            "Value",
+            _("Value"),
             {
                 "fields": ["value_entity", "value_text", ("quantity_low", "quantity_best", "quantity_high"), "quantity_unit"],
-                "description": "Fill the value that matches the property's type: an entity, a text, "
-                "or figures (low ≤ best ≤ high).",
+                "description": _(
+                    "Fill the value that matches the property's type: an entity, a text, or figures (low ≤ best ≤ high)."
+                ),
             },
         ),
-        ("When", {"fields": ["start", "end", "end_reason"]}),
-        ("How sure", {"fields": ["certainty", "claimed_by", "note"]}),
+        (_("When"), {"fields": ["start", "end", "end_reason"]}),
+        (_("How sure"), {"fields": ["certainty", "claimed_by", "note"]}),
         (
-            "Rank",
+            _("Rank"),
             {
                 "fields": ["rank", "rank_reason", "superseded_by"],
-                "description": "Where sources differ, “Resolve contradiction” (above) sets these for every statement "
-                "involved at once.",
+                "description": _(
+                    "Where sources differ, “Resolve contradiction” (above) sets these for every statement involved at once."
+                ),
             },
         ),
-        ("Review", {"fields": REVIEW_FIELDS}),
-        ("Publishing", {"fields": ["status", "created_at", "updated_at", "published_at"]}),
+        (_("Review"), {"fields": REVIEW_FIELDS}),
+        (_("Publishing"), {"fields": ["status", "created_at", "updated_at", "published_at"]}),
     ]
     inlines = [StatementCitationInline]
 
@@ -209,7 +215,7 @@ class StatementAdmin(ContentAdmin):
         statements = contradicting(statement)
         change_url = reverse("admin:entities_statement_change", args=[statement.pk])
         if not statements:
-            self.message_user(request, "This statement contradicts no other published one: nothing to resolve.")
+            self.message_user(request, gettext("This statement contradicts no other published one: nothing to resolve."))
             return redirect(change_url)
         form = ResolutionForm(request.POST or None, statements=statements, initial={"preferred": statement.pk})
         if request.method == "POST" and form.is_valid():
@@ -225,18 +231,26 @@ class StatementAdmin(ContentAdmin):
             else:
                 held = report.count("held")
                 if held:
-                    message = (
-                        f"Your resolution (editors prefer “{preferred.value_display()}”) waits for a reviewer: "
-                        f"{held} statement(s) changed, readers see them as before until it is published."
-                    )
+                    message = ngettext(
+                        "Your resolution (editors prefer “%(value)s”) waits for a reviewer: %(count)d statement(s) "
+                        "changed, readers see them as before until it is published.",
+                        "Your resolution (editors prefer “%(value)s”) waits for a reviewer: %(count)d statement(s) "
+                        "changed, readers see them as before until it is published.",
+                        held,
+                    ) % {"value": preferred.value_display(), "count": held}
                 else:
-                    message = f"Resolved: editors prefer “{preferred.value_display()}”; the other(s) are deprecated."
+                    message = ngettext(
+                        "Resolved: editors prefer “%(value)s”; the other(s) are deprecated.",
+                        "Resolved: editors prefer “%(value)s”; the other(s) are deprecated.",
+                        len(others),
+                    ) % {"value": preferred.value_display()}
                 self.message_user(request, message, messages.SUCCESS)
                 return redirect(reverse("admin:entities_statement_change", args=[preferred.pk]))
         choices = list(zip(form["preferred"], statements, strict=True))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Resolve a contradiction: {statement.subject} — {statement.property}",
+            "title": gettext("Resolve a contradiction: %(subject)s — %(property)s")
+            % {"subject": statement.subject, "property": statement.property},
             "opts": self.model._meta,
             "original": statement,
             "form": form,
@@ -253,9 +267,9 @@ class SectionAdmin(ContentAdmin):
     list_display = [
         "__str__",
         "position",
-        partial_date_column("as_of", "as of"),
+        partial_date_column("as_of", _("as of")),
         "needs_update",
-        partial_date_column("flagged_on", "flagged"),
+        partial_date_column("flagged_on", _("flagged")),
         "status",
     ]
     list_filter = ["status", "needs_update"]
@@ -265,16 +279,16 @@ class SectionAdmin(ContentAdmin):
     readonly_fields = ["cited_sources", "created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["entity", "title", "position", "body", "cited_sources", "note"]}),
-        ("Review", {"fields": REVIEW_FIELDS}),
-        ("Publishing", {"fields": ["status", "created_at", "updated_at", "published_at"]}),
+        (_("Review"), {"fields": REVIEW_FIELDS}),
+        (_("Publishing"), {"fields": ["status", "created_at", "updated_at", "published_at"]}),
     ]
 
-    @admin.display(description="citations")
+    @admin.display(description=_("citations"))
     def cited_sources(self, obj):
         """A section's citations follow its markers (no inline: a stale inline would block a conflicting save)."""
         citations = list(obj.citations.select_related("source")) if obj.pk else []
         if not citations:
-            return "None yet: they follow the [@key] markers of the text when it is saved."
+            return gettext("None yet: they follow the [@key] markers of the text when it is saved.")
         return format_html_join(
             "",
             '<div><a href="{}">{}</a>{}</div>',

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EntitiesConfig(AppConfig):
     name = "entities"
-    verbose_name = "Entities and statements"
+    verbose_name = _("Entities and statements")
 
     def ready(self):
         from entities import queues

@@ -2,14 +2,15 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from entities.models import Entity, EntityKind
 from nrfsite.core.filters import TextFilter
 
 
 class EntityFilterSet(django_filters.FilterSet):
-    q = TextFilter(method="search", label="Name or alias")
-    kind = django_filters.ChoiceFilter(choices=EntityKind.choices, empty_label="any kind")
+    q = TextFilter(method="search", label=_("Name or alias"))
+    kind = django_filters.ChoiceFilter(choices=EntityKind.choices, label=_("Kind"), empty_label=_("any kind"))
 
     class Meta:
         model = Entity

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import groupby
 
+from django.utils.translation import gettext
+
 from entities.models import Rank, Section, ValueType, section_anchor
 from entities.rules import contradicted as contradicted_statements
 from entities.rules import value_of
@@ -237,13 +239,13 @@ def contents(parts):
     if len(titled) <= CONTENTS_AFTER:
         return []
     fixed = [
-        ("related-heading", "Related", parts.get("other_statements") or parts.get("inverse_statements")),
-        ("places-heading", "Places", parts.get("places")),
-        ("timeline-heading", "Timeline", parts.get("events")),
+        ("related-heading", gettext("Related"), parts.get("other_statements") or parts.get("inverse_statements")),
+        ("places-heading", gettext("Places"), parts.get("places")),
+        ("timeline-heading", gettext("Timeline"), parts.get("events")),
         # The sections' footnotes are numbered as the template renders them, after this: their markers count.
         (
             "references-heading",
-            "References",
+            gettext("References"),
             parts["references"].entries or any(citation_keys(s.body) for s in parts["sections"]),
         ),
     ]

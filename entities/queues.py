@@ -1,6 +1,8 @@
 """The needs-attention queues of entities, statements and sections (registered in EntitiesConfig.ready())."""
 
 from django.db.models import Count
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from entities.models import Entity, Section, Statement
 from entities.rules import contradictions, date_contradictions
@@ -23,12 +25,12 @@ def uncited_statements(today):
         .select_related("subject", "property")
         .order_by("subject__name", "pk")
     )
-    return [Item(obj, "shows “citation needed” on the public page") for obj in queryset]
+    return [Item(obj, gettext("shows “citation needed” on the public page")) for obj in queryset]
 
 
 def uncited_sections(today):
     queryset = Section.objects.published().select_related("entity").order_by("entity__name", "position")
-    return [Item(obj, "its text has no citation marker") for obj in queryset if not citation_keys(obj.body)]
+    return [Item(obj, gettext("its text has no citation marker")) for obj in queryset if not citation_keys(obj.body)]
 
 
 def contradicting_statements(today):
@@ -41,9 +43,11 @@ def contradicting_statements(today):
     return [
         Item(
             obj,
-            f"contradicts another published “{obj.property}” of {obj.subject}"
+            gettext("contradicts another published “%(property)s” of %(subject)s")
+            % {"property": obj.property, "subject": obj.subject}
             if obj.pk in values
-            else f"gives {obj.value_display()} other dates than another published “{obj.property}” of {obj.subject}",
+            else gettext("gives %(value)s other dates than another published “%(property)s” of %(subject)s")
+            % {"value": obj.value_display(), "property": obj.property, "subject": obj.subject},
         )
         for obj in statements
         if obj.pk in values or obj.pk in dates
@@ -51,25 +55,29 @@ def contradicting_statements(today):
 
 
 def register_queues():
-    register_review_queues(Section, "Sections", related=("entity",))
-    register_review_queues(Statement, "Statements", related=("subject", "property"))
+    register_review_queues(Section, _("Sections"), related=("entity",))
+    register_review_queues(Statement, _("Statements"), related=("subject", "property"))
     register(
         "contradiction-statement",
         model=Statement,
-        title="Statements contradicting another published statement",
+        title=_("Statements contradicting another published statement"),
         build=contradicting_statements,
         urgency=CONTRADICTED,
     )
     register(
         "uncited-statement",
         model=Statement,
-        title="Published statements with no citation",
+        title=_("Published statements with no citation"),
         build=uncited_statements,
         urgency=UNCITED,
     )
     register(
-        "uncited-section", model=Section, title="Published sections with no citation", build=uncited_sections, urgency=UNCITED
+        "uncited-section",
+        model=Section,
+        title=_("Published sections with no citation"),
+        build=uncited_sections,
+        urgency=UNCITED,
     )
-    register_draft_queue(Section, "Sections", related=("entity",))
-    register_draft_queue(Statement, "Statements", related=("subject", "property"))
-    register_draft_queue(Entity, "Entities")
+    register_draft_queue(Section, _("Sections"), related=("entity",))
+    register_draft_queue(Statement, _("Statements"), related=("subject", "property"))
+    register_draft_queue(Entity, _("Entities"))

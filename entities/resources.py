@@ -1,6 +1,7 @@
 """The CSV shapes of entities, aliases, properties, statements, statement citations and sections."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from entities.models import Alias, Entity, Property, Section, SectionCitation, Statement, StatementCitation, unique_key
 from entities.models.entities import validate_language
@@ -50,14 +51,17 @@ def _parse_alias(resource, text):
     language, separator, name = text.partition(":")
     language, name = language.strip(), name.strip()
     if not separator or not name:
-        raise ValueError('write an alias as language:name, e.g. "prs:جبهه مقاومت ملی" (":name" when the language is unknown)')
+        raise ValueError(
+            gettext('write an alias as language:name, e.g. "prs:جبهه مقاومت ملی" (":name" when the language is unknown)')
+        )
     if language:
         try:
             validate_language(language)
         except ValidationError as error:
             raise ValueError(f'"{language}": {error.messages[0]}') from None
     if len(name) > Alias._meta.get_field("name").max_length:
-        raise ValueError(f"an alias is at most {Alias._meta.get_field('name').max_length} characters")
+        limit = Alias._meta.get_field("name").max_length
+        raise ValueError(gettext("an alias is at most %(limit)d characters") % {"limit": limit})
     return (name, language), {"name": name, "language": language}
 
 

@@ -9,6 +9,7 @@ import datetime
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -96,10 +97,10 @@ def preview_notice(entity, parts):
         entity.get_kind_display(), page_is_draft=not parts["seen_by_public"], item_is_draft=not entity.is_published
     )
     if entity.parent and not entity.parent.is_published:
-        notice.add(f"the place it lies in, “{entity.parent.name}”")
+        notice.add(gettext("the place it lies in, “%(name)s”") % {"name": entity.parent.name})
     drafts = [section for section in parts["sections"] if not section.is_published]
     for section in drafts:
-        notice.add(f"the section “{section.title or 'Introduction'}”", section.anchor)
+        notice.add(gettext("the section “%(title)s”") % {"title": section.title or gettext("Introduction")}, section.anchor)
     texts = [section.body for section in parts["sections"]]
     events = parts.get("events") or []
     texts += [event.summary for event in events]
@@ -109,7 +110,7 @@ def preview_notice(entity, parts):
 
 def entity_range(entity, today):
     if entity.kind == "person" and entity.start and not entity.end:
-        return f"born {entity.start_partial}"
+        return gettext("born %(date)s") % {"date": entity.start_partial}
     return format_range(entity.start_partial, entity.end_partial, today=today, ongoing=entity.kind != "place")
 
 

@@ -14,6 +14,8 @@ in silence: `export()` returns it among `skipped`, with the reason an editor can
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from entities.models import Rank, Statement, ValueType
 from entities.selectors import public_statements
 from nrfsite.core.certainty import Certainty
@@ -49,6 +51,7 @@ def time_value(value):
     """A partial date (or a `datetime.date`) as a QuickStatements time: "+2021-08-00T00:00:00Z/10"."""
     if not isinstance(value, PartialDate):
         value = PartialDate.from_date(value)
+    value = value.gregorian()  # Wikidata's times are Gregorian: an SH month is the Gregorian period holding it
     day = value.value
     month = f"{day.month:02d}" if value.precision != Precision.YEAR else "00"
     day_of_month = f"{day.day:02d}" if value.precision == Precision.DAY else "00"
@@ -62,7 +65,10 @@ def number(value):
 
 def quoted(text, what):
     if any(char in text for char in UNSAFE_IN_STRING):
-        raise Unexportable(f"{what} holds a tab, a line break or a double quote, which QuickStatements cannot carry.")
+        raise Unexportable(
+            gettext("%(what)s holds a tab, a line break or a double quote, which QuickStatements cannot carry.")
+            % {"what": what}
+        )
     return f'"{text}"'
 
 
@@ -70,13 +76,13 @@ def value_of(statement):
     if statement.value_type == ValueType.ENTITY:
         entity = statement.value_entity
         if not entity.wikidata_id:
-            raise Unexportable(f'The value "{entity.name}" has no Wikidata id.')
+            raise Unexportable(gettext('The value "%(name)s" has no Wikidata id.') % {"name": entity.name})
         return entity.wikidata_id
     if statement.value_type == ValueType.TEXT:
-        return quoted(statement.value_text, "The text")
+        return quoted(statement.value_text, gettext("The text"))
     low, best, high = statement.quantity_low, statement.quantity_best, statement.quantity_high
     if best is None:
-        raise Unexportable("The quantity has no best figure; QuickStatements needs one and we invent none.")
+        raise Unexportable(gettext("The quantity has no best figure; QuickStatements needs one and we invent none."))
     if low is None and high is None:
         return number(best)
     if low is not None and high is not None and best - low == high - best:
@@ -102,7 +108,7 @@ def reference(source):
     """One reference block for a source, [] when Wikidata could not follow it (no URL, no item)."""
     parts = []
     if source.url:
-        parts += ["S854", quoted(source.url.replace('"', "%22"), "The URL")]
+        parts += ["S854", quoted(source.url.replace('"', "%22"), gettext("The URL"))]
     if source.wikidata_id:
         parts += ["S248", source.wikidata_id]
     if not parts:
@@ -117,7 +123,7 @@ def reference(source):
 def references(statement):
     supporting = [c for c in statement.citations.all() if c.stance in REFERENCE_STANCES]
     if not supporting:
-        raise Unexportable("No public citation supports it (a disputing or denying source is not a reference).")
+        raise Unexportable(gettext("No public citation supports it (a disputing or denying source is not a reference)."))
     blocks, seen = [], set()
     for citation in supporting:
         if citation.source_id in seen:
@@ -128,23 +134,29 @@ def references(statement):
             block[0] = block[0] if not blocks else f"!{block[0]}"
             blocks.append(block)
     if not blocks:
-        raise Unexportable("None of its sources has a URL or a Wikidata item, so Wikidata could not follow them.")
+        raise Unexportable(gettext("None of its sources has a URL or a Wikidata item, so Wikidata could not follow them."))
     return [part for block in blocks for part in block]
 
 
 def check_kind(statement, plain):
     wikidata_property = statement.property.wikidata_property
     if not wikidata_property:
-        raise Unexportable(f'"{statement.property.label}" has no Wikidata property: set one on the property.')
+        raise Unexportable(
+            gettext('"%(property)s" has no Wikidata property: set one on the property.')
+            % {"property": statement.property.label}
+        )
     if statement.pk in plain:
         return wikidata_property
     if statement.rank == Rank.DEPRECATED:
-        raise Unexportable("It is deprecated: editors prefer another statement of the same fact.")
+        raise Unexportable(gettext("It is deprecated: editors prefer another statement of the same fact."))
     if statement.certainty == Certainty.CLAIMED:
         raise Unexportable(
             f"It is {statement.claimed_by.name}'s claim: QuickStatements cannot say whose; add it by hand with its qualifier."
         )
-    raise Unexportable(f"It is {statement.certainty}: Wikidata takes what its references support; word it by hand.")
+    raise Unexportable(
+        gettext("It is %(certainty)s: Wikidata takes what its references support; word it by hand.")
+        % {"certainty": statement.get_certainty_display()}
+    )
 
 
 def statements(entities=None):

@@ -88,7 +88,9 @@ SEPARATOR = "; "
 
 
 def time_precision(date):
-    """ACLED's code for one of our dates, or None when ACLED cannot say it (a year)."""
+    """ACLED's code for one of our dates, or None when ACLED cannot say it (a year, or a Solar Hijri month that
+    spans two Gregorian months: `gregorian()` makes it the year that holds it)."""
+    date = date.gregorian()
     if date.precision == Precision.DAY:
         return "2" if date.circa else "1"
     if date.precision == Precision.MONTH:
@@ -97,7 +99,9 @@ def time_precision(date):
 
 
 def coded_day(date):
-    """The day ACLED writes: the day itself, or the 15th of a month known only to the month."""
+    """The day ACLED writes: the day itself, or the 15th of a month known only to the month (for a Solar Hijri
+    date, of the Gregorian period that holds it)."""
+    date = date.gregorian()
     value = date.value
     return value.replace(day=15) if date.precision == Precision.MONTH else value
 
@@ -146,7 +150,7 @@ def _row(event, precision):
     for role in (Role.CLAIMANT, Role.DENIER, Role.MENTIONED):
         names = _names(participations, (role,))
         if names:
-            tags.append(f"{role.label}: {', '.join(names)}")
+            tags.append(f"{role.value}: {', '.join(names)}")
     sources = sorted({c.source.publisher or c.source.display_title for c in event.citations.all()})
     admin1, admin2 = _province_and_district(event.location)
     place = event.location

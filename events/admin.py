@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, EventCitation, EventType, Participation
 from events.resources import EventCitationResource, EventResource, EventTypeResource, ParticipationResource
@@ -55,11 +56,11 @@ class EventAdmin(ContentAdmin):
     readonly_fields = ["created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "event_type", "date", "end"]}),
-        ("Where", {"fields": ["location", "location_precision"]}),
-        ("What happened", {"fields": ["summary", ("fatalities_low", "fatalities_high"), "casualty_note"]}),
-        ("How sure", {"fields": ["certainty", "claimed_by", "same_as", "note"]}),
-        ("Identifiers", {"fields": ["acled_id", "ucdp_id", "wikidata_id"], "classes": ["collapse"]}),
-        ("Publishing", {"fields": ["status", "created_at", "updated_at", "published_at"]}),
+        (_("Where"), {"fields": ["location", "location_precision"]}),
+        (_("What happened"), {"fields": ["summary", ("fatalities_low", "fatalities_high"), "casualty_note"]}),
+        (_("How sure"), {"fields": ["certainty", "claimed_by", "same_as", "note"]}),
+        (_("Identifiers"), {"fields": ["acled_id", "ucdp_id", "wikidata_id"], "classes": ["collapse"]}),
+        (_("Publishing"), {"fields": ["status", "created_at", "updated_at", "published_at"]}),
     ]
     inlines = [ParticipationInline, EventCitationInline]
 

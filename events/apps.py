@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def count_if_missing(**kwargs):
@@ -30,7 +31,7 @@ def index_text(using, **kwargs):
 
 class EventsConfig(AppConfig):
     name = "events"
-    verbose_name = "Events"
+    verbose_name = _("Events")
 
     def ready(self):
         from entities.resources import PropertyResource

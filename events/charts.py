@@ -5,11 +5,15 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from entities.models import Entity
 from events import tally
 from events.models import Event
-from nrfsite.core.dates import Precision
+from nrfsite.core import solar_hijri
+from nrfsite.core.dates import PartialDate, Precision
+from nrfsite.core.numerals import local_number
 
 # A tile grid of the 34 provinces, roughly where they lie: (ISO 3166-2 code, name, column, row).
 PROVINCES = [
@@ -65,7 +69,7 @@ class Bar:
 
     @property
     def label(self):
-        return f"{self.month:%B %Y}: {_events(self.count)}"
+        return gettext("%(month)s: %(events)s") % {"month": _month(self.month), "events": _events(self.count)}
 
 
 @dataclass
@@ -80,7 +84,10 @@ class YearSpan:
 
     @property
     def label(self):
-        return f"{self.year}, month not known: {_events(self.count)}"
+        return gettext("%(year)s, month not known: %(events)s") % {
+            "year": PartialDate.of(self.year),
+            "events": _events(self.count),
+        }
 
 
 @dataclass
@@ -91,7 +98,18 @@ class Tick:
 
 
 def _events(count):
-    return f"{count:,} event{'s' if count != 1 else ''}"
+    return ngettext("%(count)s event", "%(count)s events", count) % {"count": local_number(count)}
+
+
+def _month(first_day):
+    """A Gregorian month as the reader reads dates ("August 2021"; in Dari its Solar Hijri months beside it)."""
+    return str(PartialDate.of(first_day.year, first_day.month))
+
+
+def _short_month(first_day):
+    """A tick's month: "Aug" in English, the month's name as Afghanistan writes it in Dari and Pashto."""
+    language = translation.get_language() or ""
+    return f"{first_day:%b}" if language.startswith("en") else solar_hijri.gregorian_month_name(first_day.month, language)
 
 
 @dataclass
@@ -110,7 +128,7 @@ class Tile:
 
     @property
     def label(self):
-        return f"{self.name}: {_events(self.count)}"
+        return gettext("%(place)s: %(events)s") % {"place": self.name, "events": _events(self.count)}
 
 
 @dataclass
@@ -130,7 +148,7 @@ class Point:
     @property
     def label(self):
         where = f"{self.name} ({self.province})" if self.province else self.name
-        return f"{where}: {_events(self.count)}"
+        return gettext("%(place)s: %(events)s") % {"place": where, "events": _events(self.count)}
 
 
 # The map of points: an equirectangular view of Afghanistan (60.4–75.0° E, 29.3–38.6° N), its width scaled by
@@ -282,15 +300,17 @@ def monthly_chart(counts, *, width=720, left=40, top=8, plot=120):
     ticks = [
         Tick(
             position[month] + round(step / 2),
-            "" if every == 12 else f"{month:%b}",  # every year: the year alone says it
+            "" if every == 12 else _short_month(month),  # every year: the year alone says it
             month.year if month.month == 1 or index == 0 else None,
         )
         for index, month in enumerate(axis)
         if (month.month - 1) % every == 0 or index == 0
     ]
     scale = sorted({peak, (peak + 1) // 2, 0}) if peak else []
-    rows = [(f"{month:%B %Y}", months[month]) for month in sorted(months)]
-    rows += [(f"{year} (month not known)", count) for year, count in sorted(years.items())]
+    rows = [(_month(month), months[month]) for month in sorted(months)]
+    rows += [
+        (gettext("%(year)s (month not known)") % {"year": PartialDate.of(year)}, count) for year, count in sorted(years.items())
+    ]
     band = baseline + 36  # the top of the year-only band, under the month and year labels
     return {
         "bars": bars,

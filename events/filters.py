@@ -4,8 +4,9 @@ text."""
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from entities.models import Entity
+from entities.models import Alias, Entity
 from events.models import Event, EventCitation, EventType, Participation, any_of
 from nrfsite.core import fulltext
 from nrfsite.core.certainty import Certainty
@@ -23,46 +24,63 @@ def participants(request=None):
     return Entity.objects.public().exclude(kind="place").order_by("name")
 
 
+def spelling_names():
+    """The public names a Latin word of a query may be another spelling of (`fulltext.Query.parse`): entities'
+    names and aliases, sources' titles, in one query that runs only for a query with a Latin word."""
+    # No order (the models' default orders are not allowed in a UNION's parts); ALL: each time a name is
+    # written, so the commoner spelling is listed first.
+    return (
+        Entity.objects.public()
+        .order_by()
+        .values_list("name", flat=True)
+        .union(
+            Alias.objects.public().order_by().values_list("name", flat=True),
+            Source.objects.public().order_by().values_list("title", flat=True),
+            all=True,
+        )
+    )
+
+
 class EventFilterSet(OrderedBounds, django_filters.FilterSet):
-    date_from = PartialDateBoundFilter(field_name="date", bound="from", label="From")
-    date_to = PartialDateBoundFilter(field_name="date", bound="to", start="date_from", label="To")
+    date_from = PartialDateBoundFilter(field_name="date", bound="from", label=_("From"))
+    date_to = PartialDateBoundFilter(field_name="date", bound="to", start="date_from", label=_("To"))
     event_type = django_filters.ModelChoiceFilter(
         queryset=EventType.objects.select_related("parent").order_by("parent__position", "position", "label"),
         to_field_name="slug",
         method="of_type",
-        label="Type",
-        empty_label="any type",
+        label=_("Type"),
+        empty_label=_("any type"),
         widget=FastSelect,
     )
     place = django_filters.ModelChoiceFilter(
         queryset=places,
         to_field_name="slug",
         method="at_place",
-        label="Province or place",
-        empty_label="anywhere",
+        label=_("Province or place"),
+        empty_label=_("anywhere"),
         widget=FastSelect,
     )
     participant = django_filters.ModelChoiceFilter(
         queryset=participants,
         to_field_name="slug",
         method="took_part",
-        label="Participant",
-        empty_label="anyone",
+        label=_("Participant"),
+        empty_label=_("anyone"),
         widget=FastSelect,
     )
-    certainty = django_filters.ChoiceFilter(choices=Certainty.choices, empty_label="any certainty")
+    certainty = django_filters.ChoiceFilter(choices=Certainty.choices, label=_("Certainty"), empty_label=_("any certainty"))
     independent = django_filters.ChoiceFilter(
-        choices=[("1", "at least 1"), ("2", "at least 2"), ("3", "at least 3")],
+        choices=[("1", _("at least 1")), ("2", _("at least 2")), ("3", _("at least 3"))],
         method="independently_sourced",
-        label="Independent sources",
-        empty_label="any number",
+        label=_("Independent sources"),
+        empty_label=_("any number"),
     )
-    source = TextFilter(method="cited_by", label="Source key", widget=forms.TextInput(attrs={"size": 18}))
-    q = TextFilter(method="search", label="Text")
+    source = TextFilter(method="cited_by", label=_("Source key"), widget=forms.TextInput(attrs={"size": 18}))
+    q = TextFilter(method="search", label=_("Text"))
     ordering = django_filters.OrderingFilter(
         fields=(("date", "date"), ("title", "title")),
-        field_labels={"date": "Date (oldest first)", "-date": "Date (newest first)", "title": "Title"},
-        label="Order",
+        field_labels={"date": _("Date (oldest first)"), "-date": _("Date (newest first)"), "title": _("Title")},
+        label=_("Order"),
         empty_label=None,
         null_label=None,
     )
@@ -104,13 +122,15 @@ class EventFilterSet(OrderedBounds, django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         """Events whose text (through its full-text index) or place's name or alias has every word of the query
-        as the start of a word, as the site search finds them: "panj" finds Panjshir, in any script."""
+        as the start of a word, as the site search finds them: "panj" finds Panjshir, in any script, and
+        "Panjsheer" finds it too (the other spellings of a Latin word that names hold)."""
         if not value.strip():
             return queryset
-        text = fulltext.condition(Event, value)
+        query = fulltext.Query.parse(value, spelling_names())
+        text = fulltext.condition(Event, query)
         if text is None:
             return queryset.none()  # no word at all ("!!!"): nothing matches it
-        at_place = fulltext.search(Entity.objects.places(), ["name", "aliases__name"], value).values("pk")
+        at_place = fulltext.search(Entity.objects.places(), ["name", "aliases__name"], query).values("pk")
         return queryset.filter(
             any_of(Event.objects.filter(text).values("pk"), Event.objects.filter(location__in=at_place).values("pk"))
         )

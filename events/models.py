@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from entities.models import Entity, EntityKind, public_entity
@@ -25,23 +27,26 @@ from sources.models import Citation, Source
 class EventType(Versioned):
     """A two-level taxonomy aligned with ACLED's: "Battles" › "Armed clash"; plus political types."""
 
-    slug = models.SlugField(max_length=60, unique=True)
-    label = models.CharField(max_length=100)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=60, unique=True)
+    label = models.CharField(verbose_name=_("label"), max_length=100)
     parent = models.ForeignKey(
         "self",
+        verbose_name=_("parent"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="subtypes",
-        help_text="The top-level type this is a sub-type of; empty for a top-level type.",
+        help_text=_("The top-level type this is a sub-type of; empty for a top-level type."),
     )
-    position = models.PositiveSmallIntegerField(default=0)
-    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"), default=0)
+    description = models.CharField(verbose_name=_("description"), max_length=300, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "label"]
+        verbose_name = _("event type")
+        verbose_name_plural = _("event types")
         default_permissions = CONTENT_PERMISSIONS
         constraints = [
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="eventtype_not_its_own_parent"),
@@ -52,17 +57,17 @@ class EventType(Versioned):
 
     def clean(self):
         if self.parent_id and self.parent.parent_id:
-            raise ValidationError({"parent": "Event types have two levels: a sub-type's parent must be top-level."})
+            raise ValidationError({"parent": gettext("Event types have two levels: a sub-type's parent must be top-level.")})
         if self.parent_id and self.pk and self.subtypes.exists():
-            raise ValidationError({"parent": "This type has sub-types, so it cannot become a sub-type itself."})
+            raise ValidationError({"parent": gettext("This type has sub-types, so it cannot become a sub-type itself.")})
 
 
 class LocationPrecision(models.TextChoices):
-    EXACT = "exact", "exact place"
-    DISTRICT = "district", "within a district"
-    PROVINCE = "province", "within a province"
-    COUNTRY = "country", "within the country"
-    UNKNOWN = "unknown", "unknown"
+    EXACT = "exact", _("exact place")
+    DISTRICT = "district", _("within a district")
+    PROVINCE = "province", _("within a province")
+    COUNTRY = "country", _("within the country")
+    UNKNOWN = "unknown", _("unknown")
 
 
 def any_of(*event_ids):
@@ -106,56 +111,77 @@ SUMMARY = ["date_precision", "location", "status", "claimed_by", "certainty", "e
 class Event(Publishable):
     """Something that happened on a date: "The Taliban claim control of Panjshir; the NRF denies it" (6 September 2021)."""
 
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=160, unique=True)
-    date = PartialDateField(help_text="When it happened, at the precision the sources give.")
-    end = PartialDateField(null=True, blank=True, help_text="For events spanning days: when it ended.")
-    event_type = models.ForeignKey(EventType, on_delete=models.PROTECT, related_name="events")
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=160, unique=True)
+    date = PartialDateField(verbose_name=_("date"), help_text=_("When it happened, at the precision the sources give."))
+    end = PartialDateField(
+        verbose_name=_("end"), null=True, blank=True, help_text=_("For events spanning days: when it ended.")
+    )
+    event_type = models.ForeignKey(EventType, verbose_name=_("event type"), on_delete=models.PROTECT, related_name="events")
     location = models.ForeignKey(
         Entity,
+        verbose_name=_("location"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="events_here",
         limit_choices_to={"kind": EntityKind.PLACE},
-        help_text="The place it happened (a place entity).",
+        help_text=_("The place it happened (a place entity)."),
     )
-    location_precision = models.CharField(max_length=10, choices=LocationPrecision.choices, default=LocationPrecision.UNKNOWN)
+    location_precision = models.CharField(
+        verbose_name=_("location precision"),
+        max_length=10,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.UNKNOWN,
+    )
     summary = models.TextField(
+        verbose_name=_("summary"),
         blank=True,
         validators=[validate_markers],
-        help_text="Markdown. Cite with [@source-key]; unknown keys are refused.",
+        help_text=_("Markdown. Cite with [@source-key]; unknown keys are refused."),
     )
-    fatalities_low = models.PositiveIntegerField(null=True, blank=True)
-    fatalities_high = models.PositiveIntegerField(null=True, blank=True)
+    fatalities_low = models.PositiveIntegerField(verbose_name=_("fatalities low"), null=True, blank=True)
+    fatalities_high = models.PositiveIntegerField(verbose_name=_("fatalities high"), null=True, blank=True)
     casualty_note = models.CharField(
-        max_length=500, blank=True, help_text='What the figures count: "killed or injured Taliban fighters".'
+        verbose_name=_("casualty note"),
+        max_length=500,
+        blank=True,
+        help_text=_('What the figures count: "killed or injured Taliban fighters".'),
     )
     certainty = models.CharField(
+        verbose_name=_("certainty"),
         max_length=12,
         choices=Certainty.choices,
         default=Certainty.REPORTED,
-        help_text="How sure the sources are. 'claimed' needs claimed_by.",
+        help_text=_("How sure the sources are. 'claimed' needs claimed_by."),
     )
-    claimed_by = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_events")
+    claimed_by = models.ForeignKey(
+        Entity, verbose_name=_("claimed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_events"
+    )
     same_as = models.SlugField(
-        "same event as",
+        _("same event as"),
         max_length=160,
         blank=True,
         db_index=True,
-        help_text="The slug of the first report of this same happening, when sources report it as two events "
-        "(say, on different dates): the pages show the reports side by side.",
+        help_text=_(
+            "The slug of the first report of this same happening, when sources report it as two events "
+            "(say, on different dates): the pages show the reports side by side."
+        ),
     )
-    acled_id = models.CharField("ACLED id", max_length=40, blank=True)
-    ucdp_id = models.CharField("UCDP id", max_length=40, blank=True)
-    wikidata_id = models.CharField("Wikidata id", max_length=20, blank=True, validators=[wikidata.validate_item])
-    note = models.TextField(blank=True, help_text='Editorial note: "year inferred from the preceding paragraph".')
+    acled_id = models.CharField(_("ACLED id"), max_length=40, blank=True)
+    ucdp_id = models.CharField(_("UCDP id"), max_length=40, blank=True)
+    wikidata_id = models.CharField(_("Wikidata id"), max_length=20, blank=True, validators=[wikidata.validate_item])
+    note = models.TextField(
+        verbose_name=_("note"), blank=True, help_text=_('Editorial note: "year inferred from the preceding paragraph".')
+    )
 
     history = HistoricalRecords()
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "date_precision", "slug"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         default_permissions = PUBLISHABLE_PERMISSIONS
         indexes = [
             # Each filter the timeline offers has an index that starts with it and goes on in date order;
@@ -179,19 +205,19 @@ class Event(Publishable):
             models.CheckConstraint(
                 condition=~Q(same_as=F("slug")),
                 name="event_not_same_as_itself",
-                violation_error_message="An event cannot be the same event as itself.",
+                violation_error_message=_("An event cannot be the same event as itself."),
             ),
             models.CheckConstraint(
                 condition=Q(fatalities_low__isnull=True)
                 | Q(fatalities_high__isnull=True)
                 | Q(fatalities_low__lte=F("fatalities_high")),
                 name="event_fatalities_low_le_high",
-                violation_error_message="The low fatality figure is above the high one.",
+                violation_error_message=_("The low fatality figure is above the high one."),
             ),
             models.CheckConstraint(
                 condition=~Q(certainty=Certainty.CLAIMED) | Q(claimed_by__isnull=False),
                 name="event_claim_has_claimant",
-                violation_error_message="A claimed event needs 'claimed by'.",
+                violation_error_message=_("A claimed event needs 'claimed by'."),
             ),
             *partial_date_constraints("date", "end"),
             range_constraint("date", "end", label="Event"),
@@ -206,7 +232,7 @@ class Event(Publishable):
     def clean(self):
         # The one check of a link that needs no query; the others read other rows (`events.rules.same_as_errors`).
         if self.same_as and self.same_as == self.slug:
-            raise ValidationError({"same_as": "An event cannot be the same event as itself."})
+            raise ValidationError({"same_as": gettext("An event cannot be the same event as itself.")})
 
     @property
     def happening(self):
@@ -215,13 +241,13 @@ class Event(Publishable):
 
 
 class Role(models.TextChoices):
-    ACTOR = "actor", "actor"
-    COUNTERPART = "counterpart", "counterpart"
-    TARGET = "target", "target"
-    ALLY = "ally", "ally"
-    CLAIMANT = "claimant", "claimant"
-    DENIER = "denier", "denier"
-    MENTIONED = "mentioned", "mentioned"
+    ACTOR = "actor", _("actor")
+    COUNTERPART = "counterpart", _("counterpart")
+    TARGET = "target", _("target")
+    ALLY = "ally", _("ally")
+    CLAIMANT = "claimant", _("claimant")
+    DENIER = "denier", _("denier")
+    MENTIONED = "mentioned", _("mentioned")
 
 
 class ParticipationQuerySet(models.QuerySet):
@@ -233,16 +259,18 @@ class ParticipationQuerySet(models.QuerySet):
 class Participation(Versioned):
     """Who took part in an event, and how: the Taliban as claimant, the NRF as denier."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
-    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="participations")
-    role = models.CharField(max_length=12, choices=Role.choices, default=Role.ACTOR)
-    note = models.CharField(max_length=300, blank=True)
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="participations")
+    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(verbose_name=_("role"), max_length=12, choices=Role.choices, default=Role.ACTOR)
+    note = models.CharField(verbose_name=_("note"), max_length=300, blank=True)
 
     history = HistoricalRecords()
     objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "role", "id"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
         default_permissions = CONTENT_PERMISSIONS
         constraints = [
             models.UniqueConstraint(fields=["event", "entity", "role"], name="participation_unique"),
@@ -255,14 +283,16 @@ class Participation(Versioned):
 class EventCitation(Citation):
     """An event's footnote."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="citations")
 
-    BACKS = {"date": "date", "place": "place", "casualties": "casualty figures", "actors": "who took part"}
+    BACKS = {"date": _("date"), "place": _("place"), "casualties": _("casualty figures"), "actors": _("who took part")}
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "id"]
+        verbose_name = _("event citation")
+        verbose_name_plural = _("event citations")
         default_permissions = CONTENT_PERMISSIONS
         constraints = [
             models.UniqueConstraint(fields=["event", "source", "locator"], name="eventcitation_unique"),
@@ -275,11 +305,15 @@ class EventMonthCount(models.Model):
 
     derived = True  # kept by events.tally from the content rows: its writes change no content (no cache bump)
 
-    month = models.DateField(help_text="The first day of the month (of the year, for year-precision events).")
-    precision = models.CharField(max_length=5)
-    count = models.PositiveIntegerField()
+    month = models.DateField(
+        verbose_name=_("month"), help_text=_("The first day of the month (of the year, for year-precision events).")
+    )
+    precision = models.CharField(verbose_name=_("precision"), max_length=5)
+    count = models.PositiveIntegerField(verbose_name=_("count"))
 
     class Meta:
+        verbose_name = _("event month count")
+        verbose_name_plural = _("event month counts")
         constraints = [models.UniqueConstraint(fields=["month", "precision"], name="eventmonthcount_unique")]
 
     def __str__(self):
@@ -291,8 +325,12 @@ class EventPlaceCount(models.Model):
 
     derived = True  # kept by events.tally from the content rows: its writes change no content (no cache bump)
 
-    location = models.OneToOneField(Entity, on_delete=models.CASCADE, related_name="+")
-    count = models.PositiveIntegerField()
+    location = models.OneToOneField(Entity, verbose_name=_("location"), on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(verbose_name=_("count"))
+
+    class Meta:
+        verbose_name = _("event place count")
+        verbose_name_plural = _("event place counts")
 
     def __str__(self):
         return f"place {self.location_id}: {self.count}"
@@ -304,8 +342,12 @@ class EventSourceCount(models.Model):
 
     derived = True  # kept by events.tally from the content rows: its writes change no content (no cache bump)
 
-    source = models.OneToOneField(Source, on_delete=models.CASCADE, related_name="+")
-    count = models.PositiveIntegerField()
+    source = models.OneToOneField(Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(verbose_name=_("count"))
+
+    class Meta:
+        verbose_name = _("event source count")
+        verbose_name_plural = _("event source counts")
 
     def __str__(self):
         return f"source {self.source_id}: {self.count}"
@@ -318,8 +360,12 @@ class EventEntityCount(models.Model):
 
     derived = True  # kept by events.tally from the content rows: its writes change no content (no cache bump)
 
-    entity = models.OneToOneField(Entity, on_delete=models.CASCADE, related_name="+")
-    count = models.PositiveIntegerField()
+    entity = models.OneToOneField(Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(verbose_name=_("count"))
+
+    class Meta:
+        verbose_name = _("event entity count")
+        verbose_name_plural = _("event entity counts")
 
     def __str__(self):
         return f"entity {self.entity_id}: {self.count}"

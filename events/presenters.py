@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from functools import partial
 
+from django.utils.translation import ngettext
+
 from events.models import Role
 from events.rules import dates_disagree
 from events.selectors import other_reports
@@ -53,14 +55,19 @@ class EventView:
 
     @property
     def casualties(self):
+        """ "12 killed", "12–15 killed", "at least 12 killed", "up to 15 killed"; "" when no source gives a toll."""
         low, high = self.event.fatalities_low, self.event.fatalities_high
-        if low is None and high is None:
-            return ""
+        figures = {"low": f"{low:,}" if low is not None else "", "high": f"{high:,}" if high is not None else ""}
+        # A whole sentence for each way the sources give a toll, so a translator can order its words.
         if low is not None and high is not None:
-            figure = f"{low:,}" if low == high else f"{low:,}–{high:,}"
-        else:
-            figure = f"at least {low:,}" if low is not None else f"up to {high:,}"
-        return f"{figure} killed"
+            if low == high:
+                return ngettext("%(low)s killed", "%(low)s killed", low) % figures
+            return ngettext("%(low)s–%(high)s killed", "%(low)s–%(high)s killed", high) % figures
+        if low is not None:
+            return ngettext("at least %(low)s killed", "at least %(low)s killed", low) % figures
+        if high is not None:
+            return ngettext("up to %(high)s killed", "up to %(high)s killed", high) % figures
+        return ""
 
     @property
     def certainty(self):

@@ -6,6 +6,8 @@ An unconfirmed or claimed event is stale when it is still so 30 days after the e
 import datetime
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from events.rules import date_contradictions
@@ -27,7 +29,7 @@ UNCONFIRMED_AFTER_DAYS = 30
 
 def uncited_events(today):
     queryset = Event.objects.published().annotate(n=Count("citations")).filter(n=0).order_by("date", "pk")
-    return [Item(obj, "no source in its citations or summary") for obj in queryset if not citation_keys(obj.summary)]
+    return [Item(obj, gettext("no source in its citations or summary")) for obj in queryset if not citation_keys(obj.summary)]
 
 
 def stale_claims(today):
@@ -36,7 +38,15 @@ def stale_claims(today):
         "date", "pk"
     )
     return [
-        Item(obj, f"still {obj.certainty} {how_long(days_ago(obj.date_partial.last_day, today))} after {obj.date_partial}")
+        Item(
+            obj,
+            gettext("still %(certainty)s %(how_long)s after %(date)s")
+            % {
+                "certainty": obj.get_certainty_display(),
+                "how_long": how_long(days_ago(obj.date_partial.last_day, today)),
+                "date": obj.date_partial,
+            },
+        )
         for obj in queryset
         if days_ago(obj.date_partial.last_day, today) > UNCONFIRMED_AFTER_DAYS
     ]
@@ -53,10 +63,11 @@ def contradicting_reports(today):
     return [
         Item(
             event,
-            "dated "
-            + str(event.date_partial)
-            + "; another report of the same event: "
-            + ", ".join(str(other.date_partial) for other in reports[event.happening] if other.pk != event.pk),
+            gettext("dated %(date)s; another report of the same event: %(others)s")
+            % {
+                "date": event.date_partial,
+                "others": ", ".join(str(other.date_partial) for other in reports[event.happening] if other.pk != event.pk),
+            },
         )
         for event in linked
         if event.pk in found
@@ -67,16 +78,16 @@ def register_queues():
     register(
         "contradiction-event",
         model=Event,
-        title="Reports of one event that give different dates",
+        title=_("Reports of one event that give different dates"),
         build=contradicting_reports,
         urgency=CONTRADICTED,
     )
-    register("uncited-event", model=Event, title="Published events with no citation", build=uncited_events, urgency=UNCITED)
+    register("uncited-event", model=Event, title=_("Published events with no citation"), build=uncited_events, urgency=UNCITED)
     register(
         "stale-claim",
         model=Event,
-        title="Events still unconfirmed or only claimed after 30 days",
+        title=_("Events still unconfirmed or only claimed after 30 days"),
         build=stale_claims,
         urgency=STALE_CLAIM,
     )
-    register_draft_queue(Event, "Events")
+    register_draft_queue(Event, _("Events"))

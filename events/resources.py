@@ -1,5 +1,7 @@
 """The CSV shapes of event types, events, participations and event citations."""
 
+from django.utils.translation import gettext
+
 from entities.models import Entity
 from events import tally
 from events.models import Event, EventCitation, EventType, Participation, Role
@@ -35,9 +37,11 @@ class EventTypeResource(ContentResource):
 def _parse_participant(resource, text):
     role, separator, slug = (part.strip() for part in text.partition(":"))
     if not separator:
-        raise ValueError('write a participant as role:entity-slug, e.g. "actor:nrf"')
+        raise ValueError(gettext('write a participant as role:entity-slug, e.g. "actor:nrf"'))
     if role not in Role.values:
-        raise ValueError(f'unknown role "{role}"; roles are {", ".join(Role.values)}')
+        raise ValueError(
+            gettext('unknown role "%(role)s"; roles are %(roles)s') % {"role": role, "roles": ", ".join(Role.values)}
+        )
     entity_id = resource.fields["claimed_by"].widget.clean(slug)
     return (entity_id, role), {"entity_id": entity_id, "role": role}
 

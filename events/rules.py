@@ -1,5 +1,7 @@
 """Domain rules about events that pages, queues and every way of writing an event apply."""
 
+from django.utils.translation import gettext
+
 from entities.rules import compatible, pairs
 from events.models import Event
 
@@ -31,17 +33,17 @@ def same_as_errors(links):
     errors = {}
     for slug, target in links:
         if slug in named:
-            errors[slug] = (
+            errors[slug] = gettext(
                 "Other events name this one as the first report of their happening: it cannot name another. "
-                f'Link "{target}" to it instead, or change their link first.'
-            )
+                'Link "%(target)s" to it instead, or change their link first.'
+            ) % {"target": target}
         elif target == slug:
-            errors[slug] = "An event cannot be the same event as itself."
+            errors[slug] = gettext("An event cannot be the same event as itself.")
         elif target not in targets:
-            errors[slug] = f'No event with the slug "{target}".'
+            errors[slug] = gettext('No event with the slug "%(target)s".') % {"target": target}
         elif targets[target]:
-            errors[slug] = (
-                f'"{target}" is itself a report of "{targets[target]}": name "{targets[target]}", '
+            errors[slug] = gettext(
+                '"%(target)s" is itself a report of "%(first)s": name "%(first)s", '
                 "the first report, so all reports of one happening name the same event."
-            )
+            ) % {"target": target, "first": targets[target]}
     return errors

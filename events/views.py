@@ -6,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -114,11 +116,16 @@ class EventDetailView(DetailView):
         )
         if self.preview:
             event = self.object
-            notice = PreviewNotice("event", page_is_draft=True, item_is_draft=not event.is_published)
-            for role, entity in (("the place it happened at", event.location), ("who claims it", event.claimed_by)):
+            noun = pgettext("what a page is of", "event")
+            notice = PreviewNotice(noun, page_is_draft=True, item_is_draft=not event.is_published)
+            roles = (
+                (gettext("the place it happened at, “%(name)s”"), event.location),
+                (gettext("who claims it, “%(name)s”"), event.claimed_by),
+            )
+            for label, entity in roles:
                 for named in (entity, entity and entity.parent):
                     if named is not None and not named.is_published:
-                        notice.add(f"{role}, “{named.name}”")
+                        notice.add(label % {"name": named.name})
             context["preview_notice"] = note_draft_sources(notice, [event.summary], event.citations.all())
         return context
 
@@ -127,9 +134,9 @@ class EventFeed(BrowsableFeed):
     """The latest published events, newest first (Atom), filtered as the timeline is: `/events/feed/?place=panjshir`."""
 
     feed_type = Atom1Feed
-    title = "NRF knowledge base: events"
-    subtitle = "Events concerning the National Resistance Front of Afghanistan, each with its sources."
-    author_name = "NRF knowledge base editors"
+    title = _("NRF knowledge base: events")
+    subtitle = _("Events concerning the National Resistance Front of Afghanistan, each with its sources.")
+    author_name = _("NRF knowledge base editors")
 
     def get_object(self, request, *args, **kwargs):
         self.filters = EventFilterSet(request.GET, queryset=public_events())
@@ -167,4 +174,6 @@ class EventFeed(BrowsableFeed):
 def feed_description(text, citations):
     """An entry's text and the sources it cites, as a reader of the feed sees them."""
     titles = list(dict.fromkeys(citation.source.display_title for citation in citations))
-    return f"{text}\n\nSources: {'; '.join(titles)}" if titles else text
+    if not titles:
+        return text
+    return "\n\n".join([text, gettext("Sources: %(titles)s") % {"titles": "; ".join(titles)}])

@@ -9,6 +9,7 @@ process refuses to start.
 from datetime import timedelta
 from pathlib import Path
 
+import django.conf.locale
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     # CORS headers on /api/ reads (before CommonMiddleware, as django-cors-headers asks).
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the address's prefix (/prs/, /ps/; none is English), never from a cookie or a header.
+    "nrfsite.core.languages.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -99,8 +102,12 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # `|digits` in every template (nrfsite/core/template_filters.py).
+            "builtins": ["nrfsite.core.template_filters"],
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "nrfsite.core.languages.context",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -149,6 +156,19 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# English, Dari and Pashto. English pages keep their addresses; Dari and Pashto ones live under /prs/ and /ps/
+# (nrfsite/urls.py), so every page in every language has its own linkable, cacheable address.
+LANGUAGES = [("en-gb", "English"), ("prs", "دری"), ("ps", "پښتو")]
+# Django has neither Dari (ISO 639-3 `prs`, the Persian of Afghanistan) nor Pashto: their names and direction.
+LANG_INFO_EXTRA = {
+    "prs": {"bidi": True, "code": "prs", "name": "Dari", "name_local": "دری"},
+    "ps": {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"},
+}
+django.conf.locale.LANG_INFO.update(LANG_INFO_EXTRA)
+LANGUAGES_BIDI = ["prs", "ps"]  # written right to left: <html dir="rtl">
+# The project's own catalogs first (they win), then Django's and the admin libraries' messages in Dari and Pashto,
+# which those packages do not ship (scripts/vendor_catalogs.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-vendor"]
 USE_TZ = True
 
 STATIC_URL = "static/"

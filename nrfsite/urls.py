@@ -1,5 +1,6 @@
 """URL map of the site."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -14,16 +15,22 @@ admin.site.index_title = "Knowledge base"
 
 handler500 = "nrfsite.site.views.server_error"
 
+# Addresses that are the same in every language: the API (JSON), the sitemap, robots.txt, the health check.
 urlpatterns = [
+    path("api/", include(("nrfsite.api.urls", "api"))),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
+]
+# Pages people read, in English at their plain address and in Dari and Pashto under /prs/ and /ps/
+# (nrfsite.core.languages). The admin too: an editor who works in Dari bookmarks /prs/admin/.
+urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("search/", views.search_view, name="search"),
     path("entities/", include(entity_urls)),
     path("events/", include("events.urls")),
     path("sources/", include(source_urls)),
-    path("api/", include(("nrfsite.api.urls", "api"))),
     path("data/", include(data_urls)),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
-    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)

@@ -5,6 +5,7 @@
 #   default-jre-headless  java: runs vnu.jar, the W3C HTML checker (tests/site/test_html_valid.py)
 #   nginx                 the worker-kill fault test behind nginx (tests/ops/test_faults.py)
 #   postgresql-client     psql and pg_dump/pg_restore: the PostgreSQL runs (backup/restore test, .ci/run)
+#   gettext               xgettext, msgmerge, msgfmt: `manage.py catalogs` (make messages, and its --check in the tests)
 #
 # Installs the missing ones with apt-get when it can (as root, or through sudo without a password;
 # `apt-get update` first), otherwise stops with the exact command to run. The tests fail (never skip)
@@ -29,11 +30,12 @@ missing() {
   have java || echo default-jre-headless
   have nginx || [ -x /usr/sbin/nginx ] || echo nginx  # not on a normal user's PATH: `make test` adds /usr/sbin
   { have psql && have pg_dump && have pg_restore; } || echo postgresql-client
+  { have xgettext && have msgmerge && have msgfmt; } || echo gettext
 }
 
 mapfile -t packages < <(missing)
 if [ "${#packages[@]}" -eq 0 ]; then
-  echo "system packages: chromium, java, nginx, psql/pg_dump are present"
+  echo "system packages: chromium, java, nginx, psql/pg_dump, gettext are present"
   exit 0
 fi
 
@@ -68,4 +70,4 @@ echo "system packages: installing ${packages[*]}"
 
 mapfile -t packages < <(missing)
 [ "${#packages[@]}" -eq 0 ] || stop "apt-get finished, but these are still missing (Chromium is looked for at ${CHROMIUM_PATH:-/usr/bin/chromium}):"
-echo "system packages: chromium, java, nginx, psql/pg_dump are present"
+echo "system packages: chromium, java, nginx, psql/pg_dump, gettext are present"

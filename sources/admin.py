@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import JsonResponse
 from django.urls import path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from nrfsite.core.widgets import MarkupTextarea
@@ -68,8 +70,8 @@ class CitationInline(EditorialInline, admin.TabularInline):
             return BacksField(
                 choices=list(self.model.BACKS.items()),
                 required=False,
-                label="Backs",
-                help_text="Only these parts of the fact; none ticked: the fact as a whole.",
+                label=gettext("Backs"),
+                help_text=gettext("Only these parts of the fact; none ticked: the fact as a whole."),
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
@@ -92,7 +94,9 @@ class SourceForm(forms.ModelForm):
     def clean_found_in(self):
         work = self.cleaned_data.get("found_in")
         if work is not None and self.instance.found_in_loops(work):
-            raise forms.ValidationError("A source cannot be a reference of itself, directly or through another.")
+            raise forms.ValidationError(
+                gettext("A source cannot be a reference of itself, directly or through another."), code="reference_loop"
+            )
         return work
 
 
@@ -105,7 +109,7 @@ class SourceAdmin(ContentAdmin):
         "title",
         "publisher",
         "source_type",
-        partial_date_column("published_on", "published"),
+        partial_date_column("published_on", _("published")),
         "affiliation",
         "status",
     ]
@@ -115,13 +119,13 @@ class SourceAdmin(ContentAdmin):
     readonly_fields = ["created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["key", "title", "authors", "publisher", "source_type", "language", "published_on"]}),
-        ("Where to read it", {"fields": ["url", "archive_url", "accessed_on", "wikidata_id"]}),
+        (_("Where to read it"), {"fields": ["url", "archive_url", "accessed_on", "wikidata_id"]}),
         (
-            "Known only as a reference of another work",
-            {"fields": ["found_in", "found_as"], "description": "Until the publication itself is identified."},
+            _("Known only as a reference of another work"),
+            {"fields": ["found_in", "found_as"], "description": _("Until the publication itself is identified.")},
         ),
-        ("Judging it", {"fields": ["affiliation", "notes"]}),
-        ("Publishing", {"fields": ["status", "created_at", "updated_at", "published_at"]}),
+        (_("Judging it"), {"fields": ["affiliation", "notes"]}),
+        (_("Publishing"), {"fields": ["status", "created_at", "updated_at", "published_at"]}),
     ]
 
     # The Markdown box's endpoints (MarkupTextarea) ------------------------------------------------------------
@@ -143,7 +147,10 @@ class SourceAdmin(ContentAdmin):
             raise PermissionDenied
         text = request.POST.get("text", "")
         if len(text) > MAX_PREVIEW_CHARS:
-            message = f"The text is {len(text):,} characters long; a preview takes up to {MAX_PREVIEW_CHARS:,}."
+            message = gettext("The text is %(length)s characters long; a preview takes up to %(limit)s.") % {
+                "length": f"{len(text):,}",
+                "limit": f"{MAX_PREVIEW_CHARS:,}",
+            }
             return JsonResponse({"error": message}, status=413)
         shown = preview(text)
         return JsonResponse(

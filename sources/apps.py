@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SourcesConfig(AppConfig):
     name = "sources"
-    verbose_name = "Sources"
+    verbose_name = _("Sources")
 
     def ready(self):
         from nrfsite.interchange import registry

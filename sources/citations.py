@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from nrfsite.core.markup import citation_keys, parse_citations
 from sources.models import Source
@@ -17,7 +18,9 @@ def unknown_keys(keys, known=None):
 def unknown_keys_message(missing):
     """What an editor or an importer is told about marker keys that name no source."""
     listed = ", ".join(f'"{key}"' for key in missing)
-    return f"Unknown source key(s) in citation markers: {listed}. Add the source first or correct the key."
+    return gettext("Unknown source key(s) in citation markers: %(keys)s. Add the source first or correct the key.") % {
+        "keys": listed
+    }
 
 
 def citing(key, citation_model, parent):

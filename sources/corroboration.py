@@ -7,10 +7,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from sources.models import Affiliation
 
-PARTIES = {Affiliation.NRF: "the NRF", Affiliation.TALIBAN: "the Taliban", Affiliation.STATE: "a state"}
+# "1 from the NRF": each party, as the count of its own sources names it.
+PARTIES = {Affiliation.NRF: _("the NRF"), Affiliation.TALIBAN: _("the Taliban"), Affiliation.STATE: _("a state")}
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,10 @@ class Corroboration:
         return self.sources > 1 or bool(self.parties)
 
     def __str__(self):
-        parts = [f"{self.sources} source{'s' if self.sources != 1 else ''}"]
+        parts = [ngettext("%(count)s source", "%(count)s sources", self.sources) % {"count": self.sources}]
         if self.independent:
-            parts.append(f"{self.independent} independent")
-        parts += [f"{count} from {label}" for label, count in self.parties]
+            parts.append(gettext("%(count)s independent") % {"count": self.independent})
+        parts += [gettext("%(count)s from %(party)s") % {"count": count, "party": label} for label, count in self.parties]
         return " · ".join(parts)
 
 

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from nrfsite.core.filters import TextFilter, YearFilter
 from sources.models import Affiliation, Source, SourceType
@@ -19,12 +20,14 @@ def publishers(request=None):
 
 
 class SourceFilterSet(django_filters.FilterSet):
-    q = TextFilter(method="search", label="Key, title or author")
-    source_type = django_filters.ChoiceFilter(choices=SourceType.choices, label="Type", empty_label="any type")
-    publisher = TextFilter(lookup_expr="iexact", label="Publisher")
-    language = TextFilter(lookup_expr="iexact", label="Language code")
-    year = YearFilter(field_name="published_on__year", label="Year published")
-    affiliation = django_filters.ChoiceFilter(choices=Affiliation.choices, empty_label="any affiliation")
+    q = TextFilter(method="search", label=_("Key, title or author"))
+    source_type = django_filters.ChoiceFilter(choices=SourceType.choices, label=_("Type"), empty_label=_("any type"))
+    publisher = TextFilter(lookup_expr="iexact", label=_("Publisher"))
+    language = TextFilter(lookup_expr="iexact", label=_("Language code"))
+    year = YearFilter(field_name="published_on__year", label=_("Year published"))
+    affiliation = django_filters.ChoiceFilter(
+        choices=Affiliation.choices, label=_("Affiliation"), empty_label=_("any affiliation")
+    )
 
     class Meta:
         model = Source

@@ -7,6 +7,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from nrfsite.core import wikidata
@@ -23,30 +25,30 @@ from nrfsite.core.publishing import (
 
 validate_key = RegexValidator(
     rf"^{KEY_PATTERN}$",
-    'A key is letters, digits and "-_.:", starting with a letter or digit, e.g. "wapo-2021-08-18-massoud".',
+    _('A key is letters, digits and "-_.:", starting with a letter or digit, e.g. "wapo-2021-08-18-massoud".'),
 )
 
 
 class SourceType(models.TextChoices):
-    NEWS = "news", "news"
-    OP_ED = "op-ed", "op-ed"
-    STATEMENT = "statement", "statement"
-    INTERVIEW = "interview", "interview"
-    REPORT = "report", "report"
-    GOVERNMENT_RECORD = "government-record", "government record"
-    SOCIAL_MEDIA = "social-media", "social media"
-    BOOK = "book", "book"
-    ENCYCLOPEDIA = "encyclopedia", "encyclopedia"
-    OTHER = "other", "other"
+    NEWS = "news", _("news")
+    OP_ED = "op-ed", _("op-ed")
+    STATEMENT = "statement", pgettext_lazy("kind of source: a public statement", "statement")
+    INTERVIEW = "interview", _("interview")
+    REPORT = "report", pgettext_lazy("kind of source", "report")
+    GOVERNMENT_RECORD = "government-record", _("government record")
+    SOCIAL_MEDIA = "social-media", _("social media")
+    BOOK = "book", _("book")
+    ENCYCLOPEDIA = "encyclopedia", _("encyclopedia")
+    OTHER = "other", _("other")
 
 
 class Affiliation(models.TextChoices):
-    UNKNOWN = "unknown", "unknown"
-    INDEPENDENT = "independent", "independent"
-    NRF = "nrf", "NRF"
-    TALIBAN = "taliban", "Taliban"
-    STATE = "state", "a state"
-    OTHER = "other", "other"
+    UNKNOWN = "unknown", _("unknown")
+    INDEPENDENT = "independent", _("independent")
+    NRF = "nrf", _("NRF")
+    TALIBAN = "taliban", _("Taliban")
+    STATE = "state", _("a state")
+    OTHER = "other", _("other")
 
 
 def natural_key(text):
@@ -57,10 +59,10 @@ def natural_key(text):
 class Stance(models.TextChoices):
     """What a cited source does with the claim it is cited for."""
 
-    SUPPORTS = "supports", "supports"
-    DISPUTES = "disputes", "disputes"
-    DENIES = "denies", "denies"
-    REPORTS = "reports", "reports"
+    SUPPORTS = "supports", _("supports")
+    DISPUTES = "disputes", _("disputes")
+    DENIES = "denies", _("denies")
+    REPORTS = "reports", _("reports")
 
 
 class SourceQuerySet(PublishableQuerySet):
@@ -76,47 +78,80 @@ class Source(Publishable):
     """A publication a fact is taken from: "Ahmad Massoud, op-ed, The Washington Post, 18 August 2021"."""
 
     key = models.CharField(
+        verbose_name=_("key"),
         max_length=100,
         unique=True,
         validators=[validate_key],
-        help_text='Readable unique key used in citation markers, e.g. "wapo-2021-08-18-massoud" → [@wapo-2021-08-18-massoud].',
+        help_text=_(
+            'Readable unique key used in citation markers, e.g. "wapo-2021-08-18-massoud" → [@wapo-2021-08-18-massoud].'
+        ),
     )
-    title = models.CharField(max_length=500, blank=True, help_text="Exactly as published; leave empty if unknown.")
-    authors = models.CharField(max_length=500, blank=True, help_text='Author names separated by ";".')
-    publisher = models.CharField(max_length=200, blank=True, help_text="Newspaper, broadcaster, organization.")
-    source_type = models.CharField(max_length=20, choices=SourceType.choices, default=SourceType.NEWS)
-    language = models.CharField(max_length=16, blank=True, help_text='Language code: "en", "prs" (Dari), "ps" (Pashto).')
-    published_on = PartialDateField(null=True, blank=True, help_text="Publication date, at the precision known.")
-    url = models.URLField(max_length=1000, blank=True, help_text="Leave empty unless known: never guess a URL.")
-    archive_url = models.URLField(max_length=1000, blank=True, help_text="An archived copy (e.g. the Wayback Machine).")
-    accessed_on = models.DateField(null=True, blank=True, help_text="When the URL was last read.")
+    title = models.CharField(
+        verbose_name=_("title"), max_length=500, blank=True, help_text=_("Exactly as published; leave empty if unknown.")
+    )
+    authors = models.CharField(
+        verbose_name=_("authors"), max_length=500, blank=True, help_text=_('Author names separated by ";".')
+    )
+    publisher = models.CharField(
+        verbose_name=_("publisher"), max_length=200, blank=True, help_text=_("Newspaper, broadcaster, organization.")
+    )
+    source_type = models.CharField(
+        verbose_name=_("source type"), max_length=20, choices=SourceType.choices, default=SourceType.NEWS
+    )
+    language = models.CharField(
+        verbose_name=_("language"), max_length=16, blank=True, help_text=_('Language code: "en", "prs" (Dari), "ps" (Pashto).')
+    )
+    published_on = PartialDateField(
+        verbose_name=_("published on"), null=True, blank=True, help_text=_("Publication date, at the precision known.")
+    )
+    url = models.URLField(
+        verbose_name=_("url"), max_length=1000, blank=True, help_text=_("Leave empty unless known: never guess a URL.")
+    )
+    archive_url = models.URLField(
+        verbose_name=_("archive url"), max_length=1000, blank=True, help_text=_("An archived copy (e.g. the Wayback Machine).")
+    )
+    accessed_on = models.DateField(
+        verbose_name=_("accessed on"), null=True, blank=True, help_text=_("When the URL was last read.")
+    )
     affiliation = models.CharField(
+        verbose_name=_("affiliation"),
         max_length=12,
         choices=Affiliation.choices,
         default=Affiliation.UNKNOWN,
-        help_text="Whose side the publisher is on, if any: a reader weighs an NRF statement differently.",
+        help_text=_("Whose side the publisher is on, if any: a reader weighs an NRF statement differently."),
     )
     found_in = models.ForeignKey(
         "self",
+        verbose_name=_("found in"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="references",
-        help_text="When the publication is known only as a reference of another work (an encyclopedia article's "
-        'footnote), that work; readers see "Reference 45 of …" until the publication is identified.',
+        help_text=_(
+            "When the publication is known only as a reference of another work (an encyclopedia article's "
+            'footnote), that work; readers see "Reference 45 of …" until the publication is identified.'
+        ),
     )
     found_as = models.CharField(
-        max_length=20, blank=True, help_text='Its number or label in that work\'s reference list: "45".'
+        verbose_name=_("found as"),
+        max_length=20,
+        blank=True,
+        help_text=_('Its number or label in that work\'s reference list: "45".'),
     )
     wikidata_id = models.CharField(
+        verbose_name=_("wikidata id"),
         max_length=20,
         blank=True,
         validators=[wikidata.validate_item],
-        help_text='The Wikidata item of this work, or of the periodical or site it appeared in: "Q166032" for The '
-        'Washington Post. QuickStatements give it as the reference\'s "stated in" (S248).',
+        help_text=_(
+            'The Wikidata item of this work, or of the periodical or site it appeared in: "Q166032" for The '
+            'Washington Post. QuickStatements give it as the reference\'s "stated in" (S248).'
+        ),
     )
     notes = models.TextField(
-        blank=True, help_text="Editors' notes: what is known of this source and what is not (shown to editors only)."
+        verbose_name=_("notes"),
+        blank=True,
+        help_text=_("Editors' notes: what is known of this source and what is not (shown to editors only)."),
     )
 
     history = HistoricalRecords()
@@ -124,6 +159,8 @@ class Source(Publishable):
 
     class Meta:
         ordering = ["key"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         default_permissions = PUBLISHABLE_PERMISSIONS
         constraints = [
             models.CheckConstraint(condition=~Q(key=""), name="source_key_not_empty"),
@@ -168,7 +205,7 @@ class Source(Publishable):
     @property
     def kind_phrase(self):
         """What kind of work it is, as a reference line names it: "encyclopedia article", "news report"."""
-        return {SourceType.ENCYCLOPEDIA: "encyclopedia article", SourceType.NEWS: "news report"}.get(
+        return {SourceType.ENCYCLOPEDIA: gettext("encyclopedia article"), SourceType.NEWS: gettext("news report")}.get(
             self.source_type, self.get_source_type_display()
         )
 
@@ -178,8 +215,9 @@ class Source(Publishable):
         if self.title:
             return self.title
         if self.work:
-            label = f"Reference {self.found_as}" if self.found_as else "A reference"
-            return f"{label} of {self.work.display_title}"
+            if self.found_as:
+                return gettext("Reference %(number)s of %(work)s") % {"number": self.found_as, "work": self.work.display_title}
+            return gettext("A reference of %(work)s") % {"work": self.work.display_title}
         return self.key
 
 
@@ -194,26 +232,39 @@ class Citation(Versioned):
 
     source = models.ForeignKey(
         Source,
+        verbose_name=_("source"),
         on_delete=models.PROTECT,  # a cited source cannot be deleted
         related_name="%(class)ss",
-        help_text="The source; a source that is cited cannot be deleted.",
+        help_text=_("The source; a source that is cited cannot be deleted."),
     )
-    locator = models.CharField(max_length=100, blank=True, help_text='Page, timestamp or paragraph: "p. 4", "12:30".')
+    locator = models.CharField(
+        verbose_name=_("locator"), max_length=100, blank=True, help_text=_('Page, timestamp or paragraph: "p. 4", "12:30".')
+    )
     stance = models.CharField(
+        verbose_name=_("stance"),
         max_length=10,
         choices=Stance.choices,
         default=Stance.REPORTS,
-        help_text="What the source does with the claim: supports it (evidence of its own), disputes it, denies it "
-        "(a party rejecting it), or only reports it (someone else's claim).",
+        help_text=_(
+            "What the source does with the claim: supports it (evidence of its own), disputes it, denies it "
+            "(a party rejecting it), or only reports it (someone else's claim)."
+        ),
     )
     backs = models.CharField(
+        verbose_name=_("backs"),
         max_length=100,
         blank=True,
-        help_text="The part(s) of the fact this source backs, comma-separated (an event's date, place, casualties, "
-        "actors; a statement's value, start, end). Empty: the fact as a whole.",
+        help_text=_(
+            "The part(s) of the fact this source backs, comma-separated (an event's date, place, casualties, "
+            "actors; a statement's value, start, end). Empty: the fact as a whole."
+        ),
     )
-    quote = models.TextField(blank=True, help_text="The passage that supports the fact, in the original language.")
-    quote_translation = models.TextField(blank=True, help_text="An English translation of the quote, if needed.")
+    quote = models.TextField(
+        verbose_name=_("quote"), blank=True, help_text=_("The passage that supports the fact, in the original language.")
+    )
+    quote_translation = models.TextField(
+        verbose_name=_("quote translation"), blank=True, help_text=_("An English translation of the quote, if needed.")
+    )
 
     objects = CitationQuerySet.as_manager()
 
@@ -236,10 +287,14 @@ class Citation(Versioned):
         super().clean()
         unknown = [name for name in self.named_parts() if name not in self.BACKS]
         if unknown:
-            allowed = ", ".join(self.BACKS) if self.BACKS else "nothing but the whole text"
-            raise ValidationError(
-                {"backs": f"Unknown part(s): {', '.join(unknown)}. A {self._meta.verbose_name} may back: {allowed}."}
+            allowed = ", ".join(self.BACKS) if self.BACKS else gettext("nothing but the whole text")
+            message = ngettext(
+                "Unknown part(s): %(parts)s. A %(model)s may back: %(allowed)s.",
+                "Unknown part(s): %(parts)s. A %(model)s may back: %(allowed)s.",
+                len(unknown),
             )
+            parts = {"parts": ", ".join(unknown), "model": self._meta.verbose_name, "allowed": allowed}
+            raise ValidationError({"backs": message % parts})
         self.backs = ",".join(self.backed())  # one spelling, so an export re-imports as "unchanged"
 
     def __str__(self):

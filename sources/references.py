@@ -14,6 +14,7 @@ from functools import cached_property
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from nrfsite.core.markup import citation_keys
 from sources.models import Source, Stance
@@ -40,7 +41,7 @@ def draft_sources(texts, citations=()):
 def note_draft_sources(notice, texts, citations=()):
     """Name each draft source the page cites in its preview notice (`nrfsite.core.preview`)."""
     for source in draft_sources(texts, citations):
-        notice.add(f"the source “{source.display_title}” [{source.key}], cited here")
+        notice.add(gettext("the source “%(title)s” [%(key)s], cited here") % {"title": source.display_title, "key": source.key})
     return notice
 
 

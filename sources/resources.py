@@ -1,5 +1,7 @@
 """The CSV shape of sources, and what every resource of a citing model shares: source keys and citations."""
 
+from django.utils.translation import gettext
+
 from nrfsite.core.markup import citation_keys, keep_citations, parse_citations
 from nrfsite.core.publishing import Publishable, Status
 from nrfsite.editorial import pending
@@ -28,21 +30,19 @@ class ContentResource(BundleResource):
         if user is None or row.kind == "skip" or can_review(user, self.model):
             return []
         if not issubclass(self.model, Publishable):
-            return [
-                (
-                    "",
-                    f"Only a reviewer may change {self.model._meta.verbose_name_plural} by import: they have no "
-                    "draft state, so a change would be public at once. Change them in their item's own row "
-                    "(its sources or participants cell), where the change waits for review.",
-                )
-            ]
+            message = gettext(
+                "Only a reviewer may change %(items)s by import: they have no draft state, so a change would be public "
+                "at once. Change them in their item's own row (its sources or participants cell), where the change "
+                "waits for review."
+            )
+            return [("", message % {"items": self.model._meta.verbose_name_plural})]
         if row.before is not None and row.before["status"] == Status.PUBLISHED:
             if row.obj.status != Status.PUBLISHED:
-                return [("status", "Only a reviewer may unpublish: this row is published.")]
+                return [("status", gettext("Only a reviewer may unpublish: this row is published."))]
             row.kind = "held"  # the live row stays; the change waits for a reviewer
             return []
         if row.obj.status == Status.PUBLISHED:
-            return [("status", 'Only a reviewer may publish: import the row as "draft" and a reviewer publishes it.')]
+            return [("status", gettext('Only a reviewer may publish: import the row as "draft" and a reviewer publishes it.'))]
         return []
 
     def hold_rows(self, rows, report, *, user, reason):
@@ -64,11 +64,11 @@ class ContentResource(BundleResource):
 
 
 def conflict_message(change):
-    who = change.author.get_username() if change.author else "Another editor"
-    return (
-        f"{who}'s change to this row waits for a reviewer; importing would replace it. Ask a reviewer to "
-        "publish or reject it first."
-    )
+    who = change.author.get_username() if change.author else gettext("Another editor")
+    return gettext(
+        "%(author)s's change to this row waits for a reviewer; importing would replace it. Ask a reviewer to publish "
+        "or reject it first."
+    ) % {"author": who}
 
 
 class RowSnapshots:

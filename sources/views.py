@@ -3,6 +3,7 @@
 What a source backs (statements, events, sections) needs the other apps: `nrfsite/site/pages.py` adds it.
 """
 
+from django.utils.translation import pgettext
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -43,5 +44,5 @@ class SourceDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         preview = not self.object.is_published
-        notice = PreviewNotice("source", page_is_draft=True) if preview else None
+        notice = PreviewNotice(pgettext("what a page is of", "source"), page_is_draft=True) if preview else None
         return super().get_context_data(section="sources", preview=preview, preview_notice=notice, **kwargs)

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from nrfsite.core import wikidata
@@ -21,11 +22,11 @@ from nrfsite.core.publishing import (
 
 
 class EntityKind(models.TextChoices):
-    PERSON = "person", "person"
-    ORGANIZATION = "organization", "organization"
-    STATE = "state", "state"
-    PLACE = "place", "place"
-    TOPIC = "topic", "topic"
+    PERSON = "person", _("person")
+    ORGANIZATION = "organization", _("organization")
+    STATE = "state", _("state")
+    PLACE = "place", _("place")
+    TOPIC = "topic", _("topic")
 
 
 def public_entity(path="", *, optional=False):
@@ -73,26 +74,43 @@ class AliasQuerySet(models.QuerySet):
 class Entity(Publishable):
     """A person, organization, state, place or topic: "Ahmad Massoud", "National Resistance Front", "Panjshir"."""
 
-    kind = models.CharField(max_length=12, choices=EntityKind.choices, db_index=True)
-    name = models.CharField(max_length=200, help_text="The name most English sources use.")
-    slug = models.SlugField(max_length=120, unique=True, help_text='Stable identifier used in URLs and CSV: "ahmad-massoud".')
-    description = models.CharField(
-        max_length=300, blank=True, help_text='One line that says what it is: "Afghan politician, leader of the NRF".'
+    kind = models.CharField(verbose_name=_("kind"), max_length=12, choices=EntityKind.choices, db_index=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200, help_text=_("The name most English sources use."))
+    slug = models.SlugField(
+        verbose_name=_("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_('Stable identifier used in URLs and CSV: "ahmad-massoud".'),
     )
-    start = PartialDateField(null=True, blank=True, help_text="Founded or born, at the precision known.")
-    end = PartialDateField(null=True, blank=True, help_text="Dissolved or died, at the precision known.")
+    description = models.CharField(
+        verbose_name=_("description"),
+        max_length=300,
+        blank=True,
+        help_text=_('One line that says what it is: "Afghan politician, leader of the NRF".'),
+    )
+    start = PartialDateField(
+        verbose_name=_("start"), null=True, blank=True, help_text=_("Founded or born, at the precision known.")
+    )
+    end = PartialDateField(
+        verbose_name=_("end"), null=True, blank=True, help_text=_("Dissolved or died, at the precision known.")
+    )
     parent = models.ForeignKey(
         "self",
+        verbose_name=_("parent"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        help_text="For a place: the place it lies in (Panjshir → Afghanistan).",
+        help_text=_("For a place: the place it lies in (Panjshir → Afghanistan)."),
     )
     iso_code = models.CharField(
-        max_length=10, blank=True, help_text='For a place: its ISO 3166 code, "AF-PAN" for Panjshir, "TJ" for Tajikistan.'
+        verbose_name=_("iso code"),
+        max_length=10,
+        blank=True,
+        help_text=_('For a place: its ISO 3166 code, "AF-PAN" for Panjshir, "TJ" for Tajikistan.'),
     )
     latitude = models.DecimalField(
+        verbose_name=_("latitude"),
         max_digits=9,
         decimal_places=6,
         null=True,
@@ -100,6 +118,7 @@ class Entity(Publishable):
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
+        verbose_name=_("longitude"),
         max_digits=9,
         decimal_places=6,
         null=True,
@@ -107,10 +126,11 @@ class Entity(Publishable):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     wikidata_id = models.CharField(
+        verbose_name=_("wikidata id"),
         max_length=20,
         blank=True,
         validators=[wikidata.validate_item],
-        help_text='Its Wikidata item, "Q107472524": QuickStatements export its public statements to it.',
+        help_text=_('Its Wikidata item, "Q107472524": QuickStatements export its public statements to it.'),
     )
 
     history = HistoricalRecords()
@@ -118,7 +138,8 @@ class Entity(Publishable):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "entities"
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
         default_permissions = PUBLISHABLE_PERMISSIONS
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="entity_slug_not_empty"),
@@ -126,12 +147,12 @@ class Entity(Publishable):
                 fields=["iso_code"],
                 condition=~Q(iso_code=""),
                 name="entity_iso_code_unique",
-                violation_error_message="Another place already has this ISO code.",
+                violation_error_message=_("Another place already has this ISO code."),
             ),
             models.CheckConstraint(
                 condition=Q(kind=EntityKind.PLACE) | (Q(iso_code="") & Q(parent__isnull=True)),
                 name="entity_place_fields_only_on_places",
-                violation_error_message="Only a place has an ISO code or a parent place.",
+                violation_error_message=_("Only a place has an ISO code or a parent place."),
             ),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="entity_not_its_own_parent"),
             models.CheckConstraint(
@@ -155,7 +176,7 @@ class Entity(Publishable):
 
 validate_language = RegexValidator(
     r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-    'A language code (BCP 47) is 2-3 lowercase letters, optionally with subtags: "en", "prs", "ps", "fa-AF".',
+    _('A language code (BCP 47) is 2-3 lowercase letters, optionally with subtags: "en", "prs", "ps", "fa-AF".'),
 )
 
 
@@ -173,22 +194,26 @@ def text_direction(text):
 class Alias(Versioned):
     """Another name of an entity, in its language: "NRF"; Dari «جبهه مقاومت ملی»; Pashto «د ملي مقاومت جبهه»."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200)
+    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(verbose_name=_("name"), max_length=200)
     language = models.CharField(
+        verbose_name=_("language"),
         max_length=16,
         blank=True,
         validators=[validate_language],
-        help_text='Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.',
+        help_text=_('Language code (BCP 47): "en", "prs" for Dari, "ps" for Pashto.'),
     )
-    note = models.CharField(max_length=200, blank=True, help_text='What kind of name: "abbreviation", "former name".')
+    note = models.CharField(
+        verbose_name=_("note"), max_length=200, blank=True, help_text=_('What kind of name: "abbreviation", "former name".')
+    )
 
     history = HistoricalRecords()
     objects = AliasQuerySet.as_manager()
 
     class Meta:
         ordering = ["entity", "language", "name"]
-        verbose_name_plural = "aliases"
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
         default_permissions = CONTENT_PERMISSIONS
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="alias_name_not_empty"),

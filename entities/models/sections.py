@@ -2,6 +2,8 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 from entities.models.entities import Entity, public_entity
@@ -29,32 +31,42 @@ class Section(Publishable, Reviewable):
     Example: "Status of the resistance", flagged "This section needs to be updated (September 2022)".
     """
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="sections")
-    title = models.CharField(max_length=200, blank=True, help_text="Empty for the lead, the page's opening text.")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the page; the lead comes first.")
-    body = models.TextField(
-        validators=[validate_markers],
-        help_text="Markdown. Cite with [@source-key], [@source-key, p. 4] or [@a; @b]; unknown keys are refused.",
+    entity = models.ForeignKey(Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="sections")
+    title = models.CharField(
+        verbose_name=_("title"), max_length=200, blank=True, help_text=_("Empty for the lead, the page's opening text.")
     )
-    note = models.TextField(blank=True, help_text="Editorial note on the text (e.g. what the source repeated).")
+    position = models.PositiveSmallIntegerField(
+        verbose_name=_("position"), default=0, help_text=_("Order on the page; the lead comes first.")
+    )
+    body = models.TextField(
+        verbose_name=_("body"),
+        validators=[validate_markers],
+        help_text=_("Markdown. Cite with [@source-key], [@source-key, p. 4] or [@a; @b]; unknown keys are refused."),
+    )
+    note = models.TextField(
+        verbose_name=_("note"), blank=True, help_text=_("Editorial note on the text (e.g. what the source repeated).")
+    )
 
     history = HistoricalRecords()
     objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["entity", "position", "id"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
         default_permissions = PUBLISHABLE_PERMISSIONS
         constraints = [
             models.UniqueConstraint(
                 fields=["entity", "title"],
                 name="section_title_unique_per_entity",
-                violation_error_message="This entity already has a section with this title (or already has a lead).",
+                violation_error_message=_("This entity already has a section with this title (or already has a lead)."),
             ),
             *partial_date_constraints("as_of", "flagged_on"),
         ]
 
     def __str__(self):
-        return f"{self.entity}: {self.title or 'lead'}"
+        title = self.title or pgettext("section", "lead")  # the untitled opening section
+        return f"{self.entity}: {title}"
 
     @property
     def anchor(self):
@@ -75,12 +87,14 @@ def section_anchor(section):
 class SectionCitation(Citation):
     """A source a section's text cites; kept in step with the [@key] markers of its body."""
 
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="citations")
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="citations")
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["section", "id"]
+        verbose_name = _("section citation")
+        verbose_name_plural = _("section citations")
         default_permissions = CONTENT_PERMISSIONS
         constraints = [
             models.UniqueConstraint(fields=["section", "source", "locator"], name="sectioncitation_unique"),

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from entities.models.entities import Entity, public_entity
@@ -27,54 +29,72 @@ from sources.models import Citation
 
 
 class ValueType(models.TextChoices):
-    ENTITY = "entity", "entity"
-    TEXT = "text", "text"
-    QUANTITY = "quantity", "quantity"
+    ENTITY = "entity", _("entity")
+    TEXT = "text", _("text")
+    QUANTITY = "quantity", _("quantity")
 
 
 class Property(Versioned):
     """What a statement says of its subject: "leader" (led by), "active region", "size"."""
 
-    slug = models.SlugField(max_length=60, unique=True)
-    label = models.CharField(max_length=100, help_text='How the infobox labels it: "Leader".')
-    inverse_label = models.CharField(max_length=100, blank=True, help_text='Read from the value\'s side: "leader of".')
-    value_type = models.CharField(max_length=10, choices=ValueType.choices)
-    infobox_position = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Order in the infobox; empty keeps it out of the infobox."
+    slug = models.SlugField(verbose_name=_("slug"), max_length=60, unique=True)
+    label = models.CharField(verbose_name=_("label"), max_length=100, help_text=_('How the infobox labels it: "Leader".'))
+    inverse_label = models.CharField(
+        verbose_name=_("inverse label"), max_length=100, blank=True, help_text=_('Read from the value\'s side: "leader of".')
     )
-    description = models.CharField(max_length=300, blank=True)
+    value_type = models.CharField(verbose_name=_("value type"), max_length=10, choices=ValueType.choices)
+    infobox_position = models.PositiveSmallIntegerField(
+        verbose_name=_("infobox position"),
+        null=True,
+        blank=True,
+        help_text=_("Order in the infobox; empty keeps it out of the infobox."),
+    )
+    description = models.CharField(verbose_name=_("description"), max_length=300, blank=True)
     wikidata_property = models.CharField(
+        verbose_name=_("wikidata property"),
         max_length=12,
         blank=True,
         validators=[wikidata.validate_property],
-        help_text='The Wikidata property that says the same, "P488" (chairperson) for "leader": QuickStatements '
-        "export this property's statements with it. Map only a property whose Wikidata value is of the same kind "
-        "(an item for an entity, a string for text, a quantity). Empty: not exported, and listed as such.",
+        help_text=_(
+            'The Wikidata property that says the same, "P488" (chairperson) for "leader": QuickStatements '
+            "export this property's statements with it. Map only a property whose Wikidata value is of the same kind "
+            "(an item for an entity, a string for text, a quantity). Empty: not exported, and listed as such."
+        ),
     )
     membership_role = models.CharField(
+        verbose_name=_("membership role"),
         max_length=60,
         blank=True,
-        help_text='For a statement that links a person and an organization: the person\'s role in it, "leader", '
-        '"spokesperson", "member". Popolo exports such statements as memberships. Empty: not a membership.',
+        help_text=_(
+            'For a statement that links a person and an organization: the person\'s role in it, "leader", '
+            '"spokesperson", "member". Popolo exports such statements as memberships. Empty: not a membership.'
+        ),
     )
     several_values = models.BooleanField(
+        verbose_name=_("several values"),
         default=False,
-        help_text="Several values may hold at once (active regions, allies). When off, overlapping statements with "
-        "different values contradict each other and are shown side by side.",
+        help_text=_(
+            "Several values may hold at once (active regions, allies). When off, overlapping statements with "
+            "different values contradict each other and are shown side by side."
+        ),
     )
     review_every = models.PositiveIntegerField(
+        verbose_name=_("review every"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1)],
-        help_text="Days after which a statement of this property is due for review and its 'as of' date has aged: "
-        "a spokesperson goes stale in months (180), an ideology in years (1825). Empty: each statement's own.",
+        help_text=_(
+            "Days after which a statement of this property is due for review and its 'as of' date has aged: "
+            "a spokesperson goes stale in months (180), an ideology in years (1825). Empty: each statement's own."
+        ),
     )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = [F("infobox_position").asc(nulls_last=True), "label"]
-        verbose_name_plural = "properties"
+        verbose_name = _("property")
+        verbose_name_plural = _("properties")
         default_permissions = CONTENT_PERMISSIONS
 
     def __str__(self):
@@ -93,9 +113,9 @@ def unique_key(base, taken):
 
 
 class Rank(models.TextChoices):
-    PREFERRED = "preferred", "preferred"
-    NORMAL = "normal", "normal"
-    DEPRECATED = "deprecated", "deprecated (superseded; kept, greyed)"
+    PREFERRED = "preferred", _("preferred")
+    NORMAL = "normal", _("normal")
+    DEPRECATED = "deprecated", _("deprecated (superseded; kept, greyed)")
 
 
 PLAIN_CERTAINTIES = (Certainty.CONFIRMED, Certainty.REPORTED)
@@ -120,71 +140,94 @@ class Statement(Publishable, Reviewable):
     """One sourced claim about an entity: "Ahmad Massoud leads the NRF since 17 August 2021"."""
 
     key = models.CharField(
+        verbose_name=_("key"),
         max_length=200,
         unique=True,
         blank=True,
-        help_text='Stable identifier used in CSV, filled in when left empty: "nrf.leader.ahmad-massoud".',
+        help_text=_('Stable identifier used in CSV, filled in when left empty: "nrf.leader.ahmad-massoud".'),
     )
-    subject = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="statements")
-    property = models.ForeignKey(Property, on_delete=models.PROTECT, related_name="statements")
+    subject = models.ForeignKey(Entity, verbose_name=_("subject"), on_delete=models.CASCADE, related_name="statements")
+    property = models.ForeignKey(Property, verbose_name=_("property"), on_delete=models.PROTECT, related_name="statements")
     # A copy of property.value_type, so the database itself can check that the
     # right value column is filled (a check constraint cannot look at another table).
-    value_type = models.CharField(max_length=10, choices=ValueType.choices, editable=False)
+    value_type = models.CharField(verbose_name=_("value type"), max_length=10, choices=ValueType.choices, editable=False)
     value_entity = models.ForeignKey(
         Entity,
+        verbose_name=_("value entity"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="referenced_by",
-        help_text="For properties whose value is an entity (leader, ally, active region).",
+        help_text=_("For properties whose value is an entity (leader, ally, active region)."),
     )
     value_text = models.CharField(
-        max_length=500, blank=True, help_text='For text properties (ideology), or "unknown" for a quantity.'
+        verbose_name=_("value text"),
+        max_length=500,
+        blank=True,
+        help_text=_('For text properties (ideology), or "unknown" for a quantity.'),
     )
-    quantity_low = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
-    quantity_best = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
-    quantity_high = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
-    quantity_unit = models.CharField(max_length=50, blank=True, help_text='"fighters", "people".')
-    start = PartialDateField(null=True, blank=True, help_text="Since when it holds.")
-    end = PartialDateField(null=True, blank=True, help_text="Until when it held; empty while it still holds.")
-    end_reason = models.CharField(max_length=100, blank=True, help_text='Why it ended: "killed", "resigned".')
+    quantity_low = models.DecimalField(verbose_name=_("quantity low"), max_digits=20, decimal_places=4, null=True, blank=True)
+    quantity_best = models.DecimalField(verbose_name=_("quantity best"), max_digits=20, decimal_places=4, null=True, blank=True)
+    quantity_high = models.DecimalField(verbose_name=_("quantity high"), max_digits=20, decimal_places=4, null=True, blank=True)
+    quantity_unit = models.CharField(
+        verbose_name=_("quantity unit"), max_length=50, blank=True, help_text=_('"fighters", "people".')
+    )
+    start = PartialDateField(verbose_name=_("start"), null=True, blank=True, help_text=_("Since when it holds."))
+    end = PartialDateField(
+        verbose_name=_("end"), null=True, blank=True, help_text=_("Until when it held; empty while it still holds.")
+    )
+    end_reason = models.CharField(
+        verbose_name=_("end reason"), max_length=100, blank=True, help_text=_('Why it ended: "killed", "resigned".')
+    )
     certainty = models.CharField(
+        verbose_name=_("certainty"),
         max_length=12,
         choices=Certainty.choices,
         default=Certainty.REPORTED,
-        help_text="How sure the sources are. 'claimed' needs claimed_by.",
+        help_text=_("How sure the sources are. 'claimed' needs claimed_by."),
     )
     claimed_by = models.ForeignKey(
         Entity,
+        verbose_name=_("claimed by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="claimed_statements",
-        help_text='Whose claim it is: the NRF for "NRF reported claim of 5,000 fighters".',
+        help_text=_('Whose claim it is: the NRF for "NRF reported claim of 5,000 fighters".'),
     )
-    rank = models.CharField(max_length=10, choices=Rank.choices, default=Rank.NORMAL)
+    rank = models.CharField(verbose_name=_("rank"), max_length=10, choices=Rank.choices, default=Rank.NORMAL)
     rank_reason = models.CharField(
+        verbose_name=_("rank reason"),
         max_length=500,
         blank=True,
-        help_text="Why editors prefer this statement, or deprecated it; readers see it after "
-        "'editors prefer this because': \"the infobox gives the term as the NRF announced it\".",
+        help_text=_(
+            "Why editors prefer this statement, or deprecated it; readers see it after "
+            "'editors prefer this because': \"the infobox gives the term as the NRF announced it\"."
+        ),
     )
     superseded_by = models.ForeignKey(
         "self",
+        verbose_name=_("superseded by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="supersedes",
-        help_text="For a deprecated statement: the statement of the same property editors prefer to it. "
-        "Readers see both, side by side.",
+        help_text=_(
+            "For a deprecated statement: the statement of the same property editors prefer to it. "
+            "Readers see both, side by side."
+        ),
     )
-    note = models.TextField(blank=True, help_text="A note for readers: how sources disagree, how a date was inferred.")
+    note = models.TextField(
+        verbose_name=_("note"), blank=True, help_text=_("A note for readers: how sources disagree, how a date was inferred.")
+    )
 
     history = HistoricalRecords()
     objects = StatementQuerySet.as_manager()
 
     class Meta:
         ordering = ["subject", "property", "start"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         default_permissions = PUBLISHABLE_PERMISSIONS
         indexes = [models.Index(fields=["subject", "property"])]
         constraints = [
@@ -219,33 +262,33 @@ class Statement(Publishable, Reviewable):
                     )
                 ),
                 name="statement_value_matches_type",
-                violation_error_message="The value does not match the property's value type.",
+                violation_error_message=_("The value does not match the property's value type."),
             ),
             models.CheckConstraint(
                 condition=Q(quantity_low__isnull=True)
                 | Q(quantity_best__isnull=True)
                 | Q(quantity_low__lte=F("quantity_best")),
                 name="statement_quantity_low_le_best",
-                violation_error_message="The low figure is above the best figure.",
+                violation_error_message=_("The low figure is above the best figure."),
             ),
             models.CheckConstraint(
                 condition=Q(quantity_best__isnull=True)
                 | Q(quantity_high__isnull=True)
                 | Q(quantity_best__lte=F("quantity_high")),
                 name="statement_quantity_best_le_high",
-                violation_error_message="The best figure is above the high figure.",
+                violation_error_message=_("The best figure is above the high figure."),
             ),
             models.CheckConstraint(
                 condition=Q(quantity_low__isnull=True)
                 | Q(quantity_high__isnull=True)
                 | Q(quantity_low__lte=F("quantity_high")),
                 name="statement_quantity_low_le_high",
-                violation_error_message="The low figure is above the high figure.",
+                violation_error_message=_("The low figure is above the high figure."),
             ),
             models.CheckConstraint(
                 condition=~Q(certainty=Certainty.CLAIMED) | Q(claimed_by__isnull=False),
                 name="statement_claim_has_claimant",
-                violation_error_message="A claimed statement needs 'claimed by'.",
+                violation_error_message=_("A claimed statement needs 'claimed by'."),
             ),
             models.CheckConstraint(condition=~Q(key=""), name="statement_key_not_empty"),
             *partial_date_constraints("start", "end", "as_of", "flagged_on"),
@@ -280,14 +323,21 @@ class Statement(Publishable, Reviewable):
         self.fill_key()
         label = self.property.label
         if self.value_type == ValueType.ENTITY and (self.value_text or not self.value_entity_id):
-            raise ValidationError({"value_entity": f'"{label}" takes an entity: fill in value entity, not value text.'})
-        if self.value_type != ValueType.ENTITY and self.value_entity_id:
             raise ValidationError(
-                {"value_entity": f'"{label}" takes {self.value_type}, not an entity: leave value entity empty.'}
+                {
+                    "value_entity": gettext('"%(label)s" takes an entity: fill in value entity, not value text.')
+                    % {"label": label}
+                }
             )
+        if self.value_type != ValueType.ENTITY and self.value_entity_id:
+            message = gettext('"%(label)s" takes %(value_type)s, not an entity: leave value entity empty.')
+            value_type = ValueType(self.value_type).label
+            raise ValidationError({"value_entity": message % {"label": label, "value_type": value_type}})
         has_quantity = any(v is not None for v in (self.quantity_low, self.quantity_best, self.quantity_high))
         if self.value_type == ValueType.TEXT and (has_quantity or not self.value_text):
-            raise ValidationError({"value_text": f'"{label}" takes text: fill in value text, not quantities.'})
+            raise ValidationError(
+                {"value_text": gettext('"%(label)s" takes text: fill in value text, not quantities.') % {"label": label}}
+            )
         self.clean_resolution()
 
     def clean_resolution(self):
@@ -296,19 +346,35 @@ class Statement(Publishable, Reviewable):
             return
         if self.rank != Rank.DEPRECATED:
             raise ValidationError(
-                {"superseded_by": "Only a deprecated statement is superseded: set its rank to deprecated, or clear this."}
+                {
+                    "superseded_by": gettext(
+                        "Only a deprecated statement is superseded: set its rank to deprecated, or clear this."
+                    )
+                }
             )
         if not self.rank_reason.strip():
-            raise ValidationError({"rank_reason": "Say why editors prefer the other statement: readers see the reason."})
+            raise ValidationError(
+                {"rank_reason": gettext("Say why editors prefer the other statement: readers see the reason.")}
+            )
         preferred = self.superseded_by
         if preferred.pk == self.pk:
-            raise ValidationError({"superseded_by": "A statement cannot be superseded by itself."})
+            raise ValidationError({"superseded_by": gettext("A statement cannot be superseded by itself.")})
         if (preferred.subject_id, preferred.property_id) != (self.subject_id, self.property_id):
             raise ValidationError(
-                {"superseded_by": f"“{preferred}” is about another subject or property: it cannot supersede this one."}
+                {
+                    "superseded_by": gettext(
+                        "“%(statement)s” is about another subject or property: it cannot supersede this one."
+                    )
+                    % {"statement": preferred}
+                }
             )
         if preferred.rank == Rank.DEPRECATED:
-            raise ValidationError({"superseded_by": f"“{preferred}” is deprecated itself: name the statement editors prefer."})
+            raise ValidationError(
+                {
+                    "superseded_by": gettext("“%(statement)s” is deprecated itself: name the statement editors prefer.")
+                    % {"statement": preferred}
+                }
+            )
 
     def key_base(self):
         """The readable start of a generated key: subject, property and value slugs."""
@@ -336,14 +402,16 @@ class Statement(Publishable, Reviewable):
 class StatementCitation(Citation):
     """A statement's footnote: which source backs it, where, in whose words."""
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="citations")
+    statement = models.ForeignKey(Statement, verbose_name=_("statement"), on_delete=models.CASCADE, related_name="citations")
 
-    BACKS = {"value": "value", "start": "start date", "end": "end date"}
+    BACKS = {"value": _("value"), "start": _("start date"), "end": _("end date")}
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["statement", "id"]
+        verbose_name = _("statement citation")
+        verbose_name_plural = _("statement citations")
         default_permissions = CONTENT_PERMISSIONS
         constraints = [
             models.UniqueConstraint(fields=["statement", "source", "locator"], name="statementcitation_unique"),

@@ -8,16 +8,28 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from nrfsite.core.dates import Calendar
 from nrfsite.core.markup import keep_citations, to_plain_text
 
 PARTIAL_DATE = {
     "type": "object",
     "nullable": True,
     "properties": {
-        "value": {"type": "string", "example": "2021-08", "description": "ISO 8601 at the date's precision."},
+        "value": {
+            "type": "string",
+            "example": "2021-08",
+            "description": 'ISO 8601 at the date\'s precision; a Solar Hijri date as its CSV form, "1400-05 SH".',
+        },
         "precision": {"type": "string", "enum": ["year", "month", "day"]},
         "approximate": {"type": "boolean", "description": 'The source says "about" ("c. 2021").'},
         "text": {"type": "string", "example": "August 2021", "description": 'As readers see it ("c. 2021" if approximate).'},
+        "calendar": {
+            "type": "string",
+            "enum": ["solar_hijri"],
+            "description": 'Only for a date written in the Solar Hijri calendar ("Asad 1400"); absent: Gregorian.',
+        },
+        "first": {"type": "string", "format": "date", "description": "A Solar Hijri date's first Gregorian day."},
+        "last": {"type": "string", "format": "date", "description": "A Solar Hijri date's last Gregorian day."},
     },
 }
 REF = {"type": "object", "nullable": True, "description": "The record it names, by key, or null if none is public."}
@@ -25,7 +37,10 @@ REF = {"type": "object", "nullable": True, "description": "The record it names, 
 
 @extend_schema_field(PARTIAL_DATE)
 class PartialDateField(serializers.Field):
-    """A partial date as {"value": "2021-08", "precision": "month", "text": "August 2021"}, or null."""
+    """A partial date as {"value": "2021-08", "precision": "month", "text": "August 2021"}, or null; a Solar
+    Hijri one adds its calendar and Gregorian days: {"value": "1400-05 SH", …, "calendar": "solar_hijri",
+    "first": "2021-07-23", "last": "2021-08-22"}. A Gregorian date's keys are what they were before Solar Hijri
+    dates, for the clients written then."""
 
     def __init__(self, name, **kwargs):
         self.name = name
@@ -36,7 +51,10 @@ class PartialDateField(serializers.Field):
             return None
         partial = getattr(obj, f"{self.name}_partial")
         value = partial.isoformat().removeprefix("c. ")
-        return {"value": value, "precision": partial.precision, "approximate": partial.circa, "text": str(partial)}
+        data = {"value": value, "precision": partial.precision, "approximate": partial.circa, "text": str(partial)}
+        if partial.calendar != Calendar.GREGORIAN:
+            data.update(calendar=partial.calendar.value, first=partial.value.isoformat(), last=partial.last_day.isoformat())
+        return data
 
 
 @extend_schema_field(REF)

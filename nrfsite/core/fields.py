@@ -1,20 +1,28 @@
-"""Model and form fields for the primitives: a partial date stored as a column trio.
+"""Model and form fields for the primitives: a partial date stored as a date and its companion columns.
 
 `PartialDateField("start")` keeps the first day of the period in `start` (a real
-DateField, so it sorts, filters and indexes), and adds two companion columns,
-`start_precision` and `start_circa`. The attribute `start_partial` reads and
-writes all three as one `PartialDate`; ModelForms (the admin) and the CSV
-importer use one text box that parses "July 2021" or "c. 2021".
+DateField, so it sorts, filters and indexes), and adds three companion columns,
+`start_precision`, `start_circa` and `start_calendar` (`gregorian` or
+`solar_hijri`: the calendar the date was written in, so "Asad 1400" stays a
+Solar Hijri month). The attribute `start_partial` reads and writes them all as
+one `PartialDate`; ModelForms (the admin) and the CSV importer use one text box
+that parses "July 2021", "c. 2021" or "26 Asad 1400". The period's last day is
+not stored: the date and its precision fix it (see `nrfsite.core.dates`).
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from nrfsite.core.dates import PartialDate, PartialDateError, Precision
+from nrfsite.core.dates import Calendar, PartialDate, PartialDateError, Precision, period_start
 
-HELP_TEXT = 'A date at its own precision: "2021", "July 2021", "17 August 2021", or with "c." for an approximate one.'
+HELP_TEXT = gettext_lazy(
+    'A date at its own precision: "2021", "July 2021", "17 August 2021", or in Solar Hijri "Asad 1400", '
+    '"26 Asad 1400" or "1400-05-26 SH"; with "c." for an approximate one.'
+)
 
 
 class PartialDateFormField(forms.CharField):
@@ -34,7 +42,9 @@ class PartialDateFormField(forms.CharField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
-        return str(value) if isinstance(value, PartialDate) else value
+        # The box shows what parses back to the same date, in any page's language ("26 Asad 1400 SH"), not the
+        # reading form, which on a Dari page is two calendars at once.
+        return value.input_text() if isinstance(value, PartialDate) else value
 
     def to_python(self, value):
         if isinstance(value, PartialDate):
@@ -42,7 +52,9 @@ class PartialDateFormField(forms.CharField):
         text = super().to_python(value)
         if len(text) > self.max_text_length:
             raise ValidationError(
-                f"A date is at most {self.max_text_length} characters; this has {len(text)}.", code="max_length"
+                _("A date is at most %(limit)s characters; this has %(length)s.")
+                % {"limit": self.max_text_length, "length": len(text)},
+                code="max_length",
             )
         try:
             return PartialDate.parse_optional(text)
@@ -79,17 +91,30 @@ class CircaField(_CompanionMixin, models.BooleanField):
         super().__init__(*args, **kwargs)
 
 
+class CalendarField(_CompanionMixin, models.CharField):
+    """The calendar a partial date was written in: Gregorian (also when there is no date) or Solar Hijri."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(max_length=11, default=Calendar.GREGORIAN, choices=Calendar.choices, editable=False)
+        super().__init__(*args, **kwargs)
+
+
+COMPANIONS = (("precision", PrecisionField), ("circa", CircaField), ("calendar", CalendarField))
+
+
 class PartialDateField(models.DateField):
     """The first day of a partial date's period; see the module docstring."""
 
     def contribute_to_class(self, cls, name, **kwargs):
         super().contribute_to_class(cls, name, **kwargs)
         existing = {field.name for field in cls._meta.local_fields}
-        for suffix, field_class in (("precision", PrecisionField), ("circa", CircaField)):
-            if f"{name}_{suffix}" not in existing:
+        for position, (suffix, field_class) in enumerate(COMPANIONS, start=1):
+            # A model a migration renders ("__fake__") has the companions its migrations list, and no others:
+            # adding `_calendar` there would put it in tables made before the migration that adds it.
+            if f"{name}_{suffix}" not in existing and cls.__module__ != "__fake__":
                 companion = field_class()
                 # Keep the companions right behind the date in forms, migrations and history.
-                companion.creation_counter = self.creation_counter + (0.1 if suffix == "precision" else 0.2)
+                companion.creation_counter = self.creation_counter + position / 10
                 cls.add_to_class(f"{name}_{suffix}", companion)
         setattr(cls, f"{name}_partial", _partial_property(name))
 
@@ -104,16 +129,20 @@ class PartialDateField(models.DateField):
 
 
 def _partial_property(name):
+    companions = [f"{name}_{suffix}" for suffix, _field in COMPANIONS]
+
     def get(instance):
         value = getattr(instance, name)
         if value is None:
             return None
+        deferred = [field for field in companions if field not in instance.__dict__]
+        if deferred := [field for field in deferred if hasattr(type(instance), field)]:  # not in an old migration
+            # A queryset's `.only("date", "date_precision")`: load the rest in one query, not one each.
+            instance.refresh_from_db(fields=deferred)
         precision = getattr(instance, f"{name}_precision") or Precision.DAY
-        if precision == Precision.YEAR:
-            value = value.replace(month=1, day=1)
-        elif precision == Precision.MONTH:
-            value = value.replace(day=1)
-        return PartialDate(value, Precision(precision), getattr(instance, f"{name}_circa"))
+        calendar = getattr(instance, f"{name}_calendar", None) or Calendar.GREGORIAN
+        value = period_start(value, precision, calendar)  # a row written past the model: its period's first day
+        return PartialDate(value, Precision(precision), getattr(instance, f"{name}_circa"), Calendar(calendar))
 
     def set(instance, partial):
         if isinstance(partial, str):
@@ -121,15 +150,17 @@ def _partial_property(name):
         setattr(instance, name, partial.value if partial else None)
         setattr(instance, f"{name}_precision", partial.precision.value if partial else "")
         setattr(instance, f"{name}_circa", partial.circa if partial else False)
+        setattr(instance, f"{name}_calendar", partial.calendar.value if partial else Calendar.GREGORIAN.value)
 
     # A real `property`, so Model(start_partial=...) and factories accept it as a keyword.
-    return property(get, set, doc=f"`{name}` as a PartialDate (date, precision, circa).")
+    return property(get, set, doc=f"`{name}` as a PartialDate (date, precision, circa, calendar).")
 
 
 def partial_date_constraints(*names):
-    """Check constraints keeping each partial date's precision consistent with its date."""
+    """Check constraints keeping each partial date's precision and calendar consistent with its date."""
     constraints = []
     for name in names:
+        label = name.replace("_", " ").capitalize()
         constraints.append(
             models.CheckConstraint(
                 condition=(
@@ -137,7 +168,19 @@ def partial_date_constraints(*names):
                     | Q(**{f"{name}__isnull": False, f"{name}_precision__in": Precision.values})
                 ),
                 name=f"%(app_label)s_%(class)s_{name}_precision",
-                violation_error_message=f"{name.replace('_', ' ').capitalize()}: a date needs a precision.",
+                violation_error_message=f"{label}: a date needs a precision.",
+            )
+        )
+        # Its own constraint, so adding the calendar added it and changed none: "gregorian" when there is no date,
+        # so an empty date has one form, as its precision and circa do.
+        constraints.append(
+            models.CheckConstraint(
+                condition=(
+                    Q(**{f"{name}__isnull": True, f"{name}_calendar": Calendar.GREGORIAN})
+                    | Q(**{f"{name}__isnull": False, f"{name}_calendar__in": Calendar.values})
+                ),
+                name=f"%(app_label)s_%(class)s_{name}_calendar",
+                violation_error_message=f"{label}: a date's calendar is Gregorian or Solar Hijri.",
             )
         )
     return constraints

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from nrfsite.core.fields import PartialDateField
 
@@ -14,8 +15,8 @@ PUBLISHABLE_PERMISSIONS = (*CONTENT_PERMISSIONS, "publish")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "draft"
-    PUBLISHED = "published", "published"
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
 
 
 class VisibleQuerySet(models.QuerySet):
@@ -48,7 +49,10 @@ class Versioned(models.Model):
     """
 
     version = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Raised on every save; an edit made on an older version is refused."
+        verbose_name=_("version"),
+        default=0,
+        editable=False,
+        help_text=_("Raised on every save; an edit made on an older version is refused."),
     )
 
     class Meta:
@@ -71,18 +75,20 @@ class Publishable(Versioned):
     """
 
     status = models.CharField(
+        verbose_name=_("status"),
         max_length=10,
         choices=Status.choices,
         default=Status.DRAFT,
         # No index: nearly every row is published, so an index on it selects nothing, and SQLite (which
         # keeps no statistics) would take it over the selective ones (place, type, date) and read them all.
-        help_text="Drafts never appear on a public page, list, search, feed, sitemap or download.",
+        help_text=_("Drafts never appear on a public page, list, search, feed, sitemap or download."),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(verbose_name=_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(verbose_name=_("published at"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -106,26 +112,37 @@ class Reviewable(models.Model):
     """
 
     as_of = PartialDateField(
+        verbose_name=_("as of"),
         null=True,
         blank=True,
-        help_text='The date the text is true as of, as the source says: "As of August 2024" → "August 2024".',
+        help_text=_('The date the text is true as of, as the source says: "As of August 2024" → "August 2024".'),
     )
-    reviewed_on = models.DateField(null=True, blank=True, help_text="When an editor last checked this against sources.")
+    reviewed_on = models.DateField(
+        verbose_name=_("reviewed on"), null=True, blank=True, help_text=_("When an editor last checked this against sources.")
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Who last checked it.",
+        help_text=_("Who last checked it."),
     )
     review_every = models.PositiveIntegerField(
-        default=180, help_text="Days after which this should be checked again (and after which an 'as of' date ages)."
+        verbose_name=_("review every"),
+        default=180,
+        help_text=_("Days after which this should be checked again (and after which an 'as of' date ages)."),
     )
-    needs_update = models.BooleanField(default=False, help_text="Flagged as out of date.")
-    update_reason = models.CharField(max_length=300, blank=True, help_text="Why it needs an update, shown to readers.")
+    needs_update = models.BooleanField(verbose_name=_("needs update"), default=False, help_text=_("Flagged as out of date."))
+    update_reason = models.CharField(
+        verbose_name=_("update reason"), max_length=300, blank=True, help_text=_("Why it needs an update, shown to readers.")
+    )
     flagged_on = PartialDateField(
-        null=True, blank=True, help_text='When it was flagged, at the precision known: "September 2022".'
+        verbose_name=_("flagged on"),
+        null=True,
+        blank=True,
+        help_text=_('When it was flagged, at the precision known: "September 2022".'),
     )
 
     class Meta:

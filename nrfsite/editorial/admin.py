@@ -19,6 +19,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from nrfsite.core.publishing import Publishable, Reviewable, Status, Versioned
@@ -44,7 +46,7 @@ from nrfsite.editorial.roles import can_review
 def partial_date_column(name, description=None):
     """A sortable changelist column showing a partial date at its own precision."""
 
-    @admin.display(description=description or name.replace("_", " "), ordering=name)
+    @admin.display(description=name.replace("_", " ") if description is None else description, ordering=name)
     def column(obj):
         value = getattr(obj, f"{name}_partial")
         return str(value) if value else "—"
@@ -59,7 +61,7 @@ class NamedBlankFilter(admin.AllValuesFieldListFilter):
 
     def choices(self, changelist):
         for choice in super().choices(changelist):
-            yield {**choice, "display": choice["display"] or "(none)"}
+            yield {**choice, "display": choice["display"] or gettext("(none)")}
 
 
 class NamedCells:
@@ -141,7 +143,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
         if not self.attention_queue(request):
             return shown
 
-        @admin.display(description="why it is listed")
+        @admin.display(description=gettext("why it is listed"))
         def why_listed(obj):
             return getattr(request, "attention_why", {}).get(obj.pk, "")
 
@@ -183,34 +185,45 @@ class EditorialAdmin(SimpleHistoryAdmin):
             actions.pop("set_aside_from_queue", None)
         return actions
 
-    @admin.action(description="Publish selected", permissions=["publish"])
+    # The item counts keep the English "item(s)"; ngettext gives each language its own plural forms of it.
+
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         done = sum(editorial.publishable_publish(obj=obj, user=request.user) for obj in queryset)
-        self.message_user(request, f"Published {done} item(s).", messages.SUCCESS)
+        message = ngettext("Published %(count)d item(s).", "Published %(count)d item(s).", done) % {"count": done}
+        self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected (back to draft)", permissions=["publish"])
+    @admin.action(description=_("Unpublish selected (back to draft)"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         done = sum(editorial.publishable_unpublish(obj=obj, user=request.user) for obj in queryset)
-        self.message_user(request, f"Unpublished {done} item(s).", messages.SUCCESS)
+        message = ngettext("Unpublished %(count)d item(s).", "Unpublished %(count)d item(s).", done) % {"count": done}
+        self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Mark selected as reviewed", permissions=["publish"])
+    @admin.action(description=_("Mark selected as reviewed"), permissions=["publish"])
     def mark_reviewed(self, request, queryset):
         for obj in queryset:
             editorial.reviewable_mark_reviewed(obj=obj, user=request.user)
-        self.message_user(request, f"Marked {queryset.count()} item(s) reviewed.", messages.SUCCESS)
+        count = queryset.count()
+        message = ngettext("Marked %(count)d item(s) reviewed.", "Marked %(count)d item(s) reviewed.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description="Flag selected as needing an update…", permissions=["publish"])
+    @admin.action(description=_("Flag selected as needing an update…"), permissions=["publish"])
     def flag_needs_update(self, request, queryset):
         form = FlagForm(request.POST if "apply" in request.POST else None)
+        count = queryset.count()
         if form.is_valid():
             for obj in queryset:
                 editorial.reviewable_flag(obj=obj, user=request.user, reason=form.cleaned_data["reason"])
-            self.message_user(request, f"Flagged {queryset.count()} item(s).", messages.SUCCESS)
+            message = ngettext("Flagged %(count)d item(s).", "Flagged %(count)d item(s).", count) % {"count": count}
+            self.message_user(request, message, messages.SUCCESS)
             return None
-        sentence = f"Flag these {queryset.count()} item(s) as needing an update:"
-        return self.confirm_action(request, queryset, form, "flag_needs_update", "Flag as needing an update", sentence, "Flag")
+        sentence = ngettext(
+            "Flag these %(count)d item(s) as needing an update:", "Flag these %(count)d item(s) as needing an update:", count
+        ) % {"count": count}
+        title, button = gettext("Flag as needing an update"), gettext("Flag")
+        return self.confirm_action(request, queryset, form, "flag_needs_update", title, sentence, button)
 
-    @admin.action(description="Set selected aside from this queue for now…", permissions=["change"])
+    @admin.action(description=_("Set selected aside from this queue for now…"), permissions=["change"])
     def set_aside_from_queue(self, request, queryset):
         """Take items off the needs-attention queue the list is narrowed to, for a while, with a reason."""
         key = self.attention_queue(request)
@@ -219,19 +232,23 @@ class EditorialAdmin(SimpleHistoryAdmin):
             done = set_aside(
                 key, queryset, days=form.cleaned_data["days"], reason=form.cleaned_data["reason"], user=request.user
             )
-            self.message_user(
-                request,
-                f"Set {done} item(s) aside from “{dict(for_model(self.model))[key]}” for {form.cleaned_data['days']} days.",
-                messages.SUCCESS,
-            )
+            message = ngettext(
+                "Set %(count)d item(s) aside from “%(queue)s” for %(days)d days.",
+                "Set %(count)d item(s) aside from “%(queue)s” for %(days)d days.",
+                done,
+            ) % {"count": done, "queue": dict(for_model(self.model))[key], "days": form.cleaned_data["days"]}
+            self.message_user(request, message, messages.SUCCESS)
             return None
-        sentence = (
-            f"Set these {queryset.count()} item(s) aside from “{dict(for_model(self.model))[key]}”: they leave the "
-            "queue until the day you choose, then come back by themselves."
-        )
-        return self.confirm_action(
-            request, queryset, form, "set_aside_from_queue", "Set aside from a queue", sentence, "Set aside"
-        )
+        count = queryset.count()
+        sentence = ngettext(
+            "Set these %(count)d item(s) aside from “%(queue)s”: they leave the queue until the day you choose, then "
+            "come back by themselves.",
+            "Set these %(count)d item(s) aside from “%(queue)s”: they leave the queue until the day you choose, then "
+            "come back by themselves.",
+            count,
+        ) % {"count": count, "queue": dict(for_model(self.model))[key]}
+        title, button = gettext("Set aside from a queue"), gettext("Set aside")
+        return self.confirm_action(request, queryset, form, "set_aside_from_queue", title, sentence, button)
 
     def confirm_action(self, request, queryset, form, action, title, sentence, button):
         """The page a bulk action asks its questions on: the items, the form, and every item's id carried on
@@ -282,40 +299,44 @@ class EditorialAdmin(SimpleHistoryAdmin):
         waiting = editorial.waiting_change(obj) if self.publishable else None
         if step == "withdraw" and waiting is not None and waiting.author_id == request.user.pk:
             editorial.withdraw_change(change=waiting, user=request.user)
-            self.message_user(request, "Your change is withdrawn: nothing of it was published.", messages.SUCCESS)
+            self.message_user(request, gettext("Your change is withdrawn: nothing of it was published."), messages.SUCCESS)
             return HttpResponseRedirect(change_url)
         if not self.has_publish_permission(request, obj):
-            self.message_user(request, "Only a reviewer may do that: your change was not applied.", messages.ERROR)
+            self.message_user(request, gettext("Only a reviewer may do that: your change was not applied."), messages.ERROR)
             return HttpResponseRedirect(change_url)
         if step == "publish" and self.publishable:
             try:
                 editorial.publishable_publish(obj=obj, user=request.user)
             except editorial.ChangeNotApplied as error:
-                self.message_user(request, f"The change could not be published: {error}", messages.ERROR)
+                message = gettext("The change could not be published: %(error)s") % {"error": error}
+                self.message_user(request, message, messages.ERROR)
             else:
-                self.message_user(request, f"“{obj}” is published.", messages.SUCCESS)
+                self.message_user(request, gettext("“%(item)s” is published.") % {"item": obj}, messages.SUCCESS)
         elif step == "reject" and waiting is not None:
             editorial.reject_change(change=waiting, user=request.user, note=request.POST.get("note", "").strip()[:300])
-            self.message_user(
-                request, f"The change to “{obj}” is rejected: readers keep the published version.", messages.SUCCESS
-            )
+            message = gettext("The change to “%(item)s” is rejected: readers keep the published version.")
+            self.message_user(request, message % {"item": obj}, messages.SUCCESS)
         elif step == "unpublish" and self.publishable:
             if editorial.publishable_unpublish(obj=obj, user=request.user):
-                self.message_user(request, f"“{obj}” is a draft again: readers no longer see it.", messages.SUCCESS)
+                message = gettext("“%(item)s” is a draft again: readers no longer see it.")
+                self.message_user(request, message % {"item": obj}, messages.SUCCESS)
             else:
-                self.message_user(request, f"“{obj}” was not public: there was nothing to unpublish.", messages.WARNING)
+                message = gettext("“%(item)s” was not public: there was nothing to unpublish.")
+                self.message_user(request, message % {"item": obj}, messages.WARNING)
         elif step == "review" and self.reviewable:
             editorial.reviewable_mark_reviewed(obj=obj, user=request.user, note=request.POST.get("note", "")[:200])
-            self.message_user(request, f"“{obj}” is marked reviewed.", messages.SUCCESS)
+            self.message_user(request, gettext("“%(item)s” is marked reviewed.") % {"item": obj}, messages.SUCCESS)
         elif step == "flag" and self.reviewable:
             reason = request.POST.get("reason", "").strip()[:300]
             if not reason:
-                self.message_user(request, "Say why it needs an update: the reason is shown to readers.", messages.ERROR)
+                message = gettext("Say why it needs an update: the reason is shown to readers.")
+                self.message_user(request, message, messages.ERROR)
             else:
                 editorial.reviewable_flag(obj=obj, user=request.user, reason=reason)
-                self.message_user(request, f"“{obj}” is flagged as needing an update.", messages.SUCCESS)
+                message = gettext("“%(item)s” is flagged as needing an update.")
+                self.message_user(request, message % {"item": obj}, messages.SUCCESS)
         else:
-            self.message_user(request, "Unknown action.", messages.ERROR)
+            self.message_user(request, gettext("Unknown action."), messages.ERROR)
         return HttpResponseRedirect(change_url)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -361,7 +382,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
         it as if it were live, and nothing of it reaches readers; a save keeps it as the new change.
         """
         if request.method == "POST" and KEEP_THEIRS in request.POST and object_id:
-            self.message_user(request, "Your edit was dropped: the form shows the current version.", messages.INFO)
+            message = gettext("Your edit was dropped: the form shows the current version.")
+            self.message_user(request, message, messages.INFO)
             return HttpResponseRedirect(request.path)
         # get_object, as Django's own view: an id that is not one ("abc", "1/change/x.css") finds nothing.
         obj = self.get_object(request, unquote(object_id)) if object_id and self.publishable else None
@@ -373,11 +395,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
             errors = pending.adapter_for(self.model).apply(obj, waiting.rows, user=None, reason="")
             if errors:
                 transaction.savepoint_rollback(savepoint)
-                self.message_user(
-                    request,
-                    f"Your waiting change no longer applies ({'; '.join(errors)}): the form shows the live version.",
-                    messages.WARNING,
-                )
+                message = gettext("Your waiting change no longer applies (%(errors)s): the form shows the live version.")
+                self.message_user(request, message % {"errors": "; ".join(errors)}, messages.WARNING)
                 return super().changeform_view(request, object_id, form_url, extra_context)
             # The form's version token stays the live row's: a save made meanwhile is still noticed.
             self.model._default_manager.filter(pk=obj.pk).update(version=obj.version)
@@ -442,14 +461,14 @@ class EditorialAdmin(SimpleHistoryAdmin):
         try:
             kept = editorial.submit_change(item=item, rows=rows, user=request.user, reason=reason, replace=replace)
         except editorial.PendingConflict as conflict:
-            self.message_user(request, f"Not saved: {conflict} Ask a reviewer to publish or reject it first.", messages.ERROR)
+            message = gettext("Not saved: %(conflict)s Ask a reviewer to publish or reject it first.")
+            self.message_user(request, message % {"conflict": conflict}, messages.ERROR)
             return None
         if kept is not None:
-            self.message_user(
-                request,
-                f"Your change to “{item}” waits for a reviewer. Until it is published, readers see the published version.",
-                messages.WARNING,
+            message = gettext(
+                "Your change to “%(item)s” waits for a reviewer. Until it is published, readers see the published version."
             )
+            self.message_user(request, message % {"item": item}, messages.WARNING)
         return kept
 
     def log_addition(self, request, obj, message):
@@ -504,7 +523,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Restoring a revision is a reviewer's right; an editor may look at it."""
         if request.method == "POST" and not self.has_publish_permission(request):
-            self.message_user(request, "Only a reviewer may restore a revision.", messages.ERROR)
+            self.message_user(request, gettext("Only a reviewer may restore a revision."), messages.ERROR)
             return HttpResponseRedirect(request.path)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -538,7 +557,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
             "admin/nrfsite/compare.html",
             {
                 **self.admin_site.each_context(request),
-                "title": f"Compare revisions of “{obj}”",
+                "title": gettext("Compare revisions of “%(item)s”") % {"item": obj},
                 "object": obj,
                 "opts": self.model._meta,
                 "a": a,
@@ -567,7 +586,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
             "admin/nrfsite/deleted.html",
             {
                 **self.admin_site.each_context(request),
-                "title": f"Deleted {self.model._meta.verbose_name_plural}",
+                "title": gettext("Deleted %(items)s") % {"items": self.model._meta.verbose_name_plural},
                 "opts": self.model._meta,
                 "records": self.deleted_records()[:200],
                 "can_restore": self.has_publish_permission(request),
@@ -579,15 +598,16 @@ class EditorialAdmin(SimpleHistoryAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_publish_permission(request):
-            self.message_user(request, "Only a reviewer may bring back a deleted item.", messages.ERROR)
+            self.message_user(request, gettext("Only a reviewer may bring back a deleted item."), messages.ERROR)
             return HttpResponseRedirect(changelist)
         record = self.deleted_records().filter(history_id=history_id).first()
         if record is None:
-            self.message_user(request, "That item is not deleted (any more).", messages.WARNING)
+            self.message_user(request, gettext("That item is not deleted (any more)."), messages.WARNING)
             return HttpResponseRedirect(changelist)
         with transaction.atomic():
             instance = editorial.history_restore(record=record, user=request.user)
-        self.message_user(request, f"“{instance}” is back, as it was before it was deleted.", messages.SUCCESS)
+        message = gettext("“%(item)s” is back, as it was before it was deleted.") % {"item": instance}
+        self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(
             reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[instance.pk])
         )
@@ -596,7 +616,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
 class AttentionFilter(admin.SimpleListFilter):
     """?attention=<queue>: the changelist narrowed to one queue of the dashboard."""
 
-    title = "needs attention"
+    title = _("needs attention")
     parameter_name = "attention"
 
     def lookups(self, request, model_admin):
@@ -662,15 +682,21 @@ class SetAsideAdmin(admin.ModelAdmin):
         actions.pop("delete_selected", None)  # "put back" says what deleting a record does
         return actions
 
-    @admin.action(description="Put selected back on their queue now")
+    @admin.action(description=_("Put selected back on their queue now"))
     def put_back(self, request, queryset):
         records = list(queryset.select_related("content_type"))
         allowed = [record.pk for record in records if self.has_delete_permission(request, record)]
         done, _ = SetAside.objects.filter(pk__in=allowed).delete()
         refused = len(records) - len(allowed)
-        self.message_user(request, f"Put {done} item(s) back on their queue.", messages.SUCCESS)
+        message = ngettext("Put %(count)d item(s) back on their queue.", "Put %(count)d item(s) back on their queue.", done)
+        self.message_user(request, message % {"count": done}, messages.SUCCESS)
         if refused:
-            self.message_user(request, f"{refused} item(s) stay set aside: you may not change them.", messages.WARNING)
+            message = ngettext(
+                "%(count)d item(s) stay set aside: you may not change them.",
+                "%(count)d item(s) stay set aside: you may not change them.",
+                refused,
+            )
+            self.message_user(request, message % {"count": refused}, messages.WARNING)
 
 
 @admin.register(PendingChange)
@@ -716,20 +742,20 @@ class PendingChangeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="kind of item")
+    @admin.display(description=_("kind of item"))
     def kind(self, change):
         return change.content_type.model_class()._meta.verbose_name
 
-    @admin.display(description="item")
+    @admin.display(description=_("item"))
     def item_link(self, change):
         item = change.item
         if item is None:
-            return "deleted since"
+            return gettext("deleted since")
         meta = item._meta
         url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[item.pk])
         return format_html('<a href="{}">{}</a>', url, item)
 
-    @admin.display(description="the change")
+    @admin.display(description=_("the change"))
     def proposed(self, change):
         """While it waits: what it changes against the live item. Once decided: the rows it proposed."""
         if change.state == PendingState.PENDING and change.item is not None:
@@ -738,7 +764,12 @@ class PendingChangeAdmin(admin.ModelAdmin):
                 "", "<tr>" + CELL * 4 + "</tr>", ((f, key, column, diff) for f, key, column, _old, _new, diff in cells)
             )
             return format_html(
-                '<table class="pending-diff"><tr><th>file</th><th>row</th><th>column</th><th>change</th></tr>{}</table>', body
+                '<table class="pending-diff"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>',
+                gettext("file"),
+                gettext("row"),
+                gettext("column"),
+                gettext("change"),
+                body,
             )
         rows = (
             (file_name, column, cell)
@@ -748,4 +779,10 @@ class PendingChangeAdmin(admin.ModelAdmin):
             if cell
         )
         body = format_html_join("", "<tr>" + CELL * 3 + "</tr>", rows)
-        return format_html('<table class="pending-rows"><tr><th>file</th><th>column</th><th>proposed</th></tr>{}</table>', body)
+        return format_html(
+            '<table class="pending-rows"><tr><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>',
+            gettext("file"),
+            gettext("column"),
+            gettext("proposed"),
+            body,
+        )

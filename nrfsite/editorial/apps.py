@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EditorialConfig(AppConfig):
@@ -6,4 +7,4 @@ class EditorialConfig(AppConfig):
 
     name = "nrfsite.editorial"
     label = "editorial"
-    verbose_name = "Editorial"
+    verbose_name = _("Editorial")

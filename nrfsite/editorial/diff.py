@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 
 from nrfsite.core.fields import PartialDateField
 
@@ -54,7 +55,7 @@ def word_diff(old, new, *, context=None):
     old, new = str(old or ""), str(new or "")
     old_words, new_words = old.split(), new.split()
     if old_words == new_words:
-        return format_html("<em>{}</em>", "only spacing or line breaks changed") if old != new else format_html("")
+        return format_html("<em>{}</em>", gettext("only spacing or line breaks changed")) if old != new else format_html("")
     opcodes = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()
     parts = []
     for index, (op, a1, a2, b1, b2) in enumerate(opcodes):
@@ -75,9 +76,10 @@ def _unchanged(words, context, *, leading, trailing):
     if context is None or len(words) <= keep_before + keep_after + 2:  # cutting one or two words helps no one
         return [format_html("{}", " ".join(words))]
     before, after = words[:keep_before], words[len(words) - keep_after :]
+    hidden = len(words) - len(before) - len(after)
     gap = format_html(
-        '<span class="diff-gap">…<span class="visually-hidden"> ({} unchanged words) </span></span>',
-        len(words) - len(before) - len(after),
+        '<span class="diff-gap">…<span class="visually-hidden"> ({}) </span></span>',
+        ngettext("%(count)d unchanged word", "%(count)d unchanged words", hidden) % {"count": hidden},
     )
     return [
         *([format_html("{}", " ".join(before))] if before else []),
@@ -132,14 +134,14 @@ def shown(field, record):
         try:
             return str(getattr(record, field.name))
         except ObjectDoesNotExist:
-            return f"#{related_id} (deleted since)"
+            return gettext("#%(id)s (deleted since)") % {"id": related_id}
     value = getattr(record, field.attname)
     if value is None or value == "":
         return ""
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, datetime.datetime):
         return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j F Y H:i")
     if isinstance(value, datetime.date):
@@ -154,7 +156,7 @@ def revision_author(record):
     user = record.history_user
     if user is not None:
         return person(user)
-    return "a command-line import" if record.history_change_reason else "the system"
+    return gettext("a command-line import") if record.history_change_reason else gettext("the system")
 
 
 def person(user):

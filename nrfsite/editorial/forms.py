@@ -2,8 +2,12 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from nrfsite.editorial import pending
 from nrfsite.editorial.diff import rows_changes, word_diff
@@ -12,24 +16,39 @@ from nrfsite.editorial.services import live_rows, waiting_change
 VERSION_FIELD = "opened_version"
 
 
+def html_sentence(message, **values):
+    """A translated sentence that holds HTML, its %(name)s placeholders filled with the values escaped (what
+    `format_html` does for {} placeholders): the catalog's markup is kept, an editor's text is not markup."""
+    return mark_safe(message % {name: conditional_escape(value) for name, value in values.items()})  # noqa: S308
+
+
+def moment(value):
+    """A revision's date and time as the conflict messages give it: "3 March 2025 at 14:05"."""
+    return gettext("%(date)s at %(time)s") % {"date": date_format(value, "j F Y"), "time": date_format(value, "H:i")}
+
+
 class FlagForm(forms.Form):
-    reason = forms.CharField(max_length=300, help_text="Shown to readers beside the flagged text.")
+    reason = forms.CharField(label=_("Reason"), max_length=300, help_text=_("Shown to readers beside the flagged text."))
 
 
 class SetAsideForm(forms.Form):
     days = forms.TypedChoiceField(
-        label="For",
+        label=pgettext_lazy("set aside for a number of days", "For"),
         coerce=int,
         initial=90,
-        help_text="The items come back on the queue by themselves after this.",
+        help_text=_("The items come back on the queue by themselves after this."),
     )
     reason = forms.CharField(
-        max_length=300, help_text="Why they need nothing now (e.g. 'printed books: no web copy to archive')."
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("Why they need nothing now (e.g. 'printed books: no web copy to archive')."),
     )
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["days"].choices = [(days, f"{days} days") for days in choices]
+        self.fields["days"].choices = [
+            (days, ngettext("%(count)d day", "%(count)d days", days) % {"count": days}) for days in choices
+        ]
 
 
 REASON_FIELD = "change_reason"
@@ -43,8 +62,8 @@ class ChangeReasonFormMixin:
         self.fields[REASON_FIELD] = forms.CharField(
             required=False,
             max_length=300,
-            label="Reason for this change",
-            help_text="Optional; kept in the history beside who and when (e.g. 'BBC, 3 March 2025, confirms it').",
+            label=gettext("Reason for this change"),
+            help_text=gettext("Optional; kept in the history beside who and when (e.g. 'BBC, 3 March 2025, confirms it')."),
             widget=forms.TextInput(attrs={"size": 60}),
         )
 
@@ -91,13 +110,15 @@ class VersionedFormMixin:
             self.data = self.data.copy()
             self.data[self.add_prefix(VERSION_FIELD)] = current.version
             raise ValidationError(
-                "This form was sent without the version it was opened on, so it could overwrite someone else's "
-                "change. Your text is kept below: check it against the current version, then save again.",
+                gettext(
+                    "This form was sent without the version it was opened on, so it could overwrite someone else's "
+                    "change. Your text is kept below: check it against the current version, then save again."
+                ),
                 code="missing_version",
             )
         latest = current.history.select_related("history_user").order_by("-history_date").first()
-        who = latest.history_user.get_username() if latest and latest.history_user else "someone"
-        when = latest.history_date.strftime("%-d %B %Y at %H:%M") if latest else "meanwhile"
+        who = latest.history_user.get_username() if latest and latest.history_user else gettext("someone")
+        when = moment(latest.history_date) if latest else gettext("meanwhile")
         changes = []
         for name in self.changed_data:
             if name == VERSION_FIELD or name not in self.fields:
@@ -118,13 +139,15 @@ class VersionedFormMixin:
         self.data = self.data.copy()
         self.data[self.add_prefix(VERSION_FIELD)] = current.version
         raise ValidationError(
-            format_html(
-                "Changed by {} on {} since you opened it. Your text is kept below; the differences between their "
-                "version and yours (<del>theirs</del> <ins>yours</ins>) are: <ul>{}</ul>Check them, then save again to "
-                "keep your version.",
-                who,
-                when,
-                format_html_join("", "{}", ((c,) for c in changes)) or "(none)",
+            html_sentence(
+                gettext(
+                    "Changed by %(who)s on %(when)s since you opened it. Your text is kept below; the differences "
+                    "between their version and yours (<del>theirs</del> <ins>yours</ins>) are: <ul>%(changes)s</ul>"
+                    "Check them, then save again to keep your version."
+                ),
+                who=who,
+                when=when,
+                changes=format_html_join("", "{}", ((c,) for c in changes)) or gettext("(none)"),
             ),
             code="edit_conflict",
         )
@@ -148,17 +171,19 @@ class VersionedFormMixin:
         item = waiting.item
         from_live = rows_changes(live_rows(item), waiting.rows) if item else []
         raise ValidationError(
-            format_html(
-                "{}'s change to this item waits for a reviewer (since {}). Saving yours would replace it. Their change "
-                "(<del>published</del> <ins>theirs</ins>): <ul>{}</ul>Your text is kept below. <strong>Keep mine</strong> "
-                "replaces their change with yours (theirs stays in the record, superseded); <strong>Keep theirs</strong> "
-                "drops your edit.",
-                waiting.author.get_username() if waiting.author else "Another editor",
-                waiting.updated_at.strftime("%-d %B %Y at %H:%M"),
-                format_html_join(
+            html_sentence(
+                gettext(
+                    "%(author)s's change to this item waits for a reviewer (since %(when)s). Saving yours would replace "
+                    "it. Their change (<del>published</del> <ins>theirs</ins>): <ul>%(changes)s</ul>Your text is kept "
+                    "below. <strong>Keep mine</strong> replaces their change with yours (theirs stays in the record, "
+                    "superseded); <strong>Keep theirs</strong> drops your edit."
+                ),
+                author=waiting.author.get_username() if waiting.author else gettext("Another editor"),
+                when=moment(waiting.updated_at),
+                changes=format_html_join(
                     "", "<li><strong>{}</strong>: {}</li>", ((column, diff) for _f, _k, column, _a, _b, diff in from_live)
                 )
-                or "(none)",
+                or gettext("(none)"),
             ),
             code="pending_change",
         )

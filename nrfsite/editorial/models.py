@@ -10,15 +10,18 @@ docs/DESIGN.md, "Live and pending".
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class PendingState(models.TextChoices):
-    PENDING = "pending", "waiting for review"
-    PUBLISHED = "published", "published"
-    REJECTED = "rejected", "rejected"
-    SUPERSEDED = "superseded", "replaced by a later change"
-    WITHDRAWN = "withdrawn", "withdrawn by its author"
+    PENDING = "pending", _("waiting for review")
+    PUBLISHED = "published", _("published")
+    REJECTED = "rejected", _("rejected")
+    SUPERSEDED = "superseded", _("replaced by a later change")
+    WITHDRAWN = "withdrawn", _("withdrawn by its author")
 
 
 class PendingChangeQuerySet(models.QuerySet):
@@ -32,26 +35,44 @@ class PendingChangeQuerySet(models.QuerySet):
 class PendingChange(models.Model):
     """One editor's change to one published item; at most one waits per item."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    label = models.CharField(max_length=300, help_text="The item as it was named when the change was made.")
-    rows = models.JSONField(
-        help_text="The item with the change, as CSV rows: {file name: [{column: cell}]}, its own file first."
+    content_type = models.ForeignKey(ContentType, verbose_name=_("content type"), on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField(verbose_name=_("object id"))
+    label = models.CharField(
+        verbose_name=_("label"), max_length=300, help_text=_("The item as it was named when the change was made.")
     )
-    base_version = models.PositiveIntegerField(help_text="The live row's version the change was made on.")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    state = models.CharField(max_length=12, choices=PendingState.choices, default=PendingState.PENDING, db_index=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=300, blank=True)
+    rows = models.JSONField(
+        verbose_name=_("rows"),
+        help_text=_("The item with the change, as CSV rows: {file name: [{column: cell}]}, its own file first."),
+    )
+    base_version = models.PositiveIntegerField(
+        verbose_name=_("base version"), help_text=_("The live row's version the change was made on.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(verbose_name=_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
+    state = models.CharField(
+        verbose_name=_("state"), max_length=12, choices=PendingState.choices, default=PendingState.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(verbose_name=_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(verbose_name=_("decision note"), max_length=300, blank=True)
 
     objects = PendingChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
+        verbose_name = _("pending change")
+        verbose_name_plural = _("pending changes")
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id"],
@@ -62,7 +83,7 @@ class PendingChange(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
-        return f"Change to “{self.label}” ({self.get_state_display()})"
+        return gettext("Change to “%(item)s” (%(state)s)") % {"item": self.label, "state": self.get_state_display()}
 
     @property
     def model(self):
@@ -82,22 +103,27 @@ class SetAside(models.Model):
     """An item an editor took off one needs-attention queue until a date, with why: "no archive exists for
     a citation of a printed book", say. It comes back by itself after `until`, or when the record is deleted."""
 
-    queue = models.CharField(max_length=60, help_text="The queue's key, e.g. unarchived-source.")
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    label = models.CharField(max_length=300, help_text="The item as it was named when it was set aside.")
-    until = models.DateField(help_text="The item is back on the queue after this day.")
-    reason = models.CharField(max_length=300)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    queue = models.CharField(verbose_name=_("queue"), max_length=60, help_text=_("The queue's key, e.g. unarchived-source."))
+    content_type = models.ForeignKey(ContentType, verbose_name=_("content type"), on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField(verbose_name=_("object id"))
+    label = models.CharField(
+        verbose_name=_("label"), max_length=300, help_text=_("The item as it was named when it was set aside.")
+    )
+    until = models.DateField(verbose_name=_("until"), help_text=_("The item is back on the queue after this day."))
+    reason = models.CharField(verbose_name=_("reason"), max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
 
     objects = SetAsideQuerySet.as_manager()
 
     class Meta:
         ordering = ["until", "queue", "label"]
-        verbose_name = "item set aside from a queue"
-        verbose_name_plural = "items set aside from queues"
+        verbose_name = _("item set aside from a queue")
+        verbose_name_plural = _("items set aside from queues")
         constraints = [models.UniqueConstraint(fields=["queue", "content_type", "object_id"], name="set_aside_once_per_queue")]
 
     def __str__(self):
-        return f"{self.label} (off “{self.queue}” until {self.until:%-d %B %Y})"
+        until = date_format(self.until, "j F Y")
+        return gettext("%(item)s (off “%(queue)s” until %(date)s)") % {"item": self.label, "queue": self.queue, "date": until}

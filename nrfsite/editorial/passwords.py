@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
 
 MIN_DISTINCT = 6
 
@@ -13,12 +14,22 @@ class PatternValidator:
     def validate(self, password, user=None):
         if re.fullmatch(r"(.{1,6}?)\1+", password or "", flags=re.DOTALL):
             raise ValidationError(
-                "This password repeats a short piece of text: choose one that does not.", code="password_repeated"
+                gettext("This password repeats a short piece of text: choose one that does not."), code="password_repeated"
             )
         if len(set(password or "")) < MIN_DISTINCT:
             raise ValidationError(
-                f"This password has fewer than {MIN_DISTINCT} different characters.", code="password_too_uniform"
+                ngettext(
+                    "This password has fewer than %(count)d different character.",
+                    "This password has fewer than %(count)d different characters.",
+                    MIN_DISTINCT,
+                ),
+                code="password_too_uniform",
+                params={"count": MIN_DISTINCT},
             )
 
     def get_help_text(self):
-        return f"Your password can't repeat a short piece of text and needs at least {MIN_DISTINCT} different characters."
+        return ngettext(
+            "Your password can't repeat a short piece of text and needs at least %(count)d different character.",
+            "Your password can't repeat a short piece of text and needs at least %(count)d different characters.",
+            MIN_DISTINCT,
+        ) % {"count": MIN_DISTINCT}

@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from nrfsite.core.dates import how_long
 from nrfsite.editorial.diff import person
@@ -76,6 +80,15 @@ class Queue:
 
 
 _queues = {}
+
+
+def lazy_format(message, **values):
+    """`message % values` in the language of whoever reads it: queues are registered once, at start-up, and
+    their titles are read on every page, in its language (`message` and the values may be lazy strings)."""
+    return _lazy_interpolate(message, values)
+
+
+_lazy_interpolate = lazy(lambda message, values: str(message) % values, str)
 
 
 def register(key, *, model, title, build, urgency):
@@ -156,7 +169,14 @@ def flagged(model, related=()):
     def build(today):
         queryset = model.objects.filter(needs_update=True).order_by("flagged_on", "pk").select_related(*related)
         return [
-            Item(obj, f"flagged {obj.flagged_on_partial or 'undated'}: {obj.update_reason or 'no reason given'}")
+            Item(
+                obj,
+                gettext("flagged %(date)s: %(reason)s")
+                % {
+                    "date": obj.flagged_on_partial or gettext("undated"),
+                    "reason": obj.update_reason or gettext("no reason given"),
+                },
+            )
             for obj in queryset
         ]
 
@@ -178,8 +198,16 @@ def review_overdue(model, related=()):
         for obj in model.objects.filter(needs_update=False).select_related(*related).order_by("reviewed_on", "pk"):
             overdue = _review_overdue_days(obj, today)
             if overdue > 0:
-                since = f"last reviewed {obj.reviewed_on:%-d %B %Y}" if obj.reviewed_on else "never reviewed"
-                why = f"{since}; to be checked every {how_long(obj.review_interval)}, {how_long(overdue)} overdue"
+                since = (
+                    gettext("last reviewed %(date)s") % {"date": date_format(obj.reviewed_on, "j F Y")}
+                    if obj.reviewed_on
+                    else gettext("never reviewed")
+                )
+                why = gettext("%(since)s; to be checked every %(interval)s, %(overdue)s overdue") % {
+                    "since": since,
+                    "interval": how_long(obj.review_interval),
+                    "overdue": how_long(overdue),
+                }
                 found.append((overdue, Item(obj, why)))
         return _most_overdue_first(found)
 
@@ -195,7 +223,11 @@ def as_of_aged(model, related=()):
         for obj in model.objects.filter(as_of__isnull=False).select_related(*related).order_by("as_of", "pk"):
             if (as_of := obj.aged_as_of(today)) is not None:
                 overdue = days_ago(as_of.last_day, today) - obj.review_interval
-                why = f"as of {as_of}: older than {how_long(obj.review_interval)}, {how_long(overdue)} overdue"
+                why = gettext("as of %(date)s: older than %(interval)s, %(overdue)s overdue") % {
+                    "date": as_of,
+                    "interval": how_long(obj.review_interval),
+                    "overdue": how_long(overdue),
+                }
                 found.append((overdue, Item(obj, why)))
         return _most_overdue_first(found)
 
@@ -205,7 +237,10 @@ def as_of_aged(model, related=()):
 def drafts(model, related=()):
     def build(today):
         queryset = model.objects.drafts().order_by("-updated_at").select_related(*related)
-        return [Item(obj, f"draft, last changed {obj.updated_at:%-d %B %Y}") for obj in queryset]
+        return [
+            Item(obj, gettext("draft, last changed %(date)s") % {"date": date_format(obj.updated_at, "j F Y")})
+            for obj in queryset
+        ]
 
     return build
 
@@ -220,7 +255,11 @@ def pending_changes(model, related=()):
         }
         objs = model.objects.filter(pk__in=changes).select_related(*related)
         return [
-            Item(obj, f"{_author(changes[obj.pk])} changed it on {changes[obj.pk].updated_at:%-d %B %Y}")
+            Item(
+                obj,
+                gettext("%(author)s changed it on %(date)s")
+                % {"author": _author(changes[obj.pk]), "date": date_format(changes[obj.pk].updated_at, "j F Y")},
+            )
             for obj in sorted(objs, key=lambda obj: changes[obj.pk].updated_at)
         ]
 
@@ -228,44 +267,53 @@ def pending_changes(model, related=()):
 
 
 def _author(change):
-    return person(change.author) if change.author else "a deleted user"
+    return person(change.author) if change.author else gettext("a deleted user")
 
 
 def register_review_queues(model, label, *, related=()):
-    """The three queues of a Reviewable model: flagged, "as of" aged, review overdue."""
+    """The three queues of a Reviewable model: flagged, "as of" aged, review overdue.
+
+    `label` names the items in the titles ("Sections"): pass a lazy translation (`gettext_lazy`), as the
+    titles are put into words when a page shows them, in its language."""
     name = model._meta.model_name
     register(
         f"flagged-{name}",
         model=model,
-        title=f"{label} flagged as needing an update",
+        title=lazy_format(_("%(items)s flagged as needing an update"), items=label),
         build=flagged(model, related),
         urgency=FLAGGED,
     )
     register(
         f"asof-{name}",
         model=model,
-        title=f"{label} whose “as of” date has aged",
+        title=lazy_format(_("%(items)s whose “as of” date has aged"), items=label),
         build=as_of_aged(model, related),
         urgency=AS_OF_AGED,
     )
     register(
-        f"review-{name}", model=model, title=f"{label} due for review", build=review_overdue(model, related), urgency=REVIEW_DUE
+        f"review-{name}",
+        model=model,
+        title=lazy_format(_("%(items)s due for review"), items=label),
+        build=review_overdue(model, related),
+        urgency=REVIEW_DUE,
     )
 
 
 def register_draft_queue(model, label, *, related=()):
-    """The queues of a Publishable model waiting for a reviewer: changes to published items, and drafts."""
+    """The queues of a Publishable model waiting for a reviewer: changes to published items, and drafts.
+
+    `label` names the items in the titles ("Sources"), a lazy translation as for `register_review_queues`."""
     register(
         f"pending-{model._meta.model_name}",
         model=model,
-        title=f"{label}: published, with changes pending review",
+        title=lazy_format(_("%(items)s: published, with changes pending review"), items=label),
         build=pending_changes(model, related),
         urgency=PENDING,
     )
     register(
         f"draft-{model._meta.model_name}",
         model=model,
-        title=f"{label} waiting for review (drafts)",
+        title=lazy_format(_("%(items)s waiting for review (drafts)"), items=label),
         build=drafts(model, related),
         urgency=DRAFT,
     )

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from nrfsite.core.dates import PartialDate
 from nrfsite.core.publishing import Status
@@ -18,7 +19,9 @@ from nrfsite.editorial.roles import can_review
 def require_reviewer(user, model):
     """Publishing, rejecting, unpublishing, reviewing, flagging and restoring are a reviewer's, whoever asks."""
     if user is None or not can_review(user, model):
-        raise PermissionDenied(f"Only a reviewer may do that to {model._meta.verbose_name_plural}.")
+        raise PermissionDenied(
+            gettext("Only a reviewer may do that to %(items)s.") % {"items": model._meta.verbose_name_plural}
+        )
 
 
 def _save(obj, *, user, reason, fields=None):
@@ -38,7 +41,9 @@ class PendingConflict(Exception):
     """Someone else's change to this item waits for review; saving would replace it."""
 
     def __init__(self, change):
-        super().__init__(f"{change.author}'s change to “{change.label}” waits for review.")
+        super().__init__(
+            gettext("%(author)s's change to “%(item)s” waits for review.") % {"author": change.author, "item": change.label}
+        )
         self.change = change
 
 
@@ -115,7 +120,7 @@ def publish_change(*, change, user, note=""):
     require_reviewer(user, change.model)
     item = change.model._default_manager.select_for_update().filter(pk=change.object_id).first()
     if item is None:
-        raise ChangeNotApplied(["The item this change was made to has been deleted."])
+        raise ChangeNotApplied([gettext("The item this change was made to has been deleted.")])
     author = person(change.author) if change.author else "a deleted user"
     reason = f"Published {author}'s change, reviewed by {person(user)}"
     if change.reason:

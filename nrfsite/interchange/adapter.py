@@ -10,6 +10,7 @@ from collections import defaultdict
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from import_export.formats import base_formats
 from import_export.results import Error, Result, RowResult
 
@@ -89,7 +90,9 @@ class AdminImportMixin:
                     "held": RowResult.IMPORT_TYPE_UPDATE,  # shown as a change, named as one that waits for review
                     "skip": RowResult.IMPORT_TYPE_SKIP,
                 }[row.kind]
-                row_result.object_repr = f"{row.key} (waits for a reviewer)" if row.kind == "held" else row.key
+                row_result.object_repr = (
+                    gettext("%(key)s (waits for a reviewer)") % {"key": row.key} if row.kind == "held" else row.key
+                )
                 row_result.diff = row.values
                 row_result.instance = row.instance
                 row_result.object_id = getattr(row_result.instance, "pk", None)

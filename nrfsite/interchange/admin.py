@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
@@ -20,14 +22,15 @@ from nrfsite.interchange.columns import KeyWidget
 from nrfsite.interchange.dialect import CSVFileError
 
 # The encodings an editor may pick: (codec, the name people know it by, the choice's label). "" is the
-# default every import shares with the command line: UTF-8, with or without a byte-order mark.
+# default every import shares with the command line: UTF-8, with or without a byte-order mark. A label that
+# is only the encoding's name is not translated.
 ENCODINGS = (
-    ("", "UTF-8", "Detect (UTF-8, with or without BOM)"),
+    ("", "UTF-8", _("Detect (UTF-8, with or without BOM)")),
     ("utf-8", "UTF-8", "UTF-8"),
     ("utf-16", "UTF-16", "UTF-16"),
-    ("cp1252", "Windows-1252", "Windows-1252 (Excel on Windows, Western European)"),
-    ("iso-8859-1", "ISO-8859-1", "ISO-8859-1 (Latin-1)"),
-    ("cp1256", "Windows-1256", "Windows-1256 (Excel on Windows, Arabic script: Dari, Pashto)"),
+    ("cp1252", "Windows-1252", _("Windows-1252 (Excel on Windows, Western European)")),
+    ("iso-8859-1", "ISO-8859-1", _("ISO-8859-1 (Latin-1)")),
+    ("cp1256", "Windows-1256", _("Windows-1256 (Excel on Windows, Arabic script: Dari, Pashto)")),
 )
 ENCODING_NAMES = {codec: name for codec, name, _label in ENCODINGS}
 
@@ -42,10 +45,10 @@ class SizedImportForm(ImportForm):
     """
 
     encoding = forms.ChoiceField(
-        label="Encoding",
+        label=_("Encoding"),
         choices=[(codec, label) for codec, _name, label in ENCODINGS],
         required=False,
-        help_text="How the file's characters are stored. Keep Detect for a file saved as “CSV UTF-8”.",
+        help_text=_("How the file's characters are stored. Keep Detect for a file saved as “CSV UTF-8”."),
     )
     field_order = ["resource", "import_file", "encoding", "format"]
 
@@ -54,8 +57,12 @@ class SizedImportForm(ImportForm):
         limit = settings.IMPORT_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise ValidationError(
-                f"The file is {filesizeformat(upload.size)}; imports take up to {filesizeformat(limit)}. "
-                "Split it, or import it on the command line with import_bundle."
+                gettext(
+                    "The file is %(size)s; imports take up to %(limit)s. Split it, or import it on the command line "
+                    "with import_bundle."
+                ),
+                code="file_too_large",
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             )
         return upload
 
@@ -72,8 +79,8 @@ class SizedImportForm(ImportForm):
         except CSVFileError as error:
             hint = ""
             if not codec and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                hint = " It starts as a UTF-16 file does: pick UTF-16 as its encoding."
-            self.add_error("import_file", f"{error}{hint}")
+                hint = gettext("It starts as a UTF-16 file does: pick UTF-16 as its encoding.")
+            self.add_error("import_file", f"{error} {hint}" if hint else str(error))
         else:
             cleaned["import_file"] = SimpleUploadedFile(upload.name, text.encode(), content_type="text/csv; charset=utf-8")
         return cleaned
@@ -82,12 +89,11 @@ class SizedImportForm(ImportForm):
 def undecodable_message(error, codec):
     """What the form says of bytes the picked encoding cannot read: which encoding, and where the first bad byte is."""
     name = ENCODING_NAMES.get(codec, error.codec)
-    return (
-        f"This file cannot be read as {name}: byte 0x{error.byte:02x} on line {error.line} (at byte offset "
-        f"{error.offset:,} of the file) is not {name} text. Pick the encoding the file was saved in (Excel on "
-        "Windows saves plain “CSV” as Windows-1252, or as Windows-1256 on a Dari or Pashto system), or save it "
-        "again as “CSV UTF-8”."
-    )
+    return gettext(
+        "This file cannot be read as %(encoding)s: byte %(byte)s on line %(line)d (at byte offset %(offset)s of the "
+        "file) is not %(encoding)s text. Pick the encoding the file was saved in (Excel on Windows saves plain “CSV” "
+        "as Windows-1252, or as Windows-1256 on a Dari or Pashto system), or save it again as “CSV UTF-8”."
+    ) % {"encoding": name, "byte": f"0x{error.byte:02x}", "line": error.line, "offset": f"{error.offset:,}"}
 
 
 @dataclass(frozen=True)
@@ -111,8 +117,15 @@ def error_rows(result):
         reasons += list(row.non_field_specific_errors)
         cells = [(value, header in columns) for header, value in zip(headers, row.values, strict=False)]
         rows.append(ErrorRow(row.number, cells, columns, reasons))
-    parts = [f"line {row.line} {', '.join(row.columns) or 'the row as a whole'}" for row in rows]
-    summary = f"{len(rows)} row{'s' if len(rows) != 1 else ''} ha{'ve' if len(rows) != 1 else 's'} errors: {'; '.join(parts)}"
+    parts = [
+        gettext("line %(line)d %(columns)s")
+        % {"line": row.line, "columns": ", ".join(row.columns) or gettext("the row as a whole")}
+        for row in rows
+    ]
+    summary = ngettext("%(count)d row has errors: %(lines)s", "%(count)d rows have errors: %(lines)s", len(rows)) % {
+        "count": len(rows),
+        "lines": "; ".join(parts),
+    }
     return rows, summary
 
 
@@ -126,7 +139,7 @@ class PreviewRow:
 
     @property
     def kind_label(self):
-        return {"new": "New", "update": "Changed", "delete": "Deleted"}[self.kind]
+        return {"new": gettext("New"), "update": gettext("Changed"), "delete": gettext("Deleted")}[self.kind]
 
 
 PREVIEW_ROWS = 500  # a page an editor can read; the import itself writes every row
@@ -158,10 +171,12 @@ def import_preview(resource, result):
             ]
         rows.append(PreviewRow(row.import_type, row.object_repr, changes))
     totals = result.totals
-    summary = (
-        f"{totals[RowResult.IMPORT_TYPE_NEW]} new, {totals[RowResult.IMPORT_TYPE_UPDATE]} changed, "
-        f"{totals[RowResult.IMPORT_TYPE_SKIP]} unchanged (not shown), {totals[RowResult.IMPORT_TYPE_DELETE]} deleted"
-    )
+    summary = gettext("%(new)d new, %(changed)d changed, %(unchanged)d unchanged (not shown), %(deleted)d deleted") % {
+        "new": totals[RowResult.IMPORT_TYPE_NEW],
+        "changed": totals[RowResult.IMPORT_TYPE_UPDATE],
+        "unchanged": totals[RowResult.IMPORT_TYPE_SKIP],
+        "deleted": totals[RowResult.IMPORT_TYPE_DELETE],
+    }
     return {"summary": summary, "rows": rows, "not_listed": len(changing) - len(listed)}
 
 
@@ -198,10 +213,13 @@ def same_cell(resource, column, now, after):
 
 
 def held_message(count):
-    return (
-        f"{count} row(s) change published items: each is kept as your change, waiting for a reviewer; "
-        "readers see the published versions until a reviewer publishes them."
-    )
+    return ngettext(
+        "%(count)d row(s) change published items: each is kept as your change, waiting for a reviewer; readers see "
+        "the published versions until a reviewer publishes them.",
+        "%(count)d row(s) change published items: each is kept as your change, waiting for a reviewer; readers see "
+        "the published versions until a reviewer publishes them.",
+        count,
+    ) % {"count": count}
 
 
 class CSVAdminMixin(ImportExportModelAdmin):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InterchangeConfig(AppConfig):
@@ -6,4 +7,4 @@ class InterchangeConfig(AppConfig):
 
     name = "nrfsite.interchange"
     label = "interchange"
-    verbose_name = "CSV interchange"
+    verbose_name = _("CSV interchange")

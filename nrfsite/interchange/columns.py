@@ -7,6 +7,7 @@ it back in the form it reads, so an export re-imports unchanged.
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext
 from import_export import resources, widgets
 
 from nrfsite.core.dates import PartialDate
@@ -33,7 +34,7 @@ class IntegerWidget(widgets.Widget):
         try:
             return int(value)
         except ValueError:
-            raise ValueError(f'"{value}" is not a whole number.') from None
+            raise ValueError(gettext('"%(value)s" is not a whole number.') % {"value": value}) from None
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
@@ -47,9 +48,9 @@ class DecimalWidget(widgets.Widget):
         try:
             number = Decimal(value)
         except InvalidOperation:
-            raise ValueError(f'"{value}" is not a number.') from None
+            raise ValueError(gettext('"%(value)s" is not a number.') % {"value": value}) from None
         if not number.is_finite():
-            raise ValueError(f'"{value}" is not a number.')
+            raise ValueError(gettext('"%(value)s" is not a number.') % {"value": value})
         return number
 
     def render(self, value, obj=None, **kwargs):
@@ -69,7 +70,7 @@ class BooleanWidget(widgets.Widget):
             return True
         if text in self.FALSE:
             return False
-        raise ValueError(f'"{value}" is not true or false.')
+        raise ValueError(gettext('"%(value)s" is not true or false.') % {"value": value})
 
     def render(self, value, obj=None, **kwargs):
         return "true" if value else "false"
@@ -85,7 +86,7 @@ class DateWidget(widgets.Widget):
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f'"{value}" is not a date in the form YYYY-MM-DD.') from None
+            raise ValueError(gettext('"%(value)s" is not a date in the form YYYY-MM-DD.') % {"value": value}) from None
 
     def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""
@@ -133,7 +134,8 @@ class KeyWidget(widgets.Widget):
         try:
             return self.mapping()[value]
         except KeyError:
-            raise ValueError(f'No {self.model._meta.verbose_name} with {self.field} "{value}".') from None
+            message = gettext('No %(model)s with %(field)s "%(value)s".')
+            raise ValueError(message % {"model": self.model._meta.verbose_name, "field": self.field, "value": value}) from None
 
     def render(self, value, obj=None, **kwargs):
         return getattr(value, self.field) if value is not None else ""

@@ -9,6 +9,9 @@ import io
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
 # A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
@@ -25,12 +28,14 @@ class CellError:
     message: str
 
     def __str__(self):
-        where = [self.file or "the file"]
+        where = {"file": self.file or gettext("the file"), "line": self.line, "column": self.column, "message": self.message}
+        if self.line and self.column:
+            return gettext("%(file)s, line %(line)d, column %(column)s: %(message)s") % where
         if self.line:
-            where.append(f"line {self.line}")
+            return gettext("%(file)s, line %(line)d: %(message)s") % where
         if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
+            return gettext("%(file)s, column %(column)s: %(message)s") % where
+        return f"{where['file']}: {self.message}"
 
 
 class CSVFileError(ValueError):
@@ -99,7 +104,7 @@ def decode(data, encoding=None):
         text = data
     else:
         if not data.strip():
-            raise CSVFileError("The file is empty.")
+            raise CSVFileError(gettext("The file is empty."))
         codec = encoding or "utf-8-sig"
         wide = _wide(codec)
         nul = -1 if wide else data.find(b"\x00")  # anywhere in the file: one past the first 8 KB was once stripped silently
@@ -109,7 +114,7 @@ def decode(data, encoding=None):
         try:
             text = data.decode(decoding)
         except LookupError:
-            raise CSVFileError(f'Unknown encoding "{encoding}".') from None
+            raise CSVFileError(gettext('Unknown encoding "%(encoding)s".') % {"encoding": encoding}) from None
         except UnicodeDecodeError as error:
             start = error.start + _bom_skipped(codec, True, data)
             before = data[:start].decode(decoding, "replace") if wide else data[:start]
@@ -121,16 +126,21 @@ def decode(data, encoding=None):
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        raise CSVFileError("The file is empty.")
+        raise CSVFileError(gettext("The file is empty."))
     return text
 
 
-HINT = ' Save it as "CSV UTF-8", or give its encoding (e.g. --encoding cp1256).'
+HINT = _('Save it as "CSV UTF-8", or give its encoding (e.g. --encoding cp1256).')
 
 
 def _undecodable(codec, encoding, byte, offset, line):
+    message = gettext("The file is not valid %(encoding)s: byte %(byte)s on line %(line)d cannot be read.") % {
+        "encoding": codec,
+        "byte": f"0x{byte:02x}",
+        "line": line,
+    }
     return UndecodableFile(
-        f"The file is not valid {codec}: byte 0x{byte:02x} on line {line} cannot be read.{'' if encoding else HINT}",
+        message if encoding else f"{message} {HINT}",
         codec=codec,
         byte=byte,
         offset=offset,
@@ -171,7 +181,7 @@ MAX_HEADER_BYTES = 1024 * 1024
 
 def read_header(path, encoding=None):
     """The header row of a CSV file, reading no more than its first line (at most 1 MiB)."""
-    too_long = HeaderTooLong("The header row is longer than 1 MiB: this is not a bundle file.")
+    too_long = HeaderTooLong(gettext("The header row is longer than 1 MiB: this is not a bundle file."))
     with open(path, "rb") as stream:
         if not _wide(encoding or "utf-8-sig"):
             line = stream.readline(MAX_HEADER_BYTES + 1)
@@ -206,8 +216,9 @@ EXTRA_CELLS_ALLOWED = 10  # a row a little wider than its header is reported row
 
 def _shape_error(line, error):
     if "field larger than field limit" in str(error):
-        return CSVFileError(f"Line {line}: a cell is longer than {MAX_CELL_CHARS:,} characters; no field of the site is.")
-    return CSVFileError(f"Line {line}: this is not well-formed CSV ({error}).")
+        message = gettext("Line %(line)d: a cell is longer than %(limit)s characters; no field of the site is.")
+        return CSVFileError(message % {"line": line, "limit": f"{MAX_CELL_CHARS:,}"})
+    return CSVFileError(gettext("Line %(line)d: this is not well-formed CSV (%(error)s).") % {"line": line, "error": error})
 
 
 def _records(lines):
@@ -229,17 +240,19 @@ def _records(lines):
                 yield header
             else:
                 if len(cells) > len(header) + EXTRA_CELLS_ALLOWED:
-                    raise CSVFileError(
-                        f"Line {line} has {len(cells):,} cells where the header has {len(header)}: "
-                        "this is not a file of the site."
+                    message = ngettext(
+                        "Line %(line)d has %(count)s cell where the header has %(header)d: this is not a file of the site.",
+                        "Line %(line)d has %(count)s cells where the header has %(header)d: this is not a file of the site.",
+                        len(cells),
                     )
+                    raise CSVFileError(message % {"line": line, "count": f"{len(cells):,}", "header": len(header)})
                 if any(cell.strip() for cell in cells):
                     yield line, cells
             line = reader.line_num + 1
     except csv.Error as error:
         raise _shape_error(reader.line_num, error) from None
     if not header or not any(header):
-        raise NoHeader("The file has no header row.")
+        raise NoHeader(gettext("The file has no header row."))
 
 
 def parse(text):
@@ -267,7 +280,7 @@ class _Lines:
         try:
             self.decoder = codecs.getincrementaldecoder(self.codec)()
         except LookupError:
-            raise CSVFileError(f'Unknown encoding "{encoding}".') from None
+            raise CSVFileError(gettext('Unknown encoding "%(encoding)s".') % {"encoding": encoding}) from None
         self.encoding = encoding
         self.wide, self.text_nul = _wide(self.codec), text_nul
         self.head = b""  # a wide codec's first bytes, read ahead for its byte-order mark
@@ -415,7 +428,7 @@ def _refuse_undecodable(path, encoding):
             for _text in _Lines(stream, encoding):
                 pass
     if lines.blank:
-        raise CSVFileError("The file is empty.")
+        raise CSVFileError(gettext("The file is empty."))
 
 
 def _refuse_nul(path):
@@ -430,8 +443,11 @@ def _refuse_nul(path):
 
 def _not_text(line):
     return CSVFileError(
-        f"This is not a text file (it contains NUL bytes, the first on line {line}): "
-        "export the sheet as CSV, UTF-8, and try again."
+        gettext(
+            "This is not a text file (it contains NUL bytes, the first on line %(line)d): export the sheet as CSV, "
+            "UTF-8, and try again."
+        )
+        % {"line": line}
     )
 
 

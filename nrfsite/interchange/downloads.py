@@ -5,7 +5,7 @@ import io
 from django.conf import settings
 from django.db.models import Model
 from django.http import HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from nrfsite.interchange import dialect
@@ -31,9 +31,24 @@ def stream_csv(resource, queryset, filename, *, described_by=""):
     return response
 
 
+def in_data_language(lines):
+    """The lines, each written with the code's own language (English) active, whatever page offered the file.
+
+    A download is for programs: a label a writer puts in a cell (an event type, a role) must read the same
+    from /prs/events/?format=ucdp as from /events/?format=ucdp. Each line is written under the override, not
+    the whole stream, because a streamed body is read after the view has returned."""
+    rows = iter(lines)
+    while True:
+        with translation.override(settings.LANGUAGE_CODE):
+            line = next(rows, None)
+        if line is None:
+            return
+        yield line
+
+
 def stream_lines(lines, filename):
     """A streaming CSV attachment of already-written lines."""
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(in_data_language(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
@@ -86,7 +101,9 @@ class CSVDownloadMixin:
         resource = self.resource_class()
         resource.for_public = True
         if wanted == "datapackage":
-            return JsonResponse(self.datapackage(request, resource, name), json_dumps_params={"indent": 2})
+            with translation.override(settings.LANGUAGE_CODE):  # a file for programs, like the CSV it describes
+                descriptor = self.datapackage(request, resource, name)
+            return JsonResponse(descriptor, json_dumps_params={"indent": 2})
         return stream_csv(resource, filterset.qs, name, described_by=self.format_url(request, "datapackage"))
 
     def format_url(self, request, wanted=None):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext, ngettext
 
 from nrfsite.interchange import dialect
 from nrfsite.interchange.columns import LIST_SEPARATOR, KeyWidget
@@ -221,9 +222,12 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         parsed = []
         for line, cells in rows:
             if len(cells) != len(header):
-                report.errors.append(
-                    dialect.CellError(file_name, line, "", f"This row has {len(cells)} cells; the header has {len(header)}.")
-                )
+                message = ngettext(
+                    "This row has %(count)d cells; the header has %(header)d.",
+                    "This row has %(count)d cells; the header has %(header)d.",
+                    len(cells),
+                ) % {"count": len(cells), "header": len(header)}
+                report.errors.append(dialect.CellError(file_name, line, "", message))
                 report.add_row(line, "error", "", cells)
                 continue
             values, child_items, errors = {}, {}, []
@@ -253,7 +257,8 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
                         file_name,
                         row.line,
                         self.key_columns[-1],
-                        f"Duplicate of line {seen[natural]}: {self.describe_key(row.values)} appears twice in this file.",
+                        gettext("Duplicate of line %(line)d: %(key)s appears twice in this file.")
+                        % {"line": seen[natural], "key": self.describe_key(row.values)},
                     )
                 )
                 row.failed = True
@@ -287,9 +292,9 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
                     setattr(obj, f.attribute, value)
             errors = self.validate(obj, error_columns)
             if deferred_parent is False:
-                errors.append(
-                    (self.self_reference, f'No {self.model._meta.verbose_name} with this key: "{values[self.self_reference]}".')
-                )
+                message = gettext('No %(model)s with this key: "%(key)s".')
+                model = self.model._meta.verbose_name
+                errors.append((self.self_reference, message % {"model": model, "key": values[self.self_reference]}))
             errors.extend(self.check_markup(values))
             if errors:
                 report.refuse(line, cells, errors)

@@ -2,6 +2,8 @@
 
 from collections import Counter
 
+from django.utils.translation import gettext, ngettext
+
 HEADER_SLACK = 20  # unknown columns beyond the resource's own before a header is refused without listing them
 LISTED = 20  # names listed in one message
 
@@ -21,19 +23,27 @@ class ShapeChecksMixin:
         before they open the import's transaction (on SQLite, before they take the write lock)."""
         columns = set(self.columns()) | {child.column for child in self.child_sets if child.column}
         if len(header) > len(columns) + HEADER_SLACK:
-            return [f"The header has {len(header):,} columns; {self.file_name} has {len(columns)}: is this the right file?"]
+            message = gettext("The header has %(count)s columns; %(file)s has %(columns)d: is this the right file?")
+            return [message % {"count": f"{len(header):,}", "file": self.file_name, "columns": len(columns)}]
         problems = []
         unknown = [c for c in header if c not in columns]
         if unknown:
             known = ", ".join(self.get_export_headers())
-            problems.append(f"Unknown column(s): {_listed(unknown)}. The columns of {self.file_name} are: {known}.")
+            message = ngettext(
+                "Unknown column(s): %(names)s. The columns of %(file)s are: %(known)s.",
+                "Unknown column(s): %(names)s. The columns of %(file)s are: %(known)s.",
+                len(unknown),
+            )
+            problems.append(message % {"names": _listed(unknown), "file": self.file_name, "known": known})
         duplicated = sorted(column for column, count in Counter(header).items() if count > 1)
         if duplicated:
-            problems.append(f"Column(s) named twice: {_listed(duplicated)}.")
+            message = ngettext("Column(s) named twice: %(names)s.", "Column(s) named twice: %(names)s.", len(duplicated))
+            problems.append(message % {"names": _listed(duplicated)})
         present = set(header)
         missing = [c for c in self.required_columns() if c not in present]
         if missing:
-            problems.append(f"Missing required column(s): {', '.join(missing)}.")
+            message = ngettext("Missing required column(s): %(names)s.", "Missing required column(s): %(names)s.", len(missing))
+            problems.append(message % {"names": ", ".join(missing)})
         return problems
 
     def check_hierarchy(self, work, report):
@@ -56,12 +66,21 @@ class ShapeChecksMixin:
             message = ""
             if parent:
                 loop = " → ".join([*chain[chain.index(parent) :], parent])
-                message = f'"{key}" would lie inside itself ({loop}): a parent cannot be its own descendant.'
+                message = gettext('"%(key)s" would lie inside itself (%(loop)s): a parent cannot be its own descendant.') % {
+                    "key": key,
+                    "loop": loop,
+                }
             elif self.max_depth and len(chain) > self.max_depth:
-                message = (
-                    f"{self.model._meta.verbose_name_plural.capitalize()} have {self.max_depth} levels at most; "
-                    f"this makes {len(chain)}: {' › '.join(reversed(chain))}."
-                )
+                message = ngettext(
+                    "%(items)s have %(count)d level at most; this makes %(depth)d: %(chain)s.",
+                    "%(items)s have %(count)d levels at most; this makes %(depth)d: %(chain)s.",
+                    self.max_depth,
+                ) % {
+                    "items": self.model._meta.verbose_name_plural.capitalize(),
+                    "count": self.max_depth,
+                    "depth": len(chain),
+                    "chain": " › ".join(reversed(chain)),
+                }
             if message:
                 report.refuse(row.line, row.cells, [(self.self_reference, message)])
             else:
@@ -71,4 +90,8 @@ class ShapeChecksMixin:
 
 def _listed(names):
     shown = ", ".join(names[:LISTED])
-    return shown if len(names) <= LISTED else f"{shown} and {len(names) - LISTED:,} more"
+    return (
+        shown
+        if len(names) <= LISTED
+        else gettext("%(names)s and %(count)s more") % {"names": shown, "count": f"{len(names) - LISTED:,}"}
+    )

@@ -265,7 +265,10 @@ def _message(error, lines):
     elif error.type == "constraint-error" and '"required"' in error.note:
         human = "This cell may not be empty."
     elif error.type == "constraint-error" and '"pattern"' in error.note:
-        human = f'"{cell}" is not in the form a bundle writes dates: 2021, 2021-08 or 2021-08-17 ("c. 2021" if approximate).'
+        human = (
+            f'"{cell}" is not in the form a bundle writes dates: 2021, 2021-08 or 2021-08-17, or in Solar Hijri '
+            '1400, 1400-05 or 1400-05-26 followed by " SH" ("c. 2021" if approximate).'
+        )
     elif error.type == "constraint-error" and '"enum"' in error.note:
         human = f"Value {cell!r} is not a valid choice."  # Django's own sentence for a bad choice
     elif error.type == "constraint-error" and ('"minimum"' in error.note or '"maximum"' in error.note):

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from nrfsite.core.publishing import Versioned
 from nrfsite.interchange import dialect
@@ -111,7 +112,8 @@ class WriterMixin:
                     # Bulk writes send no model signals; whoever caches pages listens to this one instead.
                     rows_imported.send(sender=model, created=len(created), changed=len(changed), objs=created + changed)
         except IntegrityError as error:
-            report.errors.append(dialect.CellError(report.file, 0, "", f"The database refused the rows: {error}"))
+            message = gettext("The database refused the rows: %(error)s") % {"error": error}
+            report.errors.append(dialect.CellError(report.file, 0, "", message))
         if self.self_reference:
             widget = self.columns()[self.self_reference].widget
             for obj in created:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SiteConfig(AppConfig):
@@ -9,7 +10,7 @@ class SiteConfig(AppConfig):
 
     name = "nrfsite.site"
     label = "nrfsite"
-    verbose_name = "Site"
+    verbose_name = _("Site")
 
     def ready(self):
         from nrfsite.site.signals import connect_signals

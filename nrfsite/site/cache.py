@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import caches
 
 from nrfsite.core.feeds import representation
+from nrfsite.core.languages import path_without_language
 from nrfsite.site.models import ContentVersion
 
 SKIP_PREFIXES = ("/admin/", "/static/", "/healthz")
@@ -37,7 +38,7 @@ class PublicPageCacheMiddleware:
         return (
             self.timeout > 0
             and request.method in ("GET", "HEAD")
-            and not request.path.startswith(SKIP_PREFIXES)
+            and not path_without_language(request.path).startswith(SKIP_PREFIXES)
             and not request.user.is_authenticated
             and request.GET.get("format") != "csv"
         )

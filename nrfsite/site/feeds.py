@@ -4,6 +4,8 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from entities.models import Entity, Section, SectionCitation, section_anchor
 from entities.selectors import public_statements
@@ -17,7 +19,7 @@ ENTRIES = 50
 
 class EntityFeed(BrowsableFeed):
     feed_type = Atom1Feed
-    author_name = "NRF knowledge base editors"
+    author_name = _("NRF knowledge base editors")
 
     def get_object(self, request, slug):
         return get_object_or_404(Entity.objects.public(), slug=slug)
@@ -26,10 +28,12 @@ class EntityFeed(BrowsableFeed):
         return {"section": "entities"}
 
     def title(self, entity):
-        return f"NRF knowledge base: {entity.name}"
+        return gettext("NRF knowledge base: %(name)s") % {"name": entity.name}
 
     def subtitle(self, entity):
-        return f"What changed on the page of {entity.name}: its statements, sections and events, with their sources."
+        return gettext("What changed on the page of %(name)s: its statements, sections and events, with their sources.") % {
+            "name": entity.name
+        }
 
     def link(self, entity):
         return entity.get_absolute_url()
@@ -49,8 +53,8 @@ class EntityFeed(BrowsableFeed):
         if kind == "Statement":
             return f"{item.property.label}: {item.value_display()}"
         if kind == "Section":
-            return f"Section: {item.title or 'Introduction'}"
-        return f"Event, {item.date_partial}: {item.title}"
+            return gettext("Section: %(title)s") % {"title": item.title or gettext("Introduction")}
+        return gettext("Event, %(date)s: %(title)s") % {"date": item.date_partial, "title": item.title}
 
     def item_description(self, item):
         kind = type(item).__name__

@@ -2,10 +2,11 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from entities.filters import EntityFilterSet
 from entities.models import Entity
-from nrfsite.core.filters import FastSelect, OrderedBounds, PartialDateBoundFilter
+from nrfsite.core.filters import FastSelect, OrderedBounds, PartialDateBoundFilter, overlapping
 from nrfsite.core.publishing import Status
 
 
@@ -19,13 +20,13 @@ class EntityListFilterSet(OrderedBounds, EntityFilterSet):
     province = django_filters.ModelChoiceFilter(
         queryset=provinces,
         method="in_province",
-        label="Active in province",
+        label=_("Active in province"),
         to_field_name="slug",
-        empty_label="any province",
+        empty_label=_("any province"),
         widget=FastSelect,
     )
-    events_from = PartialDateBoundFilter(bound="from", method="with_events", label="Has events from")
-    events_to = PartialDateBoundFilter(bound="to", start="events_from", method="with_events", label="Has events until")
+    events_from = PartialDateBoundFilter(bound="from", method="with_events", label=_("Has events from"))
+    events_to = PartialDateBoundFilter(bound="to", start="events_from", method="with_events", label=_("Has events until"))
 
     class Meta(EntityFilterSet.Meta):
         fields = ["q", "kind", "province"]
@@ -46,10 +47,7 @@ class EntityListFilterSet(OrderedBounds, EntityFilterSet):
         queryset = super().filter_queryset(queryset)
         start, end = self.form.cleaned_data.get("events_from"), self.form.cleaned_data.get("events_to")
         if start or end:
-            condition = Q(participations__event__status=Status.PUBLISHED)
-            if start:
-                condition &= Q(participations__event__date__gte=start.value)
-            if end:
-                condition &= Q(participations__event__date__lte=end.last_day)
-            queryset = queryset.filter(condition).distinct()
+            # The timeline's own rule for a date range (`overlapping`): "from Asad 1400" means the same here.
+            published = Q(participations__event__status=Status.PUBLISHED)
+            queryset = queryset.filter(published & overlapping("participations__event__date", start, end)).distinct()
         return queryset

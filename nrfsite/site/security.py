@@ -2,6 +2,8 @@
 
 from csp.middleware import CSPMiddleware
 
+from nrfsite.core.languages import path_without_language
+
 # The admin and django-import-export's pages set a few inline styles (widths, hidden
 # rows), and so does the API's documentation page (Swagger UI's own <style>); public pages
 # have none, so only those get 'unsafe-inline' styles. Scripts stay 'self' everywhere.
@@ -14,6 +16,6 @@ class SiteCSPMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if request.path_info.startswith(INLINE_STYLE_PREFIXES) and parts.update is None:
+        if path_without_language(request.path_info).startswith(INLINE_STYLE_PREFIXES) and parts.update is None:
             parts.update = ADMIN_UPDATE
         return parts

@@ -8,7 +8,15 @@ from events.models import Event
 from sources.models import Source
 
 
-class EntitySitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """Each page once per language (English, /prs/, /ps/), each listing the others as `hreflang` alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class EntitySitemap(LanguagesSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -39,7 +47,7 @@ class SourceSitemap(EntitySitemap):
         return reverse("sources:detail", args=[item.key])
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(LanguagesSitemap):
     def items(self):
         return ["home", "entities:list", "events:list", "sources:list"]
 

@@ -1,24 +1,28 @@
 """Site-wide pages: home, search, robots.txt, error pages."""
 
 import datetime
+from dataclasses import dataclass
 from itertools import chain
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from entities import presenters as entity_pages
 from entities.models import Entity, Section, Statement, section_anchor
 from entities.selectors import public_statements
 from events import tally
+from events.filters import spelling_names
 from events.models import Event
 from events.presenters import event_views
 from events.selectors import public_events
 from nrfsite.core.filters import TEXT_LIMIT
-from nrfsite.core.fulltext import matches, search
+from nrfsite.core.fulltext import Query, matches, search
 from nrfsite.core.markup import to_plain_text
 from sources.models import Source
 from sources.references import References
@@ -29,18 +33,39 @@ SECTION_CANDIDATES = 200  # sections the database finds before their read words 
 EXCERPT_CHARS = 200
 
 
+@dataclass(frozen=True)
+class Spelling:
+    """Words of an entity's name that another spelling of a query's word found: "Massoud" for "Masood"."""
+
+    name: str
+    language: str = "en"  # an entity's name is "the name most English sources use"
+
+
 class EntityHit:
-    """An entity found by a search, and the name that matched when it is not the one shown: "Kabul, as
-    “کابل”" for a search in Dari script."""
+    """An entity found by a search, and the name that matched when it is not the one shown as typed: "Kabul,
+    found as “کابل”" for a search in Dari script; "Ahmad Massoud, found as “Massoud”" for "Masood"."""
 
     def __init__(self, entity, query):
         self.entity = entity
         self.matched = None
-        if not matches(entity.name, query):
-            self.matched = next((alias for alias in entity.aliases.all() if matches(alias.name, query)), None)
+        typed = query.as_typed()
+        if matches(entity.name, typed):
+            return
+        aliases = entity.aliases.all()
+        self.matched = next((alias for alias in aliases if matches(alias.name, typed)), None)
+        if self.matched is None and matches(entity.name, query):
+            self.matched = Spelling(_respelled_words(entity.name, query))
+        if self.matched is None:
+            self.matched = next((alias for alias in aliases if matches(alias.name, query)), None)
 
     def __getattr__(self, name):
         return getattr(self.entity, name)
+
+
+def _respelled_words(name, query):
+    """The words of `name` that a query's other spellings (not its words as typed) find."""
+    others = [Query((forms[1:],)) for forms in query.words if len(forms) > 1]
+    return " ".join(word for word in name.split() if any(matches(word, other) for other in others))
 
 
 class SectionHit:
@@ -104,7 +129,7 @@ def _recent(item):
     if isinstance(item, Section):
         return {
             "when": item.updated_at,
-            "text": f"{item.entity.name}: {item.title or 'introduction'}",
+            "text": f"{item.entity.name}: {item.title or gettext('introduction')}",
             "url": reverse("entities:detail", args=[item.entity.slug]),
         }
     return {"when": item.updated_at, "text": item.title, "url": reverse("events:detail", args=[item.slug])}
@@ -112,8 +137,10 @@ def _recent(item):
 
 @require_safe  # GET and HEAD: monitors ask with HEAD
 def search_view(request):
-    query = request.GET.get("q", "").strip()[:TEXT_LIMIT]
+    typed = request.GET.get("q", "").strip()[:TEXT_LIMIT]
     results = {"entities": [], "events": [], "sections": [], "sources": []}
+    # Parsed once: its Latin words also in the spellings names hold ("Masood" as "Massoud"), read in one query.
+    query = Query.parse(typed, spelling_names())
     if query:
         results["entities"] = [
             EntityHit(entity, query)
@@ -144,7 +171,8 @@ def search_view(request):
             ]
         )
     total = sum(len(group) for group in results.values())
-    return render(request, "search.html", {"search_query": query, "results": results, "total": total})
+    context = {"search_query": typed, "respelled": query.respelled, "results": results, "total": total}
+    return render(request, "search.html", context)
 
 
 @require_safe  # GET and HEAD: monitors ask with HEAD
@@ -164,10 +192,11 @@ def healthz(request):
 
 @require_safe  # GET and HEAD: monitors ask with HEAD
 def robots_txt(request):
+    # The admin and the search results, at their address in every language (/admin/, /prs/admin/, ...).
+    private = dict.fromkeys(translate_url(page, code) for page in ("/admin/", "/search/") for code, _ in settings.LANGUAGES)
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /search/",
+        *(f"Disallow: {path}" for path in private),
         "Allow: /",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]

@@ -6,9 +6,15 @@
    - a tap (touch or pen) shows the preview instead of jumping; the preview has a link to go to the reference.
    Escape, a tap elsewhere, or leaving it closes it. The preview copies the reference's own rendering (title,
    publisher, date, quotes), without its back-links, so the page and the preview never disagree.
-   No inline script or style: the site's Content-Security-Policy allows neither. */
+   No inline script or style: the site's Content-Security-Policy allows neither. Its two sentences come
+   translated from the page, as data attributes of this script's own tag (templates/base.html). */
 (function () {
   "use strict";
+
+  var words = (document.currentScript && document.currentScript.dataset) || {};
+  function say(key, fallback, number) {
+    return (words[key] || fallback).replace("{number}", number);
+  }
 
   var SHOW_AFTER_MS = 250;
   var HIDE_AFTER_MS = 200;
@@ -49,10 +55,10 @@
     var preview = ensureBox();
     var number = link.textContent.replace(/[^0-9]/g, "");
     preview.textContent = "";
-    preview.setAttribute("aria-label", "Reference " + number);
+    preview.setAttribute("aria-label", say("reference", "Reference {number}", number));
     var heading = document.createElement("p");
     heading.className = "fn-preview-number";
-    heading.textContent = "Reference " + number;
+    heading.textContent = say("reference", "Reference {number}", number);
     preview.appendChild(heading);
     var body = reference.cloneNode(true);
     body.removeAttribute("id");
@@ -72,7 +78,7 @@
     var go = document.createElement("a");
     go.href = link.hash;
     go.className = "fn-preview-go";
-    go.textContent = "Go to reference " + number + " in the list";
+    go.textContent = say("go", "Go to reference {number} in the list", number);
     go.addEventListener("click", function () {
       hide(false);
     });

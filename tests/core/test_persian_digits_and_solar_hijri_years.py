@@ -13,7 +13,7 @@ from tests.factories import EntityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-DAY_HINT = "Did you mean 1400-05-26 SH (26 Asad 1400) = 17 August 2021? Enter it as 2021-08-17."
+DAY_HINT = "Did you mean 1400-05-26 SH (26 Asad 1400) = 17 August 2021? Enter it as 1400-05-26 SH or 2021-08-17."
 
 
 @pytest.mark.parametrize(
@@ -38,12 +38,12 @@ def test_persian_and_arabic_indic_digits_read_as_the_digits_they_are(text, iso):
         (
             "1400-05",
             '"1400-05" is not a valid date: no date here is before 1800. Did you mean 1400-05 SH (Asad 1400), which '
-            "runs from 23 July 2021 to 22 August 2021? Enter the Gregorian month or day you mean.",
+            "runs from 23 July 2021 to 22 August 2021? Enter it as 1400-05 SH, or the Gregorian month or day you mean.",
         ),
         (
             "1400",
             '"1400" is not a valid date: no date here is before 1800. Did you mean the year 1400 SH, which runs from '
-            "21 March 2021 to 20 March 2022? Enter the Gregorian year or date you mean.",
+            "21 March 2021 to 20 March 2022? Enter it as 1400 SH, or the Gregorian year or date you mean.",
         ),
         # Hut has 29 days in 1400 SH: no Solar Hijri reading to offer.
         ("1400-12-30", '"1400-12-30" is not a valid date: no date here is before 1800.'),
@@ -52,7 +52,7 @@ def test_persian_and_arabic_indic_digits_read_as_the_digits_they_are(text, iso):
         (
             "1400-02-31",
             '"1400-02-31" is not a valid date: no date here is before 1800. Did you mean 1400-02-31 SH (31 Sawr 1400) = '
-            "21 May 2021? Enter it as 2021-05-21.",
+            "21 May 2021? Enter it as 1400-02-31 SH or 2021-05-21.",
         ),
         ("1799-12-31", '"1799-12-31" is not a valid date: no date here is before 1800.'),
     ],

@@ -54,13 +54,13 @@ PAGES = [
 BASELINE = ("trivial view (robots.txt)", "/robots.txt")
 
 
-def grow_to(n, have, directory):
-    """Import events `have`..`n` (synthetic, published) as `import_bundle` does, in one transaction.
+def grow_to(n, have, directory, rows=synthetic_events):
+    """Import events `have`..`n` (`rows(have, n)`: synthetic, published) as `import_bundle` does, in one transaction.
 
     The file is written and read streaming; returns the import's seconds and its peak memory in MiB (the
     process's own size included, as the command's would be; None where Linux's /proc is not there).
     """
-    write_files(synthetic_events(have, n), directory, baselines=False)
+    write_files(rows(have, n), directory, baselines=False)
     with peak_rss() as peak:
         started = time.perf_counter()
         reports = import_bundle(directory, reason="benchmark")
@@ -113,6 +113,59 @@ def cached_client():
     return client
 
 
+def grow_and_time(sizes, pages, runs, *, rows=synthetic_events, log=print):
+    """Grow the database to each of `sizes` events (`rows`, through `grow_to`) and time each of `pages`
+    ([(name, url, *mode)]) and the baseline there; returns ({size: {name or "baseline": ms}}, [import steps])."""
+    client = Client(HTTP_HOST="localhost")
+    results, imports = {}, []
+    have = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sorted(sizes):
+            seconds, mib = grow_to(n, have, Path(tmp), rows)
+            imports.append((have, n, seconds, mib))
+            log(f"N = {n:,} imported ({n - have:,} events in {seconds:.1f} s)")
+            have = n
+            settle()  # what autovacuum does on a live site after an import
+            results[n] = {"baseline": median_ms(client, BASELINE[1], runs)}
+            reader = cached_client()
+            for name, url, *mode in pages:
+                results[n][name] = median_ms(reader if mode == [CACHE_HIT] else client, url, runs, *mode)
+            log(f"N = {n:,} measured")
+    return results, imports
+
+
+def ratio_table(results, names, sizes, *, label="page"):
+    """The lines of a table of each of `names`' median at each size, with its ratio to the first size (the
+    baseline's row first); and the worst (ratio, name, size). `results` is {size: {name or "baseline": ms}}."""
+    lines = [f"| {label} | " + " | ".join(f"{n:,} events" for n in sizes) + " |", "|---|" + "---:|" * len(sizes)]
+    lines.append(f"| {BASELINE[0]} | " + " | ".join(f"{results[n]['baseline']:.1f} ms" for n in sizes) + " |")
+    worst = (0, "", 0)
+    for name in names:
+        first = results[sizes[0]][name]
+        cells = [f"{first:.1f} ms"]
+        for n in sizes[1:]:
+            ratio = results[n][name] / first
+            cells.append(f"{results[n][name]:.1f} ms ({ratio:.2f}×)")
+            worst = max(worst, (ratio, name, n))
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines, worst
+
+
+def import_table(imports):
+    """The lines of a table of the growth steps: [(events before, after, seconds, peak MiB)]."""
+    lines = [
+        "Growing the archive: each step one `import_bundle` transaction of a streamed events.csv",
+        "",
+        "| events before | events imported | seconds | events/s | peak memory |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for before, after, seconds, mib in imports:
+        memory = f"{mib:,.0f} MiB" if mib is not None else "not measured"
+        rate = (after - before) / seconds
+        lines.append(f"| {before:,} | {after - before:,} | {seconds:.1f} | {rate:,.0f} | {memory} |")
+    return lines
+
+
 class Command(BaseCommand):
     help = (
         "Median time of the main public pages at N events (1k, 10k, 100k by default), each with two participants "
@@ -132,22 +185,7 @@ class Command(BaseCommand):
         settings.PUBLIC_PAGE_CACHE_SECONDS = 0
         settings.API_ANON_RATE = "1000000/min"  # measure the API, not its rate limit
         make_references()
-        client = Client(HTTP_HOST="localhost")
-        results, imports = {}, []
-        have = 0
-        with tempfile.TemporaryDirectory() as tmp:
-            for n in sorted(events):
-                seconds, mib = grow_to(n, have, Path(tmp))
-                imports.append((have, n, seconds, mib))
-                self.stderr.write(f"N = {n:,} imported ({n - have:,} events in {seconds:.1f} s)")
-                have = n
-                settle()  # what autovacuum does on a live site after an import
-                baseline = median_ms(client, BASELINE[1], runs)
-                results[n] = {"baseline": baseline}
-                reader = cached_client()
-                for name, url, *mode in PAGES:
-                    results[n][name] = median_ms(reader if mode == [CACHE_HIT] else client, url, runs, *mode)
-                self.stderr.write(f"N = {n:,} measured")
+        results, imports = grow_and_time(events, PAGES, runs, log=self.stderr.write)
         sizes = sorted(events)
         self.stdout.write(
             f"### Public pages on {connection.vendor}, page cache off but where a row says (median of {runs} requests, ms; "
@@ -155,27 +193,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Python {sys.version.split()[0]}; CPU count {os.cpu_count()}")
         self.stdout.write("")
-        self.stdout.write("| page | " + " | ".join(f"{n:,} events" for n in sizes) + " |")
-        self.stdout.write("|---|" + "---:|" * len(sizes))
-        self.stdout.write(f"| {BASELINE[0]} | " + " | ".join(f"{results[n]['baseline']:.1f} ms" for n in sizes) + " |")
-        worst = (0, "", 0)
-        for name, *_page in PAGES:
-            first = results[sizes[0]][name]
-            cells = [f"{first:.1f} ms"]
-            for n in sizes[1:]:
-                ratio = results[n][name] / first
-                cells.append(f"{results[n][name]:.1f} ms ({ratio:.2f}×)")
-                worst = max(worst, (ratio, name, n))
-            self.stdout.write(f"| {name} | " + " | ".join(cells) + " |")
-        self.stdout.write("")
-        self.stdout.write("Growing the archive: each step one `import_bundle` transaction of a streamed events.csv")
-        self.stdout.write("")
-        self.stdout.write("| events before | events imported | seconds | events/s | peak memory |")
-        self.stdout.write("|---:|---:|---:|---:|---:|")
-        for before, after, seconds, mib in imports:
-            memory = f"{mib:,.0f} MiB" if mib is not None else "not measured"
-            rate = (after - before) / seconds
-            self.stdout.write(f"| {before:,} | {after - before:,} | {seconds:.1f} | {rate:,.0f} | {memory} |")
+        lines, worst = ratio_table(results, [name for name, *_page in PAGES], sizes)
+        for line in [*lines, "", *import_table(imports)]:
+            self.stdout.write(line)
         if len(sizes) > 1:
             self.stdout.write("")
             self.stdout.write(f"Worst ratio to {sizes[0]:,} events: {worst[1]} at {worst[2]:,} events, {worst[0]:.2f}×.")
