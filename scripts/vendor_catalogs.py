@@ -12,12 +12,17 @@ settings.LOCALE_PATHS lists locale/ first, so the project's own catalogs win whe
 The compiled .mo files are written with polib (no GNU gettext needed) and committed.
 """
 
+import calendar
 import importlib.util
+import sys
 from pathlib import Path
 
 import polib
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from nrfsite.core.solar_hijri import GREGORIAN_MONTHS  # noqa: E402 - after the path: the one table of month names
+
 TARGET = ROOT / "locale-vendor"
 # (package, domain): whose messages the admin shows. A package without a Persian catalog is skipped for Dari.
 PACKAGES = [
@@ -30,6 +35,27 @@ PACKAGES = [
     ("axes", "django"),
     ("django.contrib.admin", "djangojs"),
 ]
+# Django's names of the Gregorian months (full, "alt. month", "abbrev. month", and the 3-letter ones), written
+# as Afghanistan writes them in Dari and Pashto, from the table the public pages' dates use: Iran's Persian
+# (ژانویه, اوت) is not Dari (جنوری, اگست).
+ABBREVIATIONS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+MONTH_MESSAGES = {
+    **{(context, name): number for context in (None, "alt. month") for number, name in enumerate(calendar.month_name) if name},
+    **{("abbrev. month", name): number for number, name in enumerate(ABBREVIATIONS, start=1)},
+    **{(None, name.lower()): number for number, name in enumerate(calendar.month_abbr) if name},
+}
+COLUMN = {"prs": 1, "ps": 2}
+
+
+def afghan_months(language, entries):
+    """The entries with Django's Gregorian month names replaced by the Afghan ones of `language`."""
+    for entry in entries:
+        number = MONTH_MESSAGES.get((entry.msgctxt, entry.msgid))
+        if number is not None:
+            entry.msgstr = GREGORIAN_MONTHS[number - 1][COLUMN[language]]
+    return entries
+
+
 PLURALS = {"prs": "nplurals=2; plural=(n > 1);", "ps": "nplurals=2; plural=(n != 1);"}
 NAMES = {"prs": "Dari", "ps": "Pashto"}
 
@@ -56,7 +82,7 @@ def write(language, domain, entries):
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": PLURALS[language],
     }
-    po.extend(entries)
+    po.extend(afghan_months(language, entries))
     po.save(str(folder / f"{domain}.po"))
     po.save_as_mofile(str(folder / f"{domain}.mo"))
     return len(entries), sum(1 for entry in entries if entry.translated())

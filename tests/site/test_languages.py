@@ -137,3 +137,17 @@ def test_serving_a_dari_page_leaves_the_thread_in_the_default_language(client, n
     assert client.get("/prs/entities/nrf/").status_code == 200
     assert translation.get_language() == "en-gb"
     assert reverse("entities:detail", args=["nrf"]) == "/entities/nrf/"
+
+
+@pytest.mark.parametrize(("language", "august"), [("prs", "اگست"), ("ps", "اګست")])
+def test_django_writes_gregorian_months_as_afghanistan_does(language, august):
+    """Django's own month names (the `date` filter, the admin's date widgets) come from locale-vendor/, whose
+    Dari base is Iran's Persian (اوت): they are replaced by the Afghan names the public dates use."""
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override(language):
+        rendered = Template('{{ day|date:"F" }} {{ day|date:"N" }}').render(Context({"day": datetime.date(2021, 8, 17)}))
+    assert rendered == f"{august} {august}"
