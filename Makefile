@@ -18,7 +18,7 @@ ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= nrfsite-local-admin
 
 
-.PHONY: install install-app system-packages messages run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages bench-pages-postgres bench-pages-million audit lighthouse
+.PHONY: install install-app system-packages messages run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages bench-pages-postgres bench-search bench-search-postgres bench-pages-million audit lighthouse
 
 # Two stamps: the application's requirements (enough for run, serve, bench) and the dev/test tools
 # on top (install, test, lint, format). `make run` after `make test` installs nothing; `make test`
@@ -110,6 +110,7 @@ bench-postgres: install-app ## the same on a scratch PostgreSQL database (droppe
 	DATABASE_URL=$(BENCH_PG) $(PY) manage.py benchmark_csv --events $(BENCH_EVENTS)
 
 BENCH_PAGE_EVENTS ?= 1000 10000 100000
+BENCH_PAGE_COMMAND ?= benchmark_pages  # bench-search runs benchmark_search through the same recipe
 # The page benchmarks run as `make serve` does (debug off, hashed static files): with debug on, Django keeps
 # every query's SQL, which costs a page with many rows more than the trivial view it is compared with.
 BENCH_PAGES = $(SERVE_ENV) $(PY) manage.py
@@ -118,17 +119,23 @@ bench-pages: install-app $(SECRET_FILE) ## median page times at 1k/10k/100k even
 	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
 	$(BENCH_PAGES) collectstatic --no-input -v0
 	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BENCH_PAGES) migrate --no-input -v0
-	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BENCH_PAGES) benchmark_pages --events $(BENCH_PAGE_EVENTS)
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(BENCH_PAGES) $(BENCH_PAGE_COMMAND) --events $(BENCH_PAGE_EVENTS)
 
 bench-pages-postgres: install-app $(SECRET_FILE) ## the same on a scratch PostgreSQL database (dropped and recreated)
 	psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS nrfsite_bench WITH (FORCE)"
 	psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE nrfsite_bench"
 	$(BENCH_PAGES) collectstatic --no-input -v0
 	DATABASE_URL=$(BENCH_PG) $(BENCH_PAGES) migrate --no-input -v0
-	DATABASE_URL=$(BENCH_PG) $(BENCH_PAGES) benchmark_pages --events $(BENCH_PAGE_EVENTS)
+	DATABASE_URL=$(BENCH_PG) $(BENCH_PAGES) $(BENCH_PAGE_COMMAND) --events $(BENCH_PAGE_EVENTS)
 
 # A million events on PostgreSQL (issue 22): grown from 1,000 to 1,000,000 in one import_bundle transaction
 # of 999,000 events, whose time and peak memory the output reports. About an hour on two CPUs, 8 GB of disk.
+bench-search: ## the site search (Latin, Dari, folded, transliterated words) at 1k and 100k events, scratch SQLite
+	$(MAKE) bench-pages BENCH_PAGE_COMMAND=benchmark_search BENCH_PAGE_EVENTS="1000 100000"
+
+bench-search-postgres: ## the same on a scratch PostgreSQL database
+	$(MAKE) bench-pages-postgres BENCH_PAGE_COMMAND=benchmark_search BENCH_PAGE_EVENTS="1000 100000"
+
 bench-pages-million: install-app $(SECRET_FILE) ## the page benchmark at 1k and 1M events on PostgreSQL
 	$(MAKE) bench-pages-postgres BENCH_PAGE_EVENTS="1000 1000000"
 
