@@ -2,7 +2,8 @@
 
 from django.db.models import Prefetch
 
-from entities.models import Section, Statement, StatementCitation
+from entities.models import Alias, Entity, Section, Statement, StatementCitation
+from sources.models import Source
 
 
 def public_statements():
@@ -45,3 +46,20 @@ def rank_decisions(statements):
             continue
         decided[pk] = (when, username or "")
     return decided
+
+
+def spelling_names():
+    """The public names a Latin word of a query may be another spelling of (`fulltext.Query.parse`): entities'
+    names and aliases, sources' titles, in one query that runs only for a query with a Latin word."""
+    # No order (the models' default orders are not allowed in a UNION's parts); ALL: each time a name is
+    # written, so the commoner spelling is listed first.
+    return (
+        Entity.objects.public()
+        .order_by()
+        .values_list("name", flat=True)
+        .union(
+            Alias.objects.public().order_by().values_list("name", flat=True),
+            Source.objects.public().order_by().values_list("title", flat=True),
+            all=True,
+        )
+    )

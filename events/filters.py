@@ -6,7 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from entities.models import Alias, Entity
+from entities.models import Entity
+from entities.selectors import spelling_names
 from events.models import Event, EventCitation, EventType, Participation, any_of
 from nrfsite.core import fulltext
 from nrfsite.core.certainty import Certainty
@@ -22,23 +23,6 @@ def places(request=None):
 
 def participants(request=None):
     return Entity.objects.public().exclude(kind="place").order_by("name")
-
-
-def spelling_names():
-    """The public names a Latin word of a query may be another spelling of (`fulltext.Query.parse`): entities'
-    names and aliases, sources' titles, in one query that runs only for a query with a Latin word."""
-    # No order (the models' default orders are not allowed in a UNION's parts); ALL: each time a name is
-    # written, so the commoner spelling is listed first.
-    return (
-        Entity.objects.public()
-        .order_by()
-        .values_list("name", flat=True)
-        .union(
-            Alias.objects.public().order_by().values_list("name", flat=True),
-            Source.objects.public().order_by().values_list("title", flat=True),
-            all=True,
-        )
-    )
 
 
 class EventFilterSet(OrderedBounds, django_filters.FilterSet):

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_safe
 
 from entities import presenters as entity_pages
 from entities.models import Entity, Section, Statement, section_anchor
-from entities.selectors import public_statements
+from entities.selectors import public_statements, spelling_names
 from events import tally
-from events.filters import spelling_names
 from events.models import Event
 from events.presenters import event_views
 from events.selectors import public_events
