@@ -39,8 +39,15 @@ OUTPUT = ROOT / "test-artifacts" / "lighthouse"
 PORT = 8015
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 SHORT = {"performance": "Perf", "accessibility": "A11y", "best-practices": "BP", "seo": "SEO"}
-# name -> path; the NRF's own page is /entities/nrf/ (slug "nrf" in fixtures/seed/entities.csv).
-PAGES = {"home": "/", "nrf": "/entities/nrf/", "timeline": "/events/"}
+# name -> path; the NRF's own page is /entities/nrf/ (slug "nrf" in fixtures/seed/entities.csv); the same page
+# in Dari and the timeline in Pashto are right to left, with the Arabic-script font.
+PAGES = {
+    "home": "/",
+    "nrf": "/entities/nrf/",
+    "timeline": "/events/",
+    "nrf-dari": "/prs/entities/nrf/",
+    "timeline-pashto": "/ps/events/",
+}
 ITEMS_SHOWN = 8
 
 
