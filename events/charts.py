@@ -5,7 +5,6 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from entities.models import Entity
@@ -13,6 +12,7 @@ from events import tally
 from events.models import Event
 from nrfsite.core import solar_hijri
 from nrfsite.core.dates import PartialDate, Precision
+from nrfsite.core.languages import reading_language
 from nrfsite.core.numerals import local_number
 
 # A tile grid of the 34 provinces, roughly where they lie: (ISO 3166-2 code, name, column, row).
@@ -108,8 +108,8 @@ def _month(first_day):
 
 def _short_month(first_day):
     """A tick's month: "Aug" in English, the month's name as Afghanistan writes it in Dari and Pashto."""
-    language = translation.get_language() or ""
-    return f"{first_day:%b}" if language.startswith("en") else solar_hijri.gregorian_month_name(first_day.month, language)
+    language = reading_language()
+    return f"{first_day:%b}" if language == "en" else solar_hijri.gregorian_month_name(first_day.month, language)
 
 
 @dataclass

@@ -31,11 +31,11 @@ import re
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from nrfsite.core import numerals, solar_hijri
+from nrfsite.core.languages import reading_language
 
 
 class Precision(models.TextChoices):
@@ -346,12 +346,6 @@ class PartialDate:
         if first[0] == last[0]:
             return f"{name(first[1], language)}–{name(last[1], language)} {first[0]}"
         return f"{one(*first)} – {one(*last)}"
-
-
-def reading_language(language=None):
-    """ "prs" or "ps" on Dari and Pashto pages (by default the active language), "en" otherwise."""
-    code = (language or translation.get_language() or "en").split("-")[0].lower()
-    return code if code in ("prs", "ps") else "en"
 
 
 def period_start(day, precision, calendar):

@@ -11,7 +11,23 @@ from typing import NamedTuple
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
+
+# The language the knowledge base's own texts (names, descriptions, sections, summaries) are written in.
+CONTENT_LANGUAGE = "en"
+
+
+def reading_language(language=None):
+    """ "prs" or "ps" on Dari and Pashto pages (by default the active language), "en" otherwise: the one
+    place a language code ("en-gb", "prs") becomes the language dates, digits and content marks follow."""
+    code = (language or translation.get_language() or "en").split("-")[0].lower()
+    return code if code in ("prs", "ps") else "en"
+
+
+def reads_content_language():
+    """Whether the page is in the language the knowledge base's own texts are written in (English)."""
+    return reading_language() == CONTENT_LANGUAGE
 
 
 def language_of_path(path):
@@ -65,15 +81,12 @@ class PathLocaleMiddleware:
         return response
 
 
-# The language the knowledge base's own texts (names, descriptions, sections, summaries) are written in.
-CONTENT_LANGUAGE = "en"
-
-
 def context(request):
     """Template context for every page: the current page in each language (`language_alternates`), and
     `content_attrs`, the attributes that mark a text from the database as English on a page in another
     language (` lang="en" dir="ltr"`), so a screen reader reads it as English and it is laid out left to right.
     Empty on English pages."""
-    english = (translation.get_language() or "").startswith(CONTENT_LANGUAGE)
-    attrs = "" if english else format_html(' lang="{}" dir="ltr"', CONTENT_LANGUAGE)
-    return {"language_alternates": alternates(request), "content_attrs": attrs}
+    attrs = "" if reads_content_language() else format_html(' lang="{}" dir="ltr"', CONTENT_LANGUAGE)
+    # Lazy: read by the public pages' base template (twice: the links and the switcher), computed once there,
+    # and not at all on the admin's pages, which do not show it (three URL resolutions saved per page).
+    return {"language_alternates": SimpleLazyObject(lambda: alternates(request)), "content_attrs": attrs}

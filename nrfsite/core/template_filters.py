@@ -9,10 +9,9 @@ it is on an English page. Elements that hold only such text take `{{ content_att
 """
 
 from django import template
-from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 
-from nrfsite.core.languages import CONTENT_LANGUAGE
+from nrfsite.core.languages import CONTENT_LANGUAGE, reads_content_language
 from nrfsite.core.numerals import local_digits
 
 register = template.Library()
@@ -25,6 +24,6 @@ def digits(value):
 
 @register.filter
 def content(value):
-    if (translation.get_language() or "").startswith(CONTENT_LANGUAGE):
+    if reads_content_language():
         return conditional_escape(value)
     return format_html('<span lang="{}" dir="ltr">{}</span>', CONTENT_LANGUAGE, value)
