@@ -228,3 +228,23 @@ def test_the_entity_lists_event_dates_in_reverse_order_say_so(client):
     html = response.content.decode()
     assert "Has events until August 2021 comes before Has events from 2023" in html
     assert "No entities are listed until the filter marked above is mended." in html
+
+
+# The Dari and Pashto addresses are another way in to the same pages: the same public() rule holds there.
+PREFIXED_PAGES = [url for url in PUBLIC_PAGES if url != "/sitemap.xml"]  # the sitemap has one, unprefixed address
+
+
+@pytest.mark.parametrize("prefix", ["/prs", "/ps"])
+@pytest.mark.parametrize("url", PREFIXED_PAGES)
+def test_drafts_never_appear_on_the_dari_and_pashto_pages_either(client, site, url, prefix):
+    response = client.get(prefix + url)
+
+    assert response.status_code == 200
+    text = body(response)
+    assert "Secret" not in text and "secret-" not in text
+
+
+@pytest.mark.parametrize("prefix", ["/prs", "/ps"])
+@pytest.mark.parametrize("url", ["/entities/secret-entity/", "/events/secret-event/", "/sources/secret-source/"])
+def test_draft_pages_are_not_found_in_dari_or_pashto_either(client, site, url, prefix):
+    assert client.get(prefix + url).status_code == 404
