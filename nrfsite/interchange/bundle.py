@@ -160,10 +160,11 @@ def read_manifest(directory):
     return manifest
 
 
-def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progress=False, reason=None):
+def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progress=False, reason=None, before_commit=None):
     """Import every CSV file of a bundle in one transaction; return the reports, one per file.
 
-    Nothing is written if any file has an error, or with `dry_run`.
+    Nothing is written if any file has an error, or with `dry_run`. `before_commit()` is called inside the
+    transaction after the last file; an exception from it rolls everything back (a stop request, for one).
     """
     directory = Path(directory)
     if not directory.is_dir():
@@ -240,6 +241,8 @@ def import_bundle(directory, *, dry_run=False, user=None, encoding=None, progres
                 reports.append(report)
             if dry_run or any(report.errors for report in reports):
                 raise ImportFailed(reports)
+            if before_commit is not None:
+                before_commit()
     except ImportFailed:
         pass
     return reports

@@ -1,35 +1,12 @@
-import contextlib
-import signal
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from nrfsite.core.interruption import Interrupted, on_sigterm
 from nrfsite.interchange.bundle import import_bundle
 from nrfsite.interchange.commands import add_import_options, import_user
 from nrfsite.interchange.dialect import CSVFileError
 from nrfsite.interchange.report import describe_reports
-
-
-class Interrupted(Exception):
-    """SIGTERM (a deploy, `kill`, systemd stopping the job) during an import."""
-
-
-@contextlib.contextmanager
-def interruptible():
-    """SIGTERM raises in the import, so its transaction rolls back and the command says so.
-
-    Python's default for SIGTERM ends the process at once; with this handler the import stops within one
-    row's work, with "nothing was imported", instead of leaving the answer to the next reader of the log.
-    """
-
-    def stop(signum, frame):
-        raise Interrupted
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 class Command(BaseCommand):
@@ -46,8 +23,15 @@ class Command(BaseCommand):
         started = time.monotonic()
         user = import_user(user)
         try:
-            with interruptible():
-                reports = import_bundle(directory, dry_run=dry_run, user=user, encoding=encoding, progress=self.stderr.isatty())
+            with on_sigterm() as interruption:
+                reports = import_bundle(
+                    directory,
+                    dry_run=dry_run,
+                    user=user,
+                    encoding=encoding,
+                    progress=self.stderr.isatty(),
+                    before_commit=interruption.check,
+                )
         except CSVFileError as error:
             raise CommandError(str(error)) from error
         except Interrupted:
