@@ -20,6 +20,7 @@ from entities.resources import (
     StatementResource,
 )
 from entities.services import ResolutionRefused, contradicting, resolve_contradiction, section_sync_citations
+from nrfsite.core.translations import translation_fieldsets
 from nrfsite.editorial.admin import EditorialInline, NamedBlankFilter, partial_date_column
 from nrfsite.editorial.roles import can_review
 from sources.admin import CitationAdmin, CitationInline, ContentAdmin, MarkupEditing
@@ -75,13 +76,14 @@ class EntityAdmin(ContentAdmin):
     resource_classes = [EntityResource]
     list_display = ["name", "kind", "slug", partial_date_column("start"), partial_date_column("end"), "status"]
     list_filter = ["kind", "status"]
-    search_fields = ["name", "slug", "description", "aliases__name"]
+    search_fields = ["name", "slug", "description", "aliases__name", "name_prs", "name_ps"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     readonly_fields = ["created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["kind", "name", "slug", "description", "start", "end"]}),
         (_("Place"), {"fields": ["parent", "iso_code", "latitude", "longitude"], "classes": ["collapse"]}),
+        *translation_fieldsets("name", "description"),
         (_("Identifiers and publishing"), {"fields": ["wikidata_id", "status", "created_at", "updated_at", "published_at"]}),
     ]
     inlines = [AliasInline, StatementInline, SectionInline]
@@ -117,7 +119,7 @@ class PropertyAdmin(ContentAdmin):
         "membership_role",
     ]
     list_filter = ["value_type"]
-    search_fields = ["label", "slug"]
+    search_fields = ["label", "slug", "label_prs", "label_ps"]
 
 
 class StatementCitationInline(CitationInline):
@@ -273,12 +275,13 @@ class SectionAdmin(ContentAdmin):
         "status",
     ]
     list_filter = ["status", "needs_update"]
-    search_fields = ["title", "body", "entity__name"]
+    search_fields = ["title", "body", "entity__name", "title_prs", "title_ps"]
     autocomplete_fields = ["entity", "reviewed_by"]
     list_select_related = ["entity"]
     readonly_fields = ["cited_sources", "created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["entity", "title", "position", "body", "cited_sources", "note"]}),
+        *translation_fieldsets("title", "body"),
         (_("Review"), {"fields": REVIEW_FIELDS}),
         (_("Publishing"), {"fields": ["status", "created_at", "updated_at", "published_at"]}),
     ]

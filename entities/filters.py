@@ -1,5 +1,8 @@
 """Filters of the public entity list that need only entities (nrfsite.site adds the province and event ones)."""
 
+import operator
+from functools import reduce
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +23,5 @@ class EntityFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(aliases__name__icontains=value) | Q(description__icontains=value)
-        ).distinct()
+        fields = [field for field in Entity.SEARCH_FIELDS if field != "slug"]
+        return queryset.filter(reduce(operator.or_, (Q(**{f"{field}__icontains": value}) for field in fields))).distinct()

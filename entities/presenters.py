@@ -13,6 +13,7 @@ from entities.rules import value_of
 from entities.selectors import live_sections, public_statements, rank_decisions
 from nrfsite.core.dates import format_range
 from nrfsite.core.markup import citation_keys, render
+from nrfsite.core.translations import shown
 from sources.corroboration import Corroboration
 from sources.references import LazyHTML, marker_sources, sources_of
 
@@ -213,6 +214,7 @@ def inverse_statements(entity, references, today):
 class SectionView:
     section: object  # a Section, or the last published revision of one
     html: LazyHTML  # rendered where the template shows it, so its footnotes number in reading order
+    text: object = None  # the body shown (`translations.Shown`): in the reader's language, or English
 
     @property
     def anchor(self):
@@ -226,7 +228,13 @@ def sections(entity, references, *, preview=False):
     """The lead and sections in order, rendered with the page's footnotes (drafts too in an editor's preview)."""
     rows = list(Section.objects.filter(entity=entity).order_by("position", "title")) if preview else (live_sections(entity))
     cite = references.marker_callback(marker_sources((section.body for section in rows), preview=preview))
-    return [SectionView(section, LazyHTML(partial(render, section.body, cite=cite))) for section in rows]
+    # A translation cites only what its English cites (sources.citations.translation_marker_errors), so the
+    # English markers fetch every source and the footnotes number as the reader's text cites them.
+    views = []
+    for section in rows:
+        body = shown(section, "body")
+        views.append(SectionView(section, LazyHTML(partial(render, body.text, cite=cite)), body))
+    return views
 
 
 CONTENTS_AFTER = 3  # a page with more titled sections than this gets a table of contents (as MediaWiki does)
@@ -235,7 +243,7 @@ CONTENTS_AFTER = 3  # a page with more titled sections than this gets a table of
 def contents(parts):
     """The page's table of contents, [(anchor, title)], from its parts (`EntityDetailView.page_parts` and what
     the site adds): its titled sections, then the fixed parts it has. Empty for a page of few sections."""
-    titled = [(section.anchor, section.title) for section in parts["sections"] if section.title]
+    titled = [(section.anchor, shown(section, "title")) for section in parts["sections"] if section.title]
     if len(titled) <= CONTENTS_AFTER:
         return []
     fixed = [

@@ -6,9 +6,10 @@ from django.utils.translation import gettext
 from entities.models import Alias, Entity, Property, Section, SectionCitation, Statement, StatementCitation, unique_key
 from entities.models.entities import validate_language
 from nrfsite.interchange.children import ChildSet
-from nrfsite.interchange.columns import boolean, date, decimal, integer, partial_date, ref, text
+from nrfsite.interchange.columns import boolean, date, decimal, integer, partial_date, ref, text, translation
 from sources.resources import CitingResource, ContentResource, citation_resource, citations_set, marker_items
 
+TRANSLATION_COLUMNS = ("title_prs", "title_ps", "body_prs", "body_ps")
 REVIEW_COLUMNS = ("as_of", "reviewed_on", "review_every", "needs_update", "update_reason", "flagged_on")
 
 
@@ -28,6 +29,10 @@ class PropertyResource(ContentResource):
     wikidata_property = text("wikidata_property")
     membership_role = text("membership_role")
     review_every = integer("review_every")
+    label_prs = translation("label_prs")
+    label_ps = translation("label_ps")
+    inverse_label_prs = translation("inverse_label_prs")
+    inverse_label_ps = translation("inverse_label_ps")
 
     class Meta:
         model = Property
@@ -42,6 +47,10 @@ class PropertyResource(ContentResource):
             "wikidata_property",
             "membership_role",
             "review_every",
+            "label_prs",
+            "label_ps",
+            "inverse_label_prs",
+            "inverse_label_ps",
         )
         export_order = fields
         import_id_fields = ("slug",)
@@ -100,6 +109,10 @@ class EntityResource(ContentResource):
     wikidata_id = text("wikidata_id")
     aliases = text("aliases")
     status = text("status")
+    name_prs = translation("name_prs")
+    name_ps = translation("name_ps")
+    description_prs = translation("description_prs")
+    description_ps = translation("description_ps")
 
     select_related = ("parent",)
 
@@ -118,6 +131,10 @@ class EntityResource(ContentResource):
             "longitude",
             "wikidata_id",
             "aliases",
+            "name_prs",
+            "name_ps",
+            "description_prs",
+            "description_ps",
             "status",
         )
         export_order = fields
@@ -254,7 +271,7 @@ class SectionResource(ReviewColumns):
     key_columns = ("entity", "title")
     order_by = ("entity__slug", "position", "title")
     select_related = ("entity",)
-    markup_columns = ("body",)
+    markup_columns = ("body", "body_prs", "body_ps")
     child_sets = (citations_set("", SectionCitation, "section", "citations", derive=marker_items("body")),)
 
     entity = ref("entity", Entity)
@@ -263,9 +280,13 @@ class SectionResource(ReviewColumns):
     body = text("body")
     note = text("note")
     status = text("status")
+    title_prs = translation("title_prs")
+    title_ps = translation("title_ps")
+    body_prs = translation("body_prs")
+    body_ps = translation("body_ps")
 
     class Meta:
         model = Section
-        fields = ("entity", "title", "position", "body", "note", "status", *REVIEW_COLUMNS)
+        fields = ("entity", "title", "position", "body", "note", *TRANSLATION_COLUMNS, "status", *REVIEW_COLUMNS)
         export_order = fields
         import_id_fields = ("entity", "title")

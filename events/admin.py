@@ -6,6 +6,7 @@ from events.models import Event, EventCitation, EventType, Participation
 from events.resources import EventCitationResource, EventResource, EventTypeResource, ParticipationResource
 from events.rules import same_as_errors
 from events.services import event_sync_citations
+from nrfsite.core.translations import translation_fieldsets
 from nrfsite.editorial.admin import EditorialInline, partial_date_column
 from sources.admin import CitationAdmin, CitationInline, ContentAdmin
 
@@ -15,7 +16,7 @@ class EventTypeAdmin(ContentAdmin):
     resource_classes = [EventTypeResource]
     list_display = ["label", "parent", "slug", "position"]
     list_filter = ["parent"]
-    search_fields = ["label", "slug", "parent__label"]
+    search_fields = ["label", "slug", "parent__label", "label_prs", "label_ps"]
     list_select_related = ["parent"]
 
 
@@ -48,7 +49,7 @@ class EventAdmin(ContentAdmin):
     resource_classes = [EventResource]
     list_display = [partial_date_column("date"), "title", "event_type", "location", "certainty", "status"]
     list_filter = ["status", "certainty", "event_type", "date_precision"]
-    search_fields = ["title", "slug", "summary", "location__name"]
+    search_fields = ["title", "slug", "summary", "location__name", "title_prs", "title_ps"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["event_type", "location", "claimed_by"]
@@ -58,6 +59,7 @@ class EventAdmin(ContentAdmin):
         (None, {"fields": ["title", "slug", "event_type", "date", "end"]}),
         (_("Where"), {"fields": ["location", "location_precision"]}),
         (_("What happened"), {"fields": ["summary", ("fatalities_low", "fatalities_high"), "casualty_note"]}),
+        *translation_fieldsets("title", "summary"),
         (_("How sure"), {"fields": ["certainty", "claimed_by", "same_as", "note"]}),
         (_("Identifiers"), {"fields": ["acled_id", "ucdp_id", "wikidata_id"], "classes": ["collapse"]}),
         (_("Publishing"), {"fields": ["status", "created_at", "updated_at", "published_at"]}),

@@ -50,5 +50,5 @@ class EventsConfig(AppConfig):
         tally.connect()
         post_migrate.connect(count_if_missing, sender=self, dispatch_uid="event-counts-after-migrate")
         # Search the table that grows through a full-text index (what the site search and the API's `q` use).
-        fulltext.register(Event, ["title", "summary", "casualty_note"])
+        fulltext.register(Event, Event.SEARCH_FIELDS)
         post_migrate.connect(index_text, sender=self, dispatch_uid="event-text-index-after-migrate")

@@ -114,7 +114,7 @@ class EventFilterSet(OrderedBounds, django_filters.FilterSet):
         text = fulltext.condition(Event, query)
         if text is None:
             return queryset.none()  # no word at all ("!!!"): nothing matches it
-        at_place = fulltext.search(Entity.objects.places(), ["name", "aliases__name"], query).values("pk")
+        at_place = fulltext.search(Entity.objects.places(), Entity.NAME_FIELDS, query).values("pk")
         return queryset.filter(
             any_of(Event.objects.filter(text).values("pk"), Event.objects.filter(location__in=at_place).values("pk"))
         )

@@ -20,7 +20,8 @@ from nrfsite.core.publishing import (
     PublishableQuerySet,
     Versioned,
 )
-from sources.citations import validate_markers
+from nrfsite.core.translations import translation_of
+from sources.citations import translation_marker_errors, validate_markers
 from sources.models import Citation, Source
 
 
@@ -29,6 +30,8 @@ class EventType(Versioned):
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=60, unique=True)
     label = models.CharField(verbose_name=_("label"), max_length=100)
+    label_prs = translation_of(label, "prs")
+    label_ps = translation_of(label, "ps")
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent"),
@@ -112,6 +115,8 @@ class Event(Publishable):
     """Something that happened on a date: "The Taliban claim control of Panjshir; the NRF denies it" (6 September 2021)."""
 
     title = models.CharField(verbose_name=_("title"), max_length=300)
+    title_prs = translation_of(title, "prs")
+    title_ps = translation_of(title, "ps")
     slug = models.SlugField(verbose_name=_("slug"), max_length=160, unique=True)
     date = PartialDateField(verbose_name=_("date"), help_text=_("When it happened, at the precision the sources give."))
     end = PartialDateField(
@@ -140,6 +145,8 @@ class Event(Publishable):
         validators=[validate_markers],
         help_text=_("Markdown. Cite with [@source-key]; unknown keys are refused."),
     )
+    summary_prs = translation_of(summary, "prs")
+    summary_ps = translation_of(summary, "ps")
     fatalities_low = models.PositiveIntegerField(verbose_name=_("fatalities low"), null=True, blank=True)
     fatalities_high = models.PositiveIntegerField(verbose_name=_("fatalities high"), null=True, blank=True)
     casualty_note = models.CharField(
@@ -174,6 +181,9 @@ class Event(Publishable):
     note = models.TextField(
         verbose_name=_("note"), blank=True, help_text=_('Editorial note: "year inferred from the preceding paragraph".')
     )
+
+    # What the full-text index holds (events/apps.py) and so what a search reads, the translations included.
+    SEARCH_FIELDS = ("title", "title_prs", "title_ps", "summary", "summary_prs", "summary_ps", "casualty_note")
 
     history = HistoricalRecords()
     objects = EventQuerySet.as_manager()
@@ -231,8 +241,11 @@ class Event(Publishable):
 
     def clean(self):
         # The one check of a link that needs no query; the others read other rows (`events.rules.same_as_errors`).
+        errors = translation_marker_errors(self, "summary")
         if self.same_as and self.same_as == self.slug:
-            raise ValidationError({"same_as": gettext("An event cannot be the same event as itself.")})
+            errors["same_as"] = gettext("An event cannot be the same event as itself.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def happening(self):

@@ -10,6 +10,7 @@ from events.rules import dates_disagree
 from events.selectors import other_reports
 from nrfsite.core.dates import format_range
 from nrfsite.core.markup import render
+from nrfsite.core.translations import shown
 from sources.corroboration import Corroboration
 from sources.references import LazyHTML, marker_sources, sources_of
 
@@ -33,6 +34,7 @@ class EventView:
     participants: list = field(default_factory=list)  # [(role label, [entities])]
     backing: dict = field(default_factory=dict)  # {"date": footnotes, "place": …}: citations of one part each
     same_happening: list = field(default_factory=list)  # other reports of this happening: [OtherReport]
+    summary_text: object = None  # the summary shown (`translations.Shown`): in the reader's language, or English
 
     @property
     def part_cited(self):
@@ -88,7 +90,8 @@ def event_views(events, references, *, preview=False):
     cite = references.marker_callback(marker_sources((event.summary for event in events), preview=preview))
     views = []
     for event in events:
-        summary = LazyHTML(partial(render, event.summary, cite=cite)) if event.summary else ""
+        text = shown(event, "summary")  # a translation cites only what its English cites: the markers above
+        summary = LazyHTML(partial(render, text.text, cite=cite)) if text else ""
         parts = references.cite_parts(event.citations.all())
         by_role = {}
         for participation in sorted(event.participations.all(), key=lambda p: (ROLE_ORDER[p.role], p.entity.name)):
@@ -98,5 +101,5 @@ def event_views(events, references, *, preview=False):
             for other in reports.get(event.happening, [])
             if other.pk != event.pk
         ]
-        views.append(EventView(event, parts.pop("", []), summary, list(by_role.items()), parts, others))
+        views.append(EventView(event, parts.pop("", []), summary, list(by_role.items()), parts, others, text))
     return views

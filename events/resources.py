@@ -8,7 +8,7 @@ from events.models import Event, EventCitation, EventType, Participation, Role
 from events.rules import same_as_errors
 from nrfsite.interchange import dialect
 from nrfsite.interchange.children import ChildSet
-from nrfsite.interchange.columns import integer, partial_date, ref, text
+from nrfsite.interchange.columns import integer, partial_date, ref, text, translation
 from sources.resources import CitingResource, ContentResource, citation_resource, citations_set, marker_items
 
 
@@ -26,10 +26,12 @@ class EventTypeResource(ContentResource):
     parent = ref("parent", EventType, instances=True)
     position = integer("position")
     description = text("description")
+    label_prs = translation("label_prs")
+    label_ps = translation("label_ps")
 
     class Meta:
         model = EventType
-        fields = ("slug", "label", "parent", "position", "description")
+        fields = ("slug", "label", "parent", "position", "description", "label_prs", "label_ps")
         export_order = fields
         import_id_fields = ("slug",)
 
@@ -64,7 +66,7 @@ class EventResource(CitingResource):
     file_name = "events.csv"
     order_by = ("slug",)
     select_related = ("event_type", "location", "claimed_by")
-    markup_columns = ("summary",)
+    markup_columns = ("summary", "summary_prs", "summary_ps")
     child_sets = (PARTICIPANTS, citations_set("sources", EventCitation, "event", "citations", derive=marker_items("summary")))
 
     slug = text("slug")
@@ -88,6 +90,10 @@ class EventResource(CitingResource):
     wikidata_id = text("wikidata_id")
     note = text("note")
     status = text("status")
+    title_prs = translation("title_prs")
+    title_ps = translation("title_ps")
+    summary_prs = translation("summary_prs")
+    summary_ps = translation("summary_ps")
 
     column_references = {"same_as": ("", "slug")}  # a slug of this file (Table Schema's foreign key)
 
@@ -159,6 +165,10 @@ class EventResource(CitingResource):
             "ucdp_id",
             "wikidata_id",
             "note",
+            "title_prs",
+            "title_ps",
+            "summary_prs",
+            "summary_ps",
             "status",
         )
         export_order = fields

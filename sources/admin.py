@@ -114,11 +114,12 @@ class SourceAdmin(ContentAdmin):
         "status",
     ]
     list_filter = ["status", "source_type", "affiliation", ("language", NamedBlankFilter)]
-    search_fields = ["key", "title", "publisher", "authors"]
+    search_fields = ["key", "title", "publisher", "authors", "title_en", "title_prs", "title_ps"]
     autocomplete_fields = ["found_in"]
     readonly_fields = ["created_at", "updated_at", "published_at"]
     fieldsets = [
         (None, {"fields": ["key", "title", "authors", "publisher", "source_type", "language", "published_on"]}),
+        (_("The title translated"), {"fields": ["title_en", "title_prs", "title_ps"], "classes": ["collapse"]}),
         (_("Where to read it"), {"fields": ["url", "archive_url", "accessed_on", "wikidata_id"]}),
         (
             _("Known only as a reference of another work"),

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 
 from nrfsite.core.markup import citation_keys, parse_citations
+from nrfsite.core.translations import translated_fields
 from sources.models import Source
 
 
@@ -21,6 +22,23 @@ def unknown_keys_message(missing):
     return gettext("Unknown source key(s) in citation markers: %(keys)s. Add the source first or correct the key.") % {
         "keys": listed
     }
+
+
+def translation_marker_errors(obj, field):
+    """{column: message} for the translations of `obj.<field>` that cite a source its English does not.
+
+    A text's citation rows follow its English markers; a translation says the same and may cite only those
+    sources (fewer, or in another order, is its writer's choice). Called by the models' clean(), so the
+    admin and the importer apply it alike."""
+    cited = set(citation_keys(getattr(obj, field) or ""))
+    errors = {}
+    for column in translated_fields(type(obj)).get(field, {}).values():
+        extra = [key for key in citation_keys(getattr(obj, column) or "") if key not in cited]
+        if extra:
+            errors[column] = gettext(
+                "A translation cites only the sources its English text cites; the English does not cite %(keys)s."
+            ) % {"keys": ", ".join(f'"{key}"' for key in dict.fromkeys(extra))}
+    return errors
 
 
 def citing(key, citation_model, parent):

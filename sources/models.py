@@ -22,6 +22,7 @@ from nrfsite.core.publishing import (
     Versioned,
     VisibleQuerySet,
 )
+from nrfsite.core.translations import translation_of
 
 validate_key = RegexValidator(
     rf"^{KEY_PATTERN}$",
@@ -88,7 +89,11 @@ class Source(Publishable):
     )
     title = models.CharField(
         verbose_name=_("title"), max_length=500, blank=True, help_text=_("Exactly as published; leave empty if unknown.")
-    )
+    )  # The title is quoted as published, in the source's language; these translate it for readers of others.
+    title_en = translation_of(title, "en")
+    title_prs = translation_of(title, "prs")
+    title_ps = translation_of(title, "ps")
+
     authors = models.CharField(
         verbose_name=_("authors"), max_length=500, blank=True, help_text=_('Author names separated by ";".')
     )
@@ -153,6 +158,8 @@ class Source(Publishable):
         blank=True,
         help_text=_("Editors' notes: what is known of this source and what is not (shown to editors only)."),
     )
+
+    SEARCH_FIELDS = ("key", "title", "title_en", "title_prs", "title_ps", "authors", "publisher")  # what a search reads
 
     history = HistoricalRecords()
     objects = SourceQuerySet.as_manager()

@@ -9,7 +9,7 @@ from nrfsite.editorial import services as editorial
 from nrfsite.editorial.roles import can_review
 from nrfsite.interchange import dialect
 from nrfsite.interchange.children import ChildSet
-from nrfsite.interchange.columns import KeyWidget, date, partial_date, ref, text
+from nrfsite.interchange.columns import KeyWidget, date, partial_date, ref, text, translation
 from nrfsite.interchange.resources import BundleResource
 from sources.citations import unknown_keys, unknown_keys_message
 from sources.models import Source
@@ -153,6 +153,9 @@ class SourceResource(ContentResource):
     found_as = text("found_as")
     wikidata_id = text("wikidata_id")
     notes = text("notes")
+    title_en = translation("title_en")
+    title_prs = translation("title_prs")
+    title_ps = translation("title_ps")
     status = text("status")
 
     def export_field(self, field, instance, **kwargs):
@@ -178,6 +181,9 @@ class SourceResource(ContentResource):
             "found_as",
             "wikidata_id",
             "notes",
+            "title_en",
+            "title_prs",
+            "title_ps",
             "status",
         )
         export_order = fields

@@ -19,6 +19,7 @@ from nrfsite.core.publishing import (
     Status,
     Versioned,
 )
+from nrfsite.core.translations import translation_of
 
 
 class EntityKind(models.TextChoices):
@@ -76,6 +77,8 @@ class Entity(Publishable):
 
     kind = models.CharField(verbose_name=_("kind"), max_length=12, choices=EntityKind.choices, db_index=True)
     name = models.CharField(verbose_name=_("name"), max_length=200, help_text=_("The name most English sources use."))
+    name_prs = translation_of(name, "prs")
+    name_ps = translation_of(name, "ps")
     slug = models.SlugField(
         verbose_name=_("slug"),
         max_length=120,
@@ -88,6 +91,8 @@ class Entity(Publishable):
         blank=True,
         help_text=_('One line that says what it is: "Afghan politician, leader of the NRF".'),
     )
+    description_prs = translation_of(description, "prs")
+    description_ps = translation_of(description, "ps")
     start = PartialDateField(
         verbose_name=_("start"), null=True, blank=True, help_text=_("Founded or born, at the precision known.")
     )
@@ -135,6 +140,10 @@ class Entity(Publishable):
 
     history = HistoricalRecords()
     objects = EntityQuerySet.as_manager()
+
+    # What a search reads (nrfsite.core.fulltext.search): names in every language and script, then the rest.
+    NAME_FIELDS = ("name", "name_prs", "name_ps", "aliases__name")
+    SEARCH_FIELDS = (*NAME_FIELDS, "slug", "description", "description_prs", "description_ps")
 
     class Meta:
         ordering = ["name"]

@@ -1,5 +1,6 @@
 """An entity's narrative sections and the sources their text cites."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,8 @@ from nrfsite.core.publishing import (
     PublishableQuerySet,
     Reviewable,
 )
-from sources.citations import validate_markers
+from nrfsite.core.translations import translation_of
+from sources.citations import translation_marker_errors, validate_markers
 from sources.models import Citation
 
 
@@ -35,6 +37,8 @@ class Section(Publishable, Reviewable):
     title = models.CharField(
         verbose_name=_("title"), max_length=200, blank=True, help_text=_("Empty for the lead, the page's opening text.")
     )
+    title_prs = translation_of(title, "prs")
+    title_ps = translation_of(title, "ps")
     position = models.PositiveSmallIntegerField(
         verbose_name=_("position"), default=0, help_text=_("Order on the page; the lead comes first.")
     )
@@ -43,12 +47,16 @@ class Section(Publishable, Reviewable):
         validators=[validate_markers],
         help_text=_("Markdown. Cite with [@source-key], [@source-key, p. 4] or [@a; @b]; unknown keys are refused."),
     )
+    body_prs = translation_of(body, "prs")
+    body_ps = translation_of(body, "ps")
     note = models.TextField(
         verbose_name=_("note"), blank=True, help_text=_("Editorial note on the text (e.g. what the source repeated).")
     )
 
     history = HistoricalRecords()
     objects = SectionQuerySet.as_manager()
+
+    SEARCH_FIELDS = ("title", "title_prs", "title_ps", "body", "body_prs", "body_ps")  # what a search reads
 
     class Meta:
         ordering = ["entity", "position", "id"]
@@ -63,6 +71,10 @@ class Section(Publishable, Reviewable):
             ),
             *partial_date_constraints("as_of", "flagged_on"),
         ]
+
+    def clean(self):
+        if errors := translation_marker_errors(self, "body"):
+            raise ValidationError(errors)
 
     def __str__(self):
         title = self.title or pgettext("section", "lead")  # the untitled opening section

@@ -25,6 +25,7 @@ from nrfsite.core.publishing import (
     Reviewable,
     Versioned,
 )
+from nrfsite.core.translations import translation_of
 from sources.models import Citation
 
 
@@ -39,9 +40,13 @@ class Property(Versioned):
 
     slug = models.SlugField(verbose_name=_("slug"), max_length=60, unique=True)
     label = models.CharField(verbose_name=_("label"), max_length=100, help_text=_('How the infobox labels it: "Leader".'))
+    label_prs = translation_of(label, "prs")
+    label_ps = translation_of(label, "ps")
     inverse_label = models.CharField(
         verbose_name=_("inverse label"), max_length=100, blank=True, help_text=_('Read from the value\'s side: "leader of".')
     )
+    inverse_label_prs = translation_of(inverse_label, "prs")
+    inverse_label_ps = translation_of(inverse_label, "ps")
     value_type = models.CharField(verbose_name=_("value type"), max_length=10, choices=ValueType.choices)
     infobox_position = models.PositiveSmallIntegerField(
         verbose_name=_("infobox position"),

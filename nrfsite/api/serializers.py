@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from nrfsite.core.dates import Calendar
 from nrfsite.core.markup import keep_citations, to_plain_text
+from nrfsite.core.translations import TRANSLATION_LANGUAGES, translated_fields
 
 PARTIAL_DATE = {
     "type": "object",
@@ -162,6 +163,35 @@ class StatementSerializer(serializers.Serializer):
         return statement.value_display()
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": 'Its texts translated: {"prs": {"name": "…"}, "ps": {…}}. A text not translated yet is '
+        "left out (its English is the field of the same name).",
+        "properties": {
+            language: {"type": "object", "additionalProperties": {"type": "string"}} for language in TRANSLATION_LANGUAGES
+        },
+    }
+)
+class TranslationsField(serializers.Field):
+    """The item's translations (nrfsite.core.translations), by language; markup keeps only public markers."""
+
+    def __init__(self, markup=(), **kwargs):
+        self.markup = markup
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        translations = {}
+        for field, columns in translated_fields(type(obj)).items():
+            for language, column in columns.items():
+                text = getattr(obj, column)
+                if text:
+                    if field in self.markup:
+                        text = keep_citations(text, self.context["public_source_keys"])
+                    translations.setdefault(language, {})[field] = text
+        return translations
+
+
 class AliasSerializer(serializers.Serializer):
     name = serializers.CharField()
     language = serializers.CharField()
@@ -182,6 +212,7 @@ class EntitySerializer(serializers.Serializer):
     wikidata_id = serializers.CharField()
     aliases = AliasSerializer(many=True)
     infobox = serializers.SerializerMethodField(help_text="The public statements of the page's infobox.")
+    translations = TranslationsField()
     updated_at = serializers.DateTimeField()
 
     def get_infobox(self, entity) -> list[dict]:
@@ -198,6 +229,7 @@ class SectionSerializer(serializers.Serializer):
     as_of = PartialDateField("as_of")
     needs_update = serializers.BooleanField()
     update_reason = serializers.CharField()
+    translations = TranslationsField(markup=("body",))
     updated_at = serializers.DateTimeField()
 
     def get_text(self, section) -> str:
@@ -235,6 +267,7 @@ class EventSerializer(serializers.Serializer):
     acled_id = serializers.CharField()
     ucdp_id = serializers.CharField()
     wikidata_id = serializers.CharField()
+    translations = TranslationsField(markup=("summary",))
     updated_at = serializers.DateTimeField()
 
 
@@ -243,6 +276,7 @@ class EventTypeSerializer(serializers.Serializer):
     label = serializers.CharField()
     parent = serializers.CharField(source="parent.slug", default=None)
     description = serializers.CharField()
+    translations = TranslationsField()
 
 
 class PropertySerializer(serializers.Serializer):
@@ -253,6 +287,7 @@ class PropertySerializer(serializers.Serializer):
     infobox_position = serializers.IntegerField()
     wikidata_property = serializers.CharField()
     membership_role = serializers.CharField()
+    translations = TranslationsField()
 
 
 class DeletionSerializer(serializers.Serializer):

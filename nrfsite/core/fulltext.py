@@ -530,12 +530,20 @@ def _pg_state(cursor, index):
         have.add("index")
     elif row:
         have.add("old index")
+    # The trigger fires on an UPDATE OF the columns it was made with: one made before a column joined the
+    # index would leave that column's changes unindexed (an import updating only `summary_prs`), so it is
+    # current only with exactly the index's columns.
     cursor.execute(
-        "SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND tgname = %s AND NOT tgisinternal",
+        "SELECT array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = t.tgrelid "
+        "AND a.attnum = ANY(t.tgattr)) FROM pg_trigger t WHERE t.tgrelid = %s::regclass AND t.tgname = %s "
+        "AND NOT t.tgisinternal",
         [_q(index.table), index.fill],
     )
-    if cursor.fetchone():
+    row = cursor.fetchone()
+    if row and sorted(row[0]) == sorted(index.columns):
         have.add("trigger")
+    elif row:
+        have.add("old trigger")
     return have
 
 
@@ -555,6 +563,8 @@ def _pg_ensure(cursor, index):
         cursor.execute(f"ALTER TABLE {table} ADD COLUMN {document} tsvector")
     # Made again after every migrate, so that it reads the columns as they now are.
     cursor.execute(f"CREATE OR REPLACE FUNCTION {fill}() RETURNS trigger LANGUAGE plpgsql AS $${_pg_function(index)}$$")
+    if "old trigger" in have:
+        cursor.execute(f"DROP TRIGGER {fill} ON {table}")
     if "trigger" not in have:
         cursor.execute(
             f"CREATE TRIGGER {fill} BEFORE INSERT OR UPDATE OF {_columns(index)} ON {table} "
@@ -606,7 +616,7 @@ def check(model):
     with connection.cursor() as cursor:
         have = _pg_state(cursor, index)
         problems = [
-            f"{name}: missing"
+            f"{name}: {'out of date' if f'old {part}' in have else 'missing'}"
             for part, name in (("column", DOCUMENT), ("trigger", index.fill), ("index", index.gin))
             if part not in have
         ]

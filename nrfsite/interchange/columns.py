@@ -26,6 +26,13 @@ class TextWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
+class TranslationWidget(TextWidget):
+    """A translation (nrfsite.core.translations): an empty cell is "not translated yet", stored as NULL."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value) or None
+
+
 class IntegerWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         value = (value or "").strip()
@@ -143,6 +150,10 @@ class KeyWidget(widgets.Widget):
 
 def text(attribute, column=None):
     return resources.Field(attribute=attribute, column_name=column or attribute, widget=TextWidget())
+
+
+def translation(attribute):
+    return resources.Field(attribute=attribute, column_name=attribute, widget=TranslationWidget())
 
 
 def integer(attribute):

@@ -23,6 +23,7 @@ from events.selectors import public_events
 from nrfsite.core.filters import TEXT_LIMIT
 from nrfsite.core.fulltext import Query, matches, search
 from nrfsite.core.markup import to_plain_text
+from nrfsite.core.translations import Shown, shown
 from sources.models import Source
 from sources.references import References
 
@@ -68,12 +69,23 @@ def _respelled_words(name, query):
 
 
 class SectionHit:
-    """A section found by a search, as the results list it: where it is and the start of its text."""
+    """A section found by a search, as the results list it: where it is and the start of its text, in the
+    reader's language when it is translated (a `Shown`, marked English when it is not)."""
 
-    def __init__(self, section, text):
+    def __init__(self, section):
         self.section = section
         self.url = reverse("entities:detail", args=[section.entity.slug]) + f"#{section_anchor(section)}"
-        self.excerpt = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+        body = shown(section, "body")
+        text = to_plain_text(body.text)
+        excerpt = text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+        self.excerpt = Shown(excerpt, body.language, body.wanted)
+
+
+def readable_words(section):
+    """A section's text as readers read it, in every language it is written in: titles, and bodies without
+    their markers (a search for a source's key finds the sources, not the texts that cite them)."""
+    texts = (getattr(section, field) or "" for field in Section.SEARCH_FIELDS)
+    return " ".join(to_plain_text(text) for text in texts)
 
 
 @require_safe  # GET and HEAD: monitors ask with HEAD
@@ -143,31 +155,27 @@ def search_view(request):
     if query:
         results["entities"] = [
             EntityHit(entity, query)
-            for entity in search(Entity.objects.public(), ["name", "slug", "description", "aliases__name"], query)
+            for entity in search(Entity.objects.public(), Entity.SEARCH_FIELDS, query)
             .prefetch_related("aliases")
             .order_by("name")[:RESULTS_PER_GROUP]
         ]
         results["events"] = list(
-            search(Event.objects.public(), ["title", "summary", "casualty_note"], query)
+            search(Event.objects.public(), Event.SEARCH_FIELDS, query)
             .select_related("event_type")
             .order_by("date", "slug")[:RESULTS_PER_GROUP]
         )
         # Sections: the database finds candidates in the Markdown; a section is listed when its words as
         # readers read them match (no marker: a search for a source's key finds the sources, not the texts).
         candidates = (
-            search(Section.objects.public(), ["title", "body"], query)
+            search(Section.objects.public(), Section.SEARCH_FIELDS, query)
             .select_related("entity")
             .order_by("entity__name", "position")[:SECTION_CANDIDATES]
         )
-        results["sections"] = [
-            SectionHit(section, text)
-            for section in candidates
-            if matches(f"{section.title} {(text := to_plain_text(section.body))}", query)
-        ][:RESULTS_PER_GROUP]
+        results["sections"] = [SectionHit(section) for section in candidates if matches(readable_words(section), query)][
+            :RESULTS_PER_GROUP
+        ]
         results["sources"] = list(
-            search(Source.objects.public().with_work(), ["key", "title", "authors", "publisher"], query).order_by("key")[
-                :RESULTS_PER_GROUP
-            ]
+            search(Source.objects.public().with_work(), Source.SEARCH_FIELDS, query).order_by("key")[:RESULTS_PER_GROUP]
         )
     total = sum(len(group) for group in results.values())
     context = {"search_query": typed, "respelled": query.respelled, "results": results, "total": total}

@@ -148,3 +148,29 @@ def test_a_migration_that_remakes_the_table_keeps_its_folded_index(client):
             editor.alter_field(Event, longer, title)
         emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert whole()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's trigger on the indexed columns")
+@pytest.mark.django_db(transaction=True)
+def test_a_migrate_remakes_a_trigger_made_before_a_column_joined_the_index(client):
+    """The translations joined the index after databases had its trigger: one made on the columns of before
+    fires on no change of a translation alone, so a migrate makes it again on the columns of now."""
+    EventFactory(slug="old", title="Clash", summary="")
+    index = fulltext.index_of(Event)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TRIGGER "{index.fill}" ON "events_event"')
+        cursor.execute(
+            f'CREATE TRIGGER "{index.fill}" BEFORE INSERT OR UPDATE OF "title", "summary", "casualty_note" '
+            f'ON "events_event" FOR EACH ROW EXECUTE FUNCTION "{index.fill}"()'
+        )
+    assert fulltext.check(Event) == [f"{index.fill}: out of date"]
+    Event.objects.filter(slug="old").update(summary_prs="نبردی سخت")
+    assert found(client, "سخت") == []  # the old trigger did not fire: the words are stale
+
+    call_command("migrate", verbosity=0, stdout=io.StringIO())
+    caches["default"].clear()
+
+    assert whole() and found(client, "سخت") == ["old"]
+    Event.objects.filter(slug="old").update(summary_ps="سخته جګړه")
+    caches["default"].clear()
+    assert found(client, "جګړه") == ["old"]

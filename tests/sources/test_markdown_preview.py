@@ -238,10 +238,13 @@ def test_the_text_fields_that_take_markers_get_the_markdown_box_and_no_other(edi
 
     # The template row "Add another" copies carries the box too; the script equips each copy (formset:added).
     assert entity_form == {"sections-0-body": box, "sections-__prefix__-body": box}
+    # A translation of a text that takes markers takes them too: same box (nrfsite.core.translations).
     assert event_form == {
         "summary": box,
+        "summary_prs": box,
+        "summary_ps": box,
         "note": {},
         "citations-__prefix__-quote": {},
         "citations-__prefix__-quote_translation": {},
     }
-    assert section_form == {"body": box, "note": {}}
+    assert section_form == {"body": box, "body_prs": box, "body_ps": box, "note": {}}
