@@ -22,6 +22,7 @@ from entities.resources import (
 from entities.services import ResolutionRefused, contradicting, resolve_contradiction, section_sync_citations
 from nrfsite.core.translations import translation_fieldsets
 from nrfsite.editorial.admin import EditorialInline, NamedBlankFilter, partial_date_column
+from nrfsite.editorial.forms import TranslationsCurrentForm
 from nrfsite.editorial.roles import can_review
 from sources.admin import CitationAdmin, CitationInline, ContentAdmin, MarkupEditing
 
@@ -265,6 +266,7 @@ class StatementAdmin(ContentAdmin):
 
 @admin.register(Section)
 class SectionAdmin(ContentAdmin):
+    form = TranslationsCurrentForm
     resource_classes = [SectionResource]
     list_display = [
         "__str__",
@@ -282,6 +284,7 @@ class SectionAdmin(ContentAdmin):
     fieldsets = [
         (None, {"fields": ["entity", "title", "position", "body", "cited_sources", "note"]}),
         *translation_fieldsets("title", "body"),
+        (_("Translations"), {"fields": ["translations_current"]}),
         (_("Review"), {"fields": REVIEW_FIELDS}),
         (_("Publishing"), {"fields": ["status", "created_at", "updated_at", "published_at"]}),
     ]

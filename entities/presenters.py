@@ -232,7 +232,7 @@ def sections(entity, references, *, preview=False):
     # English markers fetch every source and the footnotes number as the reader's text cites them.
     views = []
     for section in rows:
-        body = shown(section, "body")
+        body = shown(section, "body").or_behind(shown(section, "title"))
         views.append(SectionView(section, LazyHTML(partial(render, body.text, cite=cite)), body))
     return views
 

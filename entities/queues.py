@@ -14,6 +14,7 @@ from nrfsite.editorial.queues import (
     register,
     register_draft_queue,
     register_review_queues,
+    register_translation_queue,
 )
 
 
@@ -56,6 +57,7 @@ def contradicting_statements(today):
 
 def register_queues():
     register_review_queues(Section, _("Sections"), related=("entity",))
+    register_translation_queue(Section, _("Sections"), related=("entity",))
     register_review_queues(Statement, _("Statements"), related=("subject", "property"))
     register(
         "contradiction-statement",

@@ -9,7 +9,19 @@ from nrfsite.interchange.children import ChildSet
 from nrfsite.interchange.columns import boolean, date, decimal, integer, partial_date, ref, text, translation
 from sources.resources import CitingResource, ContentResource, citation_resource, citations_set, marker_items
 
-TRANSLATION_COLUMNS = ("title_prs", "title_ps", "body_prs", "body_ps")
+# The translations, which English each was made from (a fingerprint: nrfsite.core.translations.digest) and
+# when the English last changed: kept as given on import, so the bundle round-trips the "behind" state.
+TRANSLATION_COLUMNS = (
+    "title_prs",
+    "title_ps",
+    "body_prs",
+    "body_ps",
+    "title_prs_basis",
+    "title_ps_basis",
+    "body_prs_basis",
+    "body_ps_basis",
+    "english_changed_on",
+)
 REVIEW_COLUMNS = ("as_of", "reviewed_on", "review_every", "needs_update", "update_reason", "flagged_on")
 
 
@@ -284,6 +296,11 @@ class SectionResource(ReviewColumns):
     title_ps = translation("title_ps")
     body_prs = translation("body_prs")
     body_ps = translation("body_ps")
+    title_prs_basis = translation("title_prs_basis")
+    title_ps_basis = translation("title_ps_basis")
+    body_prs_basis = translation("body_prs_basis")
+    body_ps_basis = translation("body_ps_basis")
+    english_changed_on = date("english_changed_on")
 
     class Meta:
         model = Section

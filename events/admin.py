@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +7,7 @@ from events.rules import same_as_errors
 from events.services import event_sync_citations
 from nrfsite.core.translations import translation_fieldsets
 from nrfsite.editorial.admin import EditorialInline, partial_date_column
+from nrfsite.editorial.forms import TranslationsCurrentForm
 from sources.admin import CitationAdmin, CitationInline, ContentAdmin
 
 
@@ -30,7 +30,7 @@ class EventCitationInline(CitationInline):
     model = EventCitation
 
 
-class EventForm(forms.ModelForm):
+class EventForm(TranslationsCurrentForm):
     def clean(self):
         cleaned = super().clean()
         # The instance still holds the stored slug here, the one other events' links name.
@@ -60,6 +60,7 @@ class EventAdmin(ContentAdmin):
         (_("Where"), {"fields": ["location", "location_precision"]}),
         (_("What happened"), {"fields": ["summary", ("fatalities_low", "fatalities_high"), "casualty_note"]}),
         *translation_fieldsets("title", "summary"),
+        (_("Translations"), {"fields": ["translations_current"]}),
         (_("How sure"), {"fields": ["certainty", "claimed_by", "same_as", "note"]}),
         (_("Identifiers"), {"fields": ["acled_id", "ucdp_id", "wikidata_id"], "classes": ["collapse"]}),
         (_("Publishing"), {"fields": ["status", "created_at", "updated_at", "published_at"]}),

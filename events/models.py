@@ -20,7 +20,13 @@ from nrfsite.core.publishing import (
     PublishableQuerySet,
     Versioned,
 )
-from nrfsite.core.translations import translation_of
+from nrfsite.core.translations import (
+    TracksTranslations,
+    basis_field,
+    english_date_field,
+    english_hash_field,
+    translation_of,
+)
 from sources.citations import translation_marker_errors, validate_markers
 from sources.models import Citation, Source
 
@@ -111,7 +117,7 @@ class EventQuerySet(PublishableQuerySet):
 SUMMARY = ["date_precision", "location", "status", "claimed_by", "certainty", "event_type", "id"]
 
 
-class Event(Publishable):
+class Event(TracksTranslations, Publishable):
     """Something that happened on a date: "The Taliban claim control of Panjshir; the NRF denies it" (6 September 2021)."""
 
     title = models.CharField(verbose_name=_("title"), max_length=300)
@@ -147,6 +153,11 @@ class Event(Publishable):
     )
     summary_prs = translation_of(summary, "prs")
     summary_ps = translation_of(summary, "ps")
+    # Which English each translation was made from (nrfsite.core.translations.track_translations).
+    summary_hash = english_hash_field()
+    summary_prs_basis = basis_field(summary_prs)
+    summary_ps_basis = basis_field(summary_ps)
+    english_changed_on = english_date_field()
     fatalities_low = models.PositiveIntegerField(verbose_name=_("fatalities low"), null=True, blank=True)
     fatalities_high = models.PositiveIntegerField(verbose_name=_("fatalities high"), null=True, blank=True)
     casualty_note = models.CharField(

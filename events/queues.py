@@ -22,6 +22,7 @@ from nrfsite.editorial.queues import (
     days_ago,
     register,
     register_draft_queue,
+    register_translation_queue,
 )
 
 UNCONFIRMED_AFTER_DAYS = 30
@@ -91,3 +92,4 @@ def register_queues():
         urgency=STALE_CLAIM,
     )
     register_draft_queue(Event, _("Events"))
+    register_translation_queue(Event, _("Events"))

@@ -8,6 +8,7 @@ from events.models import Event, EventCitation, EventType, Participation, Role
 from events.rules import same_as_errors
 from nrfsite.interchange import dialect
 from nrfsite.interchange.children import ChildSet
+from nrfsite.interchange.columns import date as day
 from nrfsite.interchange.columns import integer, partial_date, ref, text, translation
 from sources.resources import CitingResource, ContentResource, citation_resource, citations_set, marker_items
 
@@ -94,6 +95,9 @@ class EventResource(CitingResource):
     title_ps = translation("title_ps")
     summary_prs = translation("summary_prs")
     summary_ps = translation("summary_ps")
+    summary_prs_basis = translation("summary_prs_basis")
+    summary_ps_basis = translation("summary_ps_basis")
+    english_changed_on = day("english_changed_on")  # `date` is the event date's column here
 
     column_references = {"same_as": ("", "slug")}  # a slug of this file (Table Schema's foreign key)
 
@@ -169,6 +173,9 @@ class EventResource(CitingResource):
             "title_ps",
             "summary_prs",
             "summary_ps",
+            "summary_prs_basis",
+            "summary_ps_basis",
+            "english_changed_on",
             "status",
         )
         export_order = fields

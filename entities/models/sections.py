@@ -16,7 +16,13 @@ from nrfsite.core.publishing import (
     PublishableQuerySet,
     Reviewable,
 )
-from nrfsite.core.translations import translation_of
+from nrfsite.core.translations import (
+    TracksTranslations,
+    basis_field,
+    english_date_field,
+    english_hash_field,
+    translation_of,
+)
 from sources.citations import translation_marker_errors, validate_markers
 from sources.models import Citation
 
@@ -27,7 +33,7 @@ class SectionQuerySet(PublishableQuerySet):
         return self.published().filter(public_entity("entity"))
 
 
-class Section(Publishable, Reviewable):
+class Section(TracksTranslations, Publishable, Reviewable):
     """A narrative section of an entity's page; the lead is the section with no title.
 
     Example: "Status of the resistance", flagged "This section needs to be updated (September 2022)".
@@ -49,6 +55,14 @@ class Section(Publishable, Reviewable):
     )
     body_prs = translation_of(body, "prs")
     body_ps = translation_of(body, "ps")
+    # Which English each translation was made from (nrfsite.core.translations.track_translations).
+    title_hash = english_hash_field()
+    body_hash = english_hash_field()
+    title_prs_basis = basis_field(title_prs)
+    title_ps_basis = basis_field(title_ps)
+    body_prs_basis = basis_field(body_prs)
+    body_ps_basis = basis_field(body_ps)
+    english_changed_on = english_date_field()
     note = models.TextField(
         verbose_name=_("note"), blank=True, help_text=_("Editorial note on the text (e.g. what the source repeated).")
     )

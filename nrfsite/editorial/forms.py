@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from nrfsite.core.translations import mark_current
 from nrfsite.editorial import pending
 from nrfsite.editorial.diff import rows_changes, word_diff
 from nrfsite.editorial.services import live_rows, waiting_change
@@ -199,3 +200,24 @@ class VersionedInlineForm(VersionedFormMixin, forms.ModelForm):
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     replacing_change = forms.IntegerField(widget=forms.HiddenInput, required=False)
     only_when_changed = True
+
+
+class TranslationsCurrentForm(forms.ModelForm):
+    """The form of a model whose translations can fall behind (`translations.TracksTranslations`): a box a
+    translator ticks after checking translations marked behind, which marks them current. Saved through the
+    admin's save, so it takes the same rights, version check and revision as any edit."""
+
+    translations_current = forms.BooleanField(
+        required=False,
+        label=_("The translations still say what the English says"),
+        help_text=_("Tick after checking the translations marked as behind the English: they are marked current."),
+    )
+
+    def save(self, commit=True):
+        obj = super().save(commit=False)
+        if self.cleaned_data.get("translations_current"):
+            mark_current(obj)
+        if commit:
+            obj.save()
+            self._save_m2m()
+        return obj

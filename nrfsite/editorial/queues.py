@@ -17,13 +17,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from nrfsite.core.dates import how_long
+from nrfsite.core.dates import PartialDate, how_long
+from nrfsite.core.translations import LANGUAGE_NAMES, behind, tracked_fields
 from nrfsite.editorial.diff import person
 from nrfsite.editorial.models import PendingChange, SetAside
 
@@ -33,6 +35,7 @@ SET_ASIDE_DAYS = (30, 90, 365)  # the choices an editor has for how long an item
 # Urgency: the dashboard's order, most urgent first; queues of one urgency keep their registration order.
 FLAGGED, AS_OF_AGED, REVIEW_DUE, CONTRADICTED, UNCITED, STALE_CLAIM, DRAFT, UNARCHIVED = range(10, 90, 10)
 PENDING = DRAFT - 5  # a change to a published item waits: just before the drafts
+BEHIND = REVIEW_DUE + 5  # a translation made from an older English: after the reviews due
 
 
 @dataclass
@@ -316,4 +319,52 @@ def register_draft_queue(model, label, *, related=()):
         title=lazy_format(_("%(items)s waiting for review (drafts)"), items=label),
         build=drafts(model, related),
         urgency=DRAFT,
+    )
+
+
+def translations_behind(model, related=()):
+    """Items with a translation made from an older English (`translations.behind`): the query finds each row
+    whose translation's basis is not its English's fingerprint; longest behind first."""
+
+    def build(today):
+        condition = Q()
+        for text, columns in tracked_fields(model).items():
+            for column in columns.values():
+                made_from = Q(**{f"{column}_basis__isnull": True}) | ~Q(**{f"{column}_basis": F(f"{text}_hash")})
+                condition |= Q(**{f"{column}__isnull": False}) & made_from
+        queryset = model.objects.filter(condition).select_related(*related).order_by("english_changed_on", "pk")
+        items = []
+        for obj in queryset:
+            languages = [
+                str(LANGUAGE_NAMES[language])
+                for language in dict.fromkeys(
+                    language
+                    for text, columns in tracked_fields(model).items()
+                    for language in columns
+                    if behind(obj, text, language)
+                )
+            ]
+            if languages:  # the fingerprint column is of a write before tracking: the English decides
+                since = PartialDate.from_date(obj.english_changed_on) if obj.english_changed_on else gettext("undated")
+                items.append(
+                    Item(
+                        obj,
+                        gettext("%(languages)s behind the English of %(date)s")
+                        % {"languages": ", ".join(languages), "date": since},
+                    )
+                )
+        return items
+
+    return build
+
+
+def register_translation_queue(model, label, *, related=()):
+    """The queue of a model's items whose translations may be behind their English (MediaWiki's "outdated
+    translations"); `label` names the items, a lazy translation as for `register_review_queues`."""
+    register(
+        f"behind-{model._meta.model_name}",
+        model=model,
+        title=lazy_format(_("%(items)s with translations behind the English"), items=label),
+        build=translations_behind(model, related),
+        urgency=BEHIND,
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from nrfsite.core.publishing import Versioned
+from nrfsite.core.translations import track_translations, tracking_columns
 from nrfsite.interchange import dialect
 from nrfsite.interchange.signals import rows_imported
 from nrfsite.interchange.writes import history_rows
@@ -58,8 +59,10 @@ class WriterMixin:
         model = self.model
         created, changed, changed_fields, before_changes = [], [], set(), []
         child_plans = []  # (child_set, obj, desired dict, is the parent new)
+        stored = {}  # id(obj): its values before the row (for the translations' record)
         for row in work:
             obj, before, deferred_parent = row.obj, row.before, row.deferred_parent
+            stored[id(obj)] = before
             if before is None:
                 created.append(obj)
             elif row.changes or row.child_changed:
@@ -84,6 +87,13 @@ class WriterMixin:
                 obj.version += 1
             if changed:
                 changed_fields.add("version")
+        if tracking := tracking_columns(model):
+            # Bulk writes call no save(): the same record of which English each translation was made from.
+            today = timezone.localdate()
+            for obj in created + changed:
+                track_translations(obj, stored.get(id(obj)), today)
+            if changed:
+                changed_fields.update(tracking)
         # bulk_update() skips auto_now: set it, so the feed, the sitemap and "Recently updated" see the change.
         now = timezone.now()
         for auto_now in (f for f in model._meta.concrete_fields if getattr(f, "auto_now", False) and changed):

@@ -115,6 +115,7 @@ def test_events_show_their_translated_title_summary_and_type(client, nrf):
     assert "<h1>درگیری در پنجشیر</h1>" in detail
     assert '<h1><span lang="en" dir="ltr">Clash in Panjshir</span></h1>' in pashto
     assert '<span lang="en" dir="ltr">Battle</span>' in pashto
+    assert re.search(r'<div class="prose" lang="en" dir="ltr"><p>Fighting was reported\.', pashto)  # marked English
 
 
 def test_the_admin_edits_translations_right_to_left_and_keeps_the_english(client, nrf):
