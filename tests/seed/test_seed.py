@@ -107,6 +107,18 @@ def test_names_in_dari_and_pashto_are_aliases_with_their_language(seed):
     assert ("en", "NRF") in aliases
 
 
+def test_the_dari_and_pashto_names_shown_are_the_sourced_aliases(seed, client):
+    """An entity's name in Dari or Pashto is its one alias in that language (each noted with its source);
+    an entity with none is shown in English, marked so: no name is made up for it."""
+    for entity in Entity.objects.exclude(name_prs=None):
+        assert list(entity.aliases.filter(language="prs").values_list("name", flat=True)) == [entity.name_prs]
+    for entity in Entity.objects.exclude(name_ps=None):
+        assert list(entity.aliases.filter(language="ps").values_list("name", flat=True)) == [entity.name_ps]
+    assert Entity.objects.exclude(name_prs=None).count() >= 58 and Entity.objects.exclude(name_ps=None).count() >= 54
+    assert f"<h1>{ARTICLE_DARI}</h1>" in client.get("/prs/entities/nrf/").content.decode()
+    assert f"<h1>{ARTICLE_PASHTO}</h1>" in client.get("/ps/entities/nrf/").content.decode()
+
+
 def test_the_flagged_section_keeps_its_september_2022_notice(seed):
     flagged = Section.objects.get(entity__slug="nrf", needs_update=True)
     assert str(flagged.flagged_on_partial) == "September 2022"
