@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from nrfsite.core.translations import translated_fields
 from nrfsite.core.widgets import MarkupTextarea
 from nrfsite.editorial.admin import EditorialAdmin, EditorialInline, NamedBlankFilter, partial_date_column
 from nrfsite.interchange.admin import CSVAdminMixin
@@ -35,6 +36,14 @@ class MarkupEditing:
 class ContentAdmin(MarkupEditing, EditorialAdmin, CSVAdminMixin):
     """The admin of every content model: the editorial workflow (nrfsite.editorial) and CSV buttons
     (nrfsite.interchange). The two mechanisms know nothing of each other; the apps combine them here."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in translated_fields(self.model):
+            # A text whose translations sit beside it is written left to right in the right-to-left admin
+            # (English; a source's title as published in its own script, hence "auto").
+            formfield.widget.attrs.setdefault("dir", "auto")
+        return formfield
 
 
 class BacksField(forms.MultipleChoiceField):

@@ -94,3 +94,44 @@ def test_the_admin_in_dari_and_pashto_reads_right_to_left_without_violations(bro
     context.close()
     assert found == {}, "\n".join(f"{where}:\n  " + "\n  ".join(problems) for where, problems in found.items())
     assert watch.errors == []
+
+
+def test_a_translator_translates_a_lead_and_readers_see_it_then_see_it_fall_behind(browser, watch, live_server, seeded):
+    """The Dari admin's section form: the folded Dari fieldset opens on a right-to-left box with the Markdown
+    preview; saved, the Dari page shows the Dari lead; the English changed, the Dari page says it may be behind."""
+    from entities.models import Section
+    from nrfsite.core.markup import citation_keys
+
+    axe = Axe()
+    lead = Section.objects.get(entity__slug="nrf", title="")
+    key = citation_keys(lead.body)[0]
+    dari = f"جبهه مقاومت ملی یک ائتلاف ضد طالبان است.[@{key}]"
+    context, page = log_in(browser, watch, live_server, "reviewer", width=1366)
+
+    page.goto(f"/prs/admin/entities/section/{lead.pk}/change/")
+    page.locator("fieldset details summary", has_text="دری").first.click()
+    box = page.locator("textarea[name=body_prs]")
+    assert box.evaluate("el => [el.lang, getComputedStyle(el).direction]") == ["prs", "rtl"]
+    box.fill(dari)
+    page.screenshot(path=str(SCREENSHOTS / "prs-admin-section-translation.png"), full_page=True)
+    problems = violations(axe, page)
+    page.click("input[name=_save]")
+    assert page.locator(".errornote").count() == 0, page.content()[:3000]
+
+    page.goto("/prs/entities/nrf/")
+    lead_text = page.locator("#lead")
+    assert "یک ائتلاف ضد طالبان است" in lead_text.inner_text()
+    assert page.locator("#lead .notice-untranslated").count() == 0
+    page.screenshot(path=str(SCREENSHOTS / "prs-organization-translated-lead.png"), full_page=True)
+    problems += violations(axe, page)
+
+    fresh = Section.objects.get(pk=lead.pk)  # the English edited (a save: any way in keeps the record)
+    fresh.body = fresh.body + "\n\nA sentence added in English."
+    fresh.save()
+    page.goto("/prs/entities/nrf/")
+    assert "این ترجمه شاید از نسخهٔ انگلیسی" in page.locator("#lead").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "prs-organization-lead-behind.png"), full_page=True)
+    problems += violations(axe, page)
+    context.close()
+    assert problems == []
+    assert watch.errors == []

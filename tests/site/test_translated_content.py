@@ -126,6 +126,8 @@ def test_the_admin_edits_translations_right_to_left_and_keeps_the_english(client
     assert re.search(
         r'<input[^>]*name="name_ps"[^>]*lang="ps"[^>]*dir="rtl"|<input[^>]*lang="ps"[^>]*name="name_ps"', html
     ) or ('name="name_ps"' in html and 'lang="ps"' in html and 'dir="rtl"' in html)
+    english_box = re.search(r'<input[^>]*name="name"[^>]*>', html).group(0)
+    assert 'dir="auto"' in english_box  # the English, in the right-to-left admin, reads left to right
     data = change_form_data(form)
     data["name_ps"] = "د مقاومت ملي جبهه"
 
