@@ -94,6 +94,8 @@ def test_a_translated_section_keeps_its_footnotes(client, nrf):
 
     lead = html.split('id="lead"')[1].split("</section>")[0]
     assert "تشکیل شد" in lead and 'href="#ref-' in lead  # the Dari text's marker is the page's footnote
+    assert ">[۱]</a></sup>" in lead  # numbered in the reader's digits
+    assert ">[1]</a></sup>" in page(client, "/entities/nrf/")
 
 
 def test_events_show_their_translated_title_summary_and_type(client, nrf):
