@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nrfsite.core.dates import PartialDate
 from nrfsite.core.languages import CONTENT_LANGUAGE, reading_language
+from nrfsite.core.markup import clean_text
 
 # The languages content is translated into, and their names in the admin's labels ("Name (Dari)").
 TRANSLATION_LANGUAGES = {"prs": _("Dari"), "ps": _("Pashto")}
@@ -40,8 +41,8 @@ HELP_TEXT = _("In {language}. Empty: not translated yet, and readers see the Eng
 class TranslationField:
     """A model field holding the translation of the field named by its name's stem into `language`.
 
-    Never required; not translated yet is NULL, however it is written ("" from a form or a CSV cell is
-    stored as NULL), so there is one "empty". Nullable without a default, the column is added to a table
+    Never required; not translated yet is NULL, however it is written ("" or spaces from a form or a CSV
+    cell are stored as NULL), so there is one "empty". Nullable without a default, the column is added to a table
     of any size without rewriting it (SQLite included). Edited right to left and marked with its language."""
 
     def __init__(self, *args, language, **kwargs):
@@ -51,7 +52,7 @@ class TranslationField:
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
-        return None if value == "" else value
+        return None if isinstance(value, str) and not value.strip() else value
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
@@ -119,7 +120,8 @@ def digest(text):
     """The fingerprint of an English text: 16 hex digits of the SHA-256 of its NFC form, stripped. A hash and
     not a revision number: it is the same in every database and in the CSV bundle, and an English text
     changed back makes its translations current again."""
-    return hashlib.sha256(unicodedata.normalize("NFC", (text or "").strip()).encode()).hexdigest()[:16]
+    text = unicodedata.normalize("NFC", clean_text(text).strip())  # as stored: no NUL, no bidi override
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def translated_fields(model):

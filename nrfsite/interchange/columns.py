@@ -30,7 +30,8 @@ class TranslationWidget(TextWidget):
     """A translation (nrfsite.core.translations): an empty cell is "not translated yet", stored as NULL."""
 
     def clean(self, value, row=None, **kwargs):
-        return super().clean(value) or None
+        text = super().clean(value)
+        return text if text.strip() else None
 
 
 class IntegerWidget(widgets.Widget):

@@ -283,3 +283,51 @@ def test_a_source_title_is_quoted_as_published_with_its_translation_for_the_read
     assert '“<bdi lang="prs">مقاومت در پنجشیر</bdi>”</a> [Resistance in Panjshir]' in english
     assert "“مقاومت در پنجشیر”</a>" in dari and "[Resistance in Panjshir]" not in dari  # in its own language
     assert "/tolo-dari/" in page(client, "/search/?q=Resistance")
+
+
+def test_hostile_translations_are_cleaned_escaped_or_refused_and_the_form_keeps_them(client, nrf):
+    client.force_login(member("Reviewer"))
+    url = reverse("admin:entities_entity_change", args=[nrf.pk])
+    data = change_form_data(client.get(url))
+
+    data.update(name_prs="<script>alert(1)</script>\u202e جبهه\x00", name_ps="x" * 201)
+    refused = client.post(url, data).content.decode()
+    assert "at most 200 characters" in refused and "x" * 201 in refused  # too long: refused, the text kept
+    assert "Null characters are not allowed" in refused
+
+    data.update(name_prs="<script>alert(1)</script>\u202e جبهه", name_ps="   ")
+    assert client.post(url, data).status_code == 302
+    stored = Entity.objects.get(pk=nrf.pk)
+    assert stored.name_prs == "<script>alert(1)</script> جبهه"  # no bidi override, no NUL
+    assert stored.name_ps is None  # spaces are "not translated"
+    html = page(client, "/prs/entities/nrf/")
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; جبهه" in html
+
+
+def test_a_translated_body_is_sanitized_like_the_english(client, nrf):
+    Section.objects.filter(entity=nrf, title="").update(
+        body_prs='<img src=x onerror="alert(1)"><a href="javascript:alert(2)">پیوند</a> متن.[@bbc-2021]'
+    )
+
+    lead = page(client, "/prs/entities/nrf/").split('id="lead"')[1].split("</section>")[0]
+
+    assert not re.search(r"<img[^>]*onerror|<a[^>]*javascript:", lead)  # no such tag: shown as text
+    assert "&lt;img src=x" in lead and "پیوند" in lead
+
+
+def test_a_translation_of_invisible_characters_only_is_not_a_translation(tmp_path, nrf):
+    export(tmp_path)
+    path = tmp_path / "entities.csv"
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    rows[0]["name_ps"] = "\u202e \u202c"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+    ok, out, err = import_(tmp_path)
+
+    assert ok, err
+    assert "entities.csv: 0 new, 0 updated" in out
+    assert Entity.objects.get(slug="nrf").name_ps is None
