@@ -21,6 +21,7 @@ from nrfsite.core.feeds import BrowsableFeed
 from nrfsite.core.keyset import keyset_page
 from nrfsite.core.markup import to_plain_text
 from nrfsite.core.preview import PreviewNotice
+from nrfsite.core.translations import shown
 from nrfsite.interchange.downloads import CSVDownloadMixin
 from sources.references import References, note_draft_sources
 
@@ -156,10 +157,11 @@ class EventFeed(BrowsableFeed):
         return list(self.filters.qs.select_related("event_type").order_by("-date", "-updated_at")[:50])
 
     def item_title(self, item):
-        return f"{item.date_partial}: {item.title}"
+        return f"{item.date_partial}: {shown(item, 'title').text}"  # the reader's language where translated
 
     def item_description(self, item):
-        return feed_description(to_plain_text(item.summary) or str(item.event_type), item.citations.all())
+        words = to_plain_text(shown(item, "summary").text) or shown(item.event_type, "label").text
+        return feed_description(words, item.citations.all())
 
     def item_link(self, item):
         return reverse("events:detail", args=[item.slug])

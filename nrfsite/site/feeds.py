@@ -13,8 +13,14 @@ from events.selectors import events_of
 from events.views import feed_description
 from nrfsite.core.feeds import BrowsableFeed
 from nrfsite.core.markup import to_plain_text
+from nrfsite.core.translations import shown
 
 ENTRIES = 50
+
+
+def text(obj, field):
+    """A feed's words in its reader's language where translated (a feed is plain text: no English mark)."""
+    return shown(obj, field).text
 
 
 class EntityFeed(BrowsableFeed):
@@ -28,11 +34,11 @@ class EntityFeed(BrowsableFeed):
         return {"section": "entities"}
 
     def title(self, entity):
-        return gettext("NRF knowledge base: %(name)s") % {"name": entity.name}
+        return gettext("NRF knowledge base: %(name)s") % {"name": text(entity, "name")}
 
     def subtitle(self, entity):
         return gettext("What changed on the page of %(name)s: its statements, sections and events, with their sources.") % {
-            "name": entity.name
+            "name": text(entity, "name")
         }
 
     def link(self, entity):
@@ -51,20 +57,20 @@ class EntityFeed(BrowsableFeed):
     def item_title(self, item):
         kind = type(item).__name__
         if kind == "Statement":
-            return f"{item.property.label}: {item.value_display()}"
+            return f"{text(item.property, 'label')}: {item.value_display()}"
         if kind == "Section":
-            return gettext("Section: %(title)s") % {"title": item.title or gettext("Introduction")}
-        return gettext("Event, %(date)s: %(title)s") % {"date": item.date_partial, "title": item.title}
+            return gettext("Section: %(title)s") % {"title": text(item, "title") or gettext("Introduction")}
+        return gettext("Event, %(date)s: %(title)s") % {"date": item.date_partial, "title": text(item, "title")}
 
     def item_description(self, item):
         kind = type(item).__name__
         if kind == "Statement":
-            text = f"{item.subject.name} — {item.property.label}: {item.value_display()}"
+            words = f"{text(item.subject, 'name')} — {text(item.property, 'label')}: {item.value_display()}"
         elif kind == "Section":
-            text = to_plain_text(item.body)
+            words = to_plain_text(text(item, "body"))
         else:
-            text = to_plain_text(item.summary) or item.title
-        return feed_description(text, item.citations.all())  # public citations only: each queryset prefetches them
+            words = to_plain_text(text(item, "summary")) or text(item, "title")
+        return feed_description(words, item.citations.all())  # public citations only: each queryset prefetches them
 
     def item_link(self, item):
         kind = type(item).__name__

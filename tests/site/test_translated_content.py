@@ -331,3 +331,14 @@ def test_a_translation_of_invisible_characters_only_is_not_a_translation(tmp_pat
     assert ok, err
     assert "entities.csv: 0 new, 0 updated" in out
     assert Entity.objects.get(slug="nrf").name_ps is None
+
+
+def test_a_dari_feed_gives_the_translated_titles(client, nrf):
+    EventFactory(slug="clash", title="Clash in Panjshir", title_prs="درگیری در پنجشیر", summary="")
+
+    entity_feed = client.get("/prs/entities/nrf/feed/").content.decode()
+    events_feed = client.get("/prs/events/feed/").content.decode()
+
+    assert "جبهه مقاومت ملی" in entity_feed and "وضعیت" in entity_feed
+    assert "درگیری در پنجشیر" in events_feed
+    assert "Clash in Panjshir" in client.get("/events/feed/").content.decode()
