@@ -1,5 +1,6 @@
 """A dataset that fills every CSV column of every model, and helpers to move bundles through the commands."""
 
+import csv
 import datetime
 import io
 import json
@@ -236,3 +237,15 @@ def frictionless(descriptor):
         for task in report["tasks"]
     }
     return report["valid"], found
+
+
+def rewrite_rows(path, change):
+    """Rewrite a bundle's CSV file as a spreadsheet would, after `change(row)` on each row (a dict)."""
+    with Path(path).open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    for row in rows:
+        change(row)
+    with Path(path).open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)

@@ -6,16 +6,14 @@ translations go through the admin (right to left, marked with their language), t
 exact, an empty cell is "not translated") and the revision history.
 """
 
-import csv
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from entities.models import Entity, Section
 from events.models import Event
+from tests.csv_helpers import export, import_, rewrite_rows
 from tests.editorial.test_inline_rights import change_form_data
 from tests.factories import (
     EntityFactory,
@@ -169,20 +167,6 @@ def test_a_translation_citing_a_source_its_english_does_not_is_refused_in_the_ad
     assert Section.objects.get(pk=section.pk).body_prs is None
 
 
-def export(directory):
-    call_command("export_bundle", str(directory), stdout=io.StringIO())
-    return {path.name: path.read_bytes() for path in sorted(directory.glob("*.csv"))}
-
-
-def import_(directory):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_bundle", str(directory), stdout=out, stderr=err)
-    except Exception as error:  # a CommandError: the report is in err
-        return False, out.getvalue(), err.getvalue() + str(error)
-    return True, out.getvalue(), err.getvalue()
-
-
 def test_translations_make_the_bundle_round_trip_exactly(tmp_path, nrf):
     EventFactory(slug="clash", title="Clash", title_ps="نښته", summary="")
     first = export(tmp_path / "first")
@@ -251,14 +235,7 @@ def test_a_translation_changed_alone_by_an_import_is_found(tmp_path, client, nrf
     before the column joined the index would have left it out)."""
     EventFactory(slug="clash", title="Clash", summary="Fighting.")
     export(tmp_path)
-    path = tmp_path / "events.csv"
-    with path.open(encoding="utf-8", newline="") as file:
-        rows = list(csv.DictReader(file))
-    rows[0]["summary_prs"] = "نبردی سخت"
-    with path.open("w", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    rewrite_rows(tmp_path / "events.csv", lambda row: row.update(summary_prs="نبردی سخت"))
 
     ok, out, err = import_(tmp_path)
 
@@ -317,14 +294,7 @@ def test_a_translated_body_is_sanitized_like_the_english(client, nrf):
 
 def test_a_translation_of_invisible_characters_only_is_not_a_translation(tmp_path, nrf):
     export(tmp_path)
-    path = tmp_path / "entities.csv"
-    with path.open(encoding="utf-8", newline="") as file:
-        rows = list(csv.DictReader(file))
-    rows[0]["name_ps"] = "\u202e \u202c"
-    with path.open("w", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    rewrite_rows(tmp_path / "entities.csv", lambda row: row.update(name_ps="\u202e \u202c"))
 
     ok, out, err = import_(tmp_path)
 

@@ -6,16 +6,14 @@ A translation's record is the fingerprint of the English it was made from (`<col
 keeps it: the admin, an import, the queue's "still current" box. The English changed back makes it current.
 """
 
-import csv
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from entities.models import Section
 from events.models import Event
+from tests.csv_helpers import export, import_, rewrite_rows
 from tests.editorial.test_inline_rights import change_form_data
 from tests.factories import EntityFactory, EventFactory, SectionFactory, SourceFactory, member
 
@@ -107,33 +105,18 @@ def test_a_changed_title_puts_the_section_behind_too(client, section):
     assert DARI_BEHIND in dari_page(client)
 
 
-def export(directory):
-    call_command("export_bundle", str(directory), stdout=io.StringIO())
-
-
-def rewrite(path, change):
-    with path.open(encoding="utf-8", newline="") as file:
-        rows = list(csv.DictReader(file))
-    for row in rows:
-        change(row)
-    with path.open("w", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def import_(directory):
-    out = io.StringIO()
-    call_command("import_bundle", str(directory), stdout=out, stderr=io.StringIO())
-    return out.getvalue()
+def import_out(directory):
+    ok, out, err = import_(directory)
+    assert ok, err
+    return out
 
 
 def test_an_import_that_changes_the_english_puts_the_translation_behind(tmp_path, client):
     EventFactory(slug="clash", title="Clash", summary="Fighting.", summary_ps="جګړه.")
     export(tmp_path)
-    rewrite(tmp_path / "events.csv", lambda row: row.update(summary="Heavy fighting."))
+    rewrite_rows(tmp_path / "events.csv", lambda row: row.update(summary="Heavy fighting."))
 
-    assert "events.csv: 0 new, 1 updated" in import_(tmp_path)
+    assert "events.csv: 0 new, 1 updated" in import_out(tmp_path)
 
     event = Event.objects.get(slug="clash")
     client.force_login(member("Reviewer"))
@@ -146,9 +129,9 @@ def test_an_import_that_changes_the_english_puts_the_translation_behind(tmp_path
 def test_an_import_of_a_new_translation_makes_it_current(tmp_path, client):
     EventFactory(slug="clash", title="Clash", summary="Fighting.")
     export(tmp_path)
-    rewrite(tmp_path / "events.csv", lambda row: row.update(summary_prs="درگیری."))
+    rewrite_rows(tmp_path / "events.csv", lambda row: row.update(summary_prs="درگیری."))
 
-    import_(tmp_path)
+    import_out(tmp_path)
 
     client.force_login(member("Reviewer"))
     assert "Dari behind" not in client.get(EVENT_QUEUE).content.decode()
@@ -162,7 +145,7 @@ def test_the_bundle_keeps_the_behind_state_exactly(tmp_path, client, section):
     export(tmp_path / "first")
 
     Section.objects.all().delete()
-    import_(tmp_path / "first")
+    import_out(tmp_path / "first")
     export(tmp_path / "second")
 
     for name in ("sections.csv", "events.csv"):
