@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import to_historic
 
 from nrfsite.core.translations import mark_current
 from nrfsite.editorial import pending
@@ -85,8 +86,17 @@ class VersionedFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=self.instance.version)
+        self.fields[VERSION_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=self.opened_on())
         self.fields[REPLACE_FIELD] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def opened_on(self):
+        """The version the form is opened on: the item's; for a revision opened to be restored (the admin's
+        history page), the item's version now, since the restore is a save on top of it (the revision's own
+        older version made every restore a conflict with no difference to show)."""
+        if to_historic(self.instance) is not None and self.instance.pk is not None:
+            now = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
+            return now.first() or self.instance.version
+        return self.instance.version
 
     editing_user = None  # set by the admin: whose save this is
     replacing_change = None  # the waiting change the user saw and chose to replace ("keep mine")

@@ -151,3 +151,28 @@ def test_an_editors_alias_change_on_a_published_entity_waits_with_the_entity(cli
     assert "en:N.R.F." in change.rows["entities.csv"][0]["aliases"]
     client.logout()
     assert "N.R.F." not in client.get("/entities/nrf/").content.decode()
+
+
+def test_restoring_a_revision_from_the_history_page_takes_one_save_and_still_sees_a_later_edit(client):
+    from tests.editorial.test_inline_rights import values
+
+    section = SectionFactory(entity=EntityFactory(slug="nrf"), title="Status", position=1, body="Old text.")
+    first = Section.history.filter(id=section.pk).latest("history_date")
+    section.body = "New text."
+    section.save()
+    client.force_login(member("Reviewer"))
+    url = reverse("admin:entities_section_simple_history", args=[section.pk, first.history_id])
+
+    # The revision's form used to be opened on the revision's own (older) version: every restore was refused
+    # as a conflict showing no difference, and took a second save.
+    restored = client.post(url, values(client.get(url).context["adminform"].form))
+    assert restored.status_code == 302
+    assert Section.objects.get(pk=section.pk).body == "Old text."
+
+    opened = values(client.get(url).context["adminform"].form)
+    later = Section.objects.get(pk=section.pk)
+    later.body = "Someone else's text."
+    later.save()  # saved after the restore page was opened
+    refused = client.post(url, opened)
+    assert refused.status_code == 200 and "since you opened it" in refused.content.decode()
+    assert Section.objects.get(pk=section.pk).body == "Someone else's text."

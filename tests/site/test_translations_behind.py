@@ -14,7 +14,7 @@ from django.urls import reverse
 from entities.models import Section
 from events.models import Event
 from tests.csv_helpers import export, import_, rewrite_rows
-from tests.editorial.test_inline_rights import change_form_data
+from tests.editorial.test_inline_rights import change_form_data, values
 from tests.factories import EntityFactory, EventFactory, SectionFactory, SourceFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,58 @@ def test_the_bundle_keeps_the_behind_state_exactly(tmp_path, client, section):
     assert restored.english_changed_on == datetime.date(2025, 3, 3)
     assert DARI_BEHIND in dari_page(client)
     assert "Dari behind the English of 3 March 2025" in client.get(SECTION_QUEUE).content.decode()
+
+
+# Every way in keeps the record: an editor's change published by a reviewer, the entity form's inline, a
+# restored revision, an undeleted section.
+
+
+def test_an_editors_change_puts_the_translation_behind_when_it_is_published_not_before(client, section):
+    client.force_login(member("Editor"))
+    edit_section(client, section, body="Active in the north.[@bbc-2021]")
+    assert DARI_BEHIND not in dari_page(client)  # the change waits for review: readers see the old English
+
+    client.force_login(member("Reviewer"))
+    client.post(reverse("admin:entities_section_workflow", args=[section.pk, "publish"]))
+
+    assert DARI_BEHIND in dari_page(client)
+    assert "Dari behind the English of" in client.get(SECTION_QUEUE).content.decode()
+
+
+def test_an_english_edit_through_the_entity_forms_inline_puts_the_translation_behind(client, section):
+    client.force_login(member("Reviewer"))
+    url = reverse("admin:entities_entity_change", args=[section.entity_id])
+    data = change_form_data(client.get(url))
+    data["sections-0-body"] = "Active in the north.[@bbc-2021]"
+
+    assert client.post(url, data).status_code == 302
+    assert Section.objects.get(pk=section.pk).body == "Active in the north.[@bbc-2021]"
+    assert DARI_BEHIND in dari_page(client)
+
+
+def test_restoring_the_revision_of_before_the_change_makes_the_translation_current(client, section):
+    client.force_login(member("Reviewer"))
+    before = Section.history.filter(id=section.pk).latest("history_date")
+    edit_section(client, section, body="Changed.[@bbc-2021]")
+    assert DARI_BEHIND in dari_page(client)
+
+    url = reverse("admin:entities_section_simple_history", args=[section.pk, before.history_id])
+    form = client.get(url).context["adminform"].form  # the revision's form, as the page shows it
+    assert client.post(url, values(form)).status_code == 302
+
+    restored = Section.objects.get(pk=section.pk)
+    assert restored.body == "Active.[@bbc-2021]" and restored.body_prs == "فعال است.[@bbc-2021]"
+    assert DARI_BEHIND not in dari_page(client)
+
+
+def test_an_undeleted_section_comes_back_with_its_translation_and_its_state(client, section):
+    client.force_login(member("Reviewer"))
+    edit_section(client, section, body="Changed.[@bbc-2021]")
+    client.post(reverse("admin:entities_section_delete", args=[section.pk]), {"post": "yes"})
+    record = Section.history.filter(id=section.pk, history_type="-").latest("history_date")
+
+    client.post(reverse("admin:entities_section_restore_deleted", args=[record.history_id]))
+
+    back = Section.objects.get(pk=section.pk)
+    assert back.body_prs == "فعال است.[@bbc-2021]" and back.english_changed_on == datetime.date.today()
+    assert DARI_BEHIND in dari_page(client)  # as it was when deleted: behind
