@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from nrfsite.core.dates import Calendar
 from nrfsite.core.markup import keep_citations, to_plain_text
-from nrfsite.core.translations import TRANSLATION_LANGUAGES, translated_fields
+from nrfsite.core.translations import LANGUAGE_NAMES, translated_fields
 
 PARTIAL_DATE = {
     "type": "object",
@@ -101,6 +101,33 @@ class MarkupField(serializers.Field):
         return keep_citations(text or "", self.context["public_source_keys"])
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": 'Its texts translated: {"prs": {"name": "…"}, "ps": {…}}. A text not translated yet is '
+        "left out (its English is the field of the same name).",
+        "properties": {language: {"type": "object", "additionalProperties": {"type": "string"}} for language in LANGUAGE_NAMES},
+    }
+)
+class TranslationsField(serializers.Field):
+    """The item's translations (nrfsite.core.translations), by language; markup keeps only public markers."""
+
+    def __init__(self, markup=(), **kwargs):
+        self.markup = markup
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        translations = {}
+        for field, columns in translated_fields(type(obj)).items():
+            for language, column in columns.items():
+                text = getattr(obj, column)
+                if text:
+                    if field in self.markup:
+                        text = keep_citations(text, self.context["public_source_keys"])
+                    translations.setdefault(language, {})[field] = text
+        return translations
+
+
 class CitationSerializer(serializers.Serializer):
     source = serializers.CharField(source="source.key")
     source_title = serializers.CharField(source="source.display_title")
@@ -132,6 +159,7 @@ class SourceSerializer(serializers.Serializer):
     found_in = RefField("key", source="work")
     found_as = serializers.CharField()
     wikidata_id = serializers.CharField()
+    translations = TranslationsField()  # the title translated: {"en": {"title": …}} for a Dari source
     updated_at = serializers.DateTimeField()
 
 
@@ -161,35 +189,6 @@ class StatementSerializer(serializers.Serializer):
 
     def get_value(self, statement) -> str:
         return statement.value_display()
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "description": 'Its texts translated: {"prs": {"name": "…"}, "ps": {…}}. A text not translated yet is '
-        "left out (its English is the field of the same name).",
-        "properties": {
-            language: {"type": "object", "additionalProperties": {"type": "string"}} for language in TRANSLATION_LANGUAGES
-        },
-    }
-)
-class TranslationsField(serializers.Field):
-    """The item's translations (nrfsite.core.translations), by language; markup keeps only public markers."""
-
-    def __init__(self, markup=(), **kwargs):
-        self.markup = markup
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, obj):
-        translations = {}
-        for field, columns in translated_fields(type(obj)).items():
-            for language, column in columns.items():
-                text = getattr(obj, column)
-                if text:
-                    if field in self.markup:
-                        text = keep_citations(text, self.context["public_source_keys"])
-                    translations.setdefault(language, {})[field] = text
-        return translations
 
 
 class AliasSerializer(serializers.Serializer):

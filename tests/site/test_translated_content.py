@@ -312,3 +312,12 @@ def test_a_dari_feed_gives_the_translated_titles(client, nrf):
     assert "جبهه مقاومت ملی" in entity_feed and "وضعیت" in entity_feed
     assert "درگیری در پنجشیر" in events_feed
     assert "Clash in Panjshir" in client.get("/events/feed/").content.decode()
+
+
+def test_the_api_gives_a_source_titles_translations(client, nrf):
+    SourceFactory(key="tolo-dari", title="مقاومت در پنجشیر", language="prs", title_en="Resistance in Panjshir")
+
+    source = client.get("/api/sources/tolo-dari/").json()
+
+    assert source["title"] == "مقاومت در پنجشیر" and source["language"] == "prs"
+    assert source["translations"] == {"en": {"title": "Resistance in Panjshir"}}
