@@ -103,3 +103,10 @@ def event_views(events, references, *, preview=False):
         ]
         views.append(EventView(event, parts.pop("", []), summary, list(by_role.items()), parts, others, text))
     return views
+
+
+def event_type_text(event_type):
+    """ "Battles › Armed clash" in the reader's language where translated, as text (a feed's words); pages
+    render `includes/event_type.html`, which marks each untranslated label as English."""
+    labels = [event_type.parent, event_type] if event_type.parent_id else [event_type]
+    return " › ".join(shown(kind, "label").text for kind in labels)

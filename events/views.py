@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 from events import acled, charts, ucdp
 from events.filters import EventFilterSet
 from events.models import Event
-from events.presenters import OtherReport, event_views
+from events.presenters import OtherReport, event_type_text, event_views
 from events.resources import EventResource
 from events.selectors import public_events
 from nrfsite.core.feeds import BrowsableFeed
@@ -160,7 +160,7 @@ class EventFeed(BrowsableFeed):
         return f"{item.date_partial}: {shown(item, 'title').text}"  # the reader's language where translated
 
     def item_description(self, item):
-        words = to_plain_text(shown(item, "summary").text) or shown(item.event_type, "label").text
+        words = to_plain_text(shown(item, "summary").text) or event_type_text(item.event_type)
         return feed_description(words, item.citations.all())
 
     def item_link(self, item):

@@ -97,7 +97,8 @@ def test_a_translated_section_keeps_its_footnotes(client, nrf):
 
 
 def test_events_show_their_translated_title_summary_and_type(client, nrf):
-    kind = EventTypeFactory(slug="battle", label="Battle", label_prs="نبرد")
+    battles = EventTypeFactory(slug="test-battles", label="Battles", label_prs="نبردها")
+    kind = EventTypeFactory(slug="test-battle", label="Battle", label_prs="نبرد", parent=battles)
     EventFactory(
         slug="clash",
         title="Clash in Panjshir",
@@ -114,7 +115,8 @@ def test_events_show_their_translated_title_summary_and_type(client, nrf):
     assert "درگیری در پنجشیر" in timeline and "درگیری گزارش شد." in timeline and "نبرد" in timeline
     assert "<h1>درگیری در پنجشیر</h1>" in detail
     assert '<h1><span lang="en" dir="ltr">Clash in Panjshir</span></h1>' in pashto
-    assert '<span lang="en" dir="ltr">Battle</span>' in pashto
+    assert '<span lang="en" dir="ltr">Battles</span> › <span lang="en" dir="ltr">Battle</span>' in pashto
+    assert "نبردها › نبرد" in detail and "Battles › Battle" in page(client, "/events/clash/")  # with its parent
     assert re.search(r'<div class="prose" lang="en" dir="ltr"><p>Fighting was reported\.', pashto)  # marked English
 
 
