@@ -18,10 +18,26 @@ from django.utils.html import format_html
 CONTENT_LANGUAGE = "en"
 
 
+def base_language(code):
+    """The language a code names, without its region: "en" for "en-gb", "prs" for "prs"; "" for none."""
+    return (code or "").split("-")[0].lower()
+
+
+def marked_attrs(language=CONTENT_LANGUAGE):
+    """` lang="en" dir="ltr"`: the attributes of an element holding a text in a left-to-right `language`
+    (the knowledge base's English) on a page in another language."""
+    return format_html(' lang="{}" dir="ltr"', language)
+
+
+def marked(text, language=CONTENT_LANGUAGE):
+    """`<span lang="en" dir="ltr">text</span>`: a text in `language` inside a page in another language."""
+    return format_html("<span{}>{}</span>", marked_attrs(language), text)
+
+
 def reading_language(language=None):
     """ "prs" or "ps" on Dari and Pashto pages (by default the active language), "en" otherwise: the one
     place a language code ("en-gb", "prs") becomes the language dates, digits and content marks follow."""
-    code = (language or translation.get_language() or "en").split("-")[0].lower()
+    code = base_language(language or translation.get_language() or "en")
     return code if code in ("prs", "ps") else "en"
 
 
@@ -86,7 +102,7 @@ def context(request):
     `content_attrs`, the attributes that mark a text from the database as English on a page in another
     language (` lang="en" dir="ltr"`), so a screen reader reads it as English and it is laid out left to right.
     Empty on English pages."""
-    attrs = "" if reads_content_language() else format_html(' lang="{}" dir="ltr"', CONTENT_LANGUAGE)
+    attrs = "" if reads_content_language() else marked_attrs()
     # Lazy: read by the public pages' base template (twice: the links and the switcher), computed once there,
     # and not at all on the admin's pages, which do not show it (three URL resolutions saved per page).
     return {"language_alternates": SimpleLazyObject(lambda: alternates(request)), "content_attrs": attrs}

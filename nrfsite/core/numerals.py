@@ -7,6 +7,8 @@ count, a date or a duration says "۱۴۰۰" on /prs/ and "1400" on the English p
 
 from django.utils import translation
 
+from nrfsite.core.languages import base_language
+
 # Persian (۰–۹, what Afghanistan writes in Dari and Pashto) and Arabic-Indic (٠–٩) digits, read as ASCII ones.
 _TO_ASCII = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _TO_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -23,8 +25,7 @@ def ascii_digits(text):
 
 def uses_persian_digits(language=None):
     """Whether pages in `language` (by default the active one) write Persian digits: Dari and Pashto do."""
-    language = language or translation.get_language() or ""
-    return language.split("-")[0].lower() in PERSIAN_DIGIT_LANGUAGES
+    return base_language(language or translation.get_language()) in PERSIAN_DIGIT_LANGUAGES
 
 
 def local_digits(text, language=None):

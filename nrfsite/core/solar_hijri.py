@@ -12,6 +12,7 @@ import re
 
 import jdatetime
 
+from nrfsite.core.languages import base_language
 from nrfsite.core.numerals import ascii_digits  # noqa: F401  (its old home: callers may still import it from here)
 
 # The one table of month names, one row a month, in the languages of `LANGUAGES`: the Solar Hijri months as
@@ -107,7 +108,7 @@ def gregorian_month_name(month, language="en"):
 
 
 def _column(language):
-    code = (language or "en").split("-")[0].lower()
+    code = base_language(language)
     return LANGUAGES.index(code) if code in LANGUAGES else 0
 
 

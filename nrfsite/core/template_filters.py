@@ -16,7 +16,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 
 from nrfsite.core import translations
-from nrfsite.core.languages import CONTENT_LANGUAGE, reading_language, reads_content_language
+from nrfsite.core.languages import base_language, marked, reading_language, reads_content_language
 from nrfsite.core.numerals import local_digits
 
 register = template.Library()
@@ -31,7 +31,7 @@ def digits(value):
 def content(value):
     if reads_content_language():
         return conditional_escape(value)
-    return format_html('<span lang="{}" dir="ltr">{}</span>', CONTENT_LANGUAGE, value)
+    return marked(value)
 
 
 @register.filter
@@ -57,6 +57,6 @@ def quoted(obj, field):
     language (`<bdi lang="prs">`) on a page in another language, as it is on a page in its own."""
     language = getattr(obj, "language", "") or ""
     text = getattr(obj, field)
-    if not language or language.split("-")[0].lower() == reading_language():
+    if not language or base_language(language) == reading_language():
         return conditional_escape(text)
     return format_html('<bdi lang="{}">{}</bdi>', language, text)

@@ -15,18 +15,19 @@ column. parler moves the text to a second table, which our bulk importer, full-t
 always the stored text and the page picks the translation explicitly, in this one function.
 """
 
+import functools
 import hashlib
 import unicodedata
 
 from django.db import models
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from nrfsite.core.dates import PartialDate
-from nrfsite.core.languages import CONTENT_LANGUAGE, reading_language
+from nrfsite.core.languages import CONTENT_LANGUAGE, base_language, marked, marked_attrs, reading_language
 from nrfsite.core.markup import clean_text
 
 # The languages content is translated into, and their names in the admin's labels ("Name (Dari)").
@@ -124,6 +125,7 @@ def digest(text):
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@functools.cache  # a model's fields are fixed once apps are loaded; the importer asks for every row
 def translated_fields(model):
     """{"name": {"prs": "name_prs", "ps": "name_ps"}, …}: the model's translated texts and their columns.
 
@@ -143,6 +145,7 @@ def translation_fieldsets(*fields, languages=TRANSLATION_LANGUAGES):
     ]
 
 
+@functools.cache
 def tracked_fields(model):
     """The translated texts whose translations can fall behind their English (those with a `<field>_hash`
     column): {"body": {"prs": "body_prs", "ps": "body_ps"}}."""
@@ -150,12 +153,13 @@ def tracked_fields(model):
     return {field: columns for field, columns in translated_fields(model).items() if f"{field}_hash" in names}
 
 
+@functools.cache
 def tracking_columns(model):
     """The columns `track_translations` writes."""
     columns = []
     for field, translations in tracked_fields(model).items():
         columns += [f"{field}_hash", *(f"{column}_basis" for column in translations.values())]
-    return [*columns, "english_changed_on"] if columns else []
+    return (*columns, "english_changed_on") if columns else ()
 
 
 def track_translations(obj, before, today=None):
@@ -252,9 +256,7 @@ class Shown:
 
     @property
     def attrs(self):
-        if self.fallback:
-            return format_html(' lang="{}" dir="ltr"', self.language)
-        return mark_safe("")
+        return marked_attrs(self.language) if self.fallback else mark_safe("")
 
     @property
     def capfirst(self):
@@ -268,7 +270,7 @@ class Shown:
 
     def __html__(self):
         if self.fallback and self.text:
-            return format_html('<span lang="{}" dir="ltr">{}</span>', self.language, self.text)
+            return marked(self.text, self.language)
         return conditional_escape(self.text)
 
     __str__ = __html__  # Django's templates render str(value): the mark must be in it
@@ -299,6 +301,6 @@ def translation_for_reader(obj, field, original_language, language=None):
     """The translation of `obj.<field>`, a text quoted in `original_language` (a source's title as published),
     into the reader's language: "" when the reader reads the original's language or none is written."""
     wanted = reading_language(language)
-    if (original_language or "").split("-")[0].lower() == wanted:
+    if base_language(original_language) == wanted:
         return ""
     return getattr(obj, f"{field}_{wanted}", None) or ""

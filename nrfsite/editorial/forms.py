@@ -224,10 +224,6 @@ class TranslationsCurrentForm(forms.ModelForm):
     )
 
     def save(self, commit=True):
-        obj = super().save(commit=False)
         if self.cleaned_data.get("translations_current"):
-            mark_current(obj)
-        if commit:
-            obj.save()
-            self._save_m2m()
-        return obj
+            mark_current(self.instance)  # the instance holds the form's values since it was validated
+        return super().save(commit)
