@@ -42,7 +42,7 @@ from django.db.models import BooleanField, F, Func, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import pre_migrate
 
-from nrfsite.core import transliteration
+from nrfsite.core import numerals, transliteration
 
 MAX_WORDS = 8
 DOCUMENT = "fulltext_document"  # PostgreSQL: the kept column of a row's words
@@ -66,8 +66,7 @@ FOLDS = {
     "آ": "ا",
     "ٱ": "ا",
     "ؤ": "و",
-    **{persian: str(number) for number, persian in enumerate("۰۱۲۳۴۵۶۷۸۹")},
-    **{arabic: str(number) for number, arabic in enumerate("٠١٢٣٤٥٦٧٨٩")},
+    **numerals.ASCII_OF,  # Persian and Arabic-Indic digits
     "\u0640": "",  # tatweel
     **{chr(mark): "" for mark in range(0x064B, 0x0660)},  # harakat, shadda, sukun, hamza and madda marks
     "\u0670": "",  # superscript alef

@@ -10,7 +10,8 @@ from django.utils import translation
 from nrfsite.core.languages import base_language
 
 # Persian (۰–۹, what Afghanistan writes in Dari and Pashto) and Arabic-Indic (٠–٩) digits, read as ASCII ones.
-_TO_ASCII = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+ASCII_OF = {digit: str(value % 10) for value, digit in enumerate("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")}
+_TO_ASCII = str.maketrans(ASCII_OF)
 _TO_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 # ARABIC THOUSANDS SEPARATOR and ARABIC DECIMAL SEPARATOR, which Persian digits are grouped and pointed with.
 _PERSIAN_SEPARATORS = str.maketrans({",": "٬", ".": "٫"})
