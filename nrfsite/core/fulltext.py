@@ -377,15 +377,19 @@ def _sqlite_plan(index, query):
     return ("walk" if matches**2 > _WALK * rows else "list"), None
 
 
-class _Walked(Func):
-    """SQLite: `pk IN (the index's matches)`, written so that SQLite tests each row it walks against the listed
-    matches rather than reading each match's row (the unary + keeps it from using the IN for its lookups)."""
+class _IndexTest(Func):
+    """SQLite: a test of a row's pk against an FTS5 query of `index`; subclasses say how it is asked."""
 
     output_field = BooleanField()
 
     def __init__(self, index, match):
         super().__init__(F("pk"))
         self.index, self.match = index, match
+
+
+class _Walked(_IndexTest):
+    """SQLite: `pk IN (the index's matches)`, written so that SQLite tests each row it walks against the listed
+    matches rather than reading each match's row (the unary + keeps it from using the IN for its lookups)."""
 
     def as_sql(self, compiler, connection, **extra):
         pk, params = compiler.compile(self.source_expressions[0])
@@ -393,14 +397,8 @@ class _Walked(Func):
         return f"+{pk} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [*params, self.match]
 
 
-class _LookedUp(Func):
+class _LookedUp(_IndexTest):
     """SQLite: whether a row's indexed text matches an FTS5 query, looked up in the index for that row alone."""
-
-    output_field = BooleanField()
-
-    def __init__(self, index, match):
-        super().__init__(F("pk"))
-        self.index, self.match = index, match
 
     def as_sql(self, compiler, connection, **extra):
         pk, params = compiler.compile(self.source_expressions[0])
