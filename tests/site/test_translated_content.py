@@ -323,3 +323,30 @@ def test_the_api_gives_a_source_titles_translations(client, nrf):
 
     assert source["title"] == "مقاومت در پنجشیر" and source["language"] == "prs"
     assert source["translations"] == {"en": {"title": "Resistance in Panjshir"}}
+
+
+def test_an_editors_translation_of_a_published_section_waits_for_a_reviewer(client, nrf):
+    section = Section.objects.get(entity=nrf, title="Status")
+    client.force_login(member("Editor"))
+    url = reverse("admin:entities_section_change", args=[section.pk])
+    data = change_form_data(client.get(url))
+    data["body_prs"] = "هنوز فعال است.[@tolo-2021]"
+    assert client.post(url, data).status_code == 302
+
+    assert "هنوز فعال است." not in page(client, "/prs/entities/nrf/")  # not live: pending review
+    assert Section.objects.get(pk=section.pk).body_prs is None
+
+    client.force_login(member("Reviewer"))
+    client.post(reverse("admin:entities_section_workflow", args=[section.pk, "publish"]))
+    assert "هنوز فعال است." in page(client, "/prs/entities/nrf/")
+
+
+def test_a_drafts_translation_appears_nowhere_public(client, nrf):
+    SectionFactory(entity=nrf, title="Secret", title_prs="پنهان", position=5, body="x", body_prs="متن پنهان", status="draft")
+    EventFactory(slug="hidden", title="Hidden", title_prs="رویداد پنهان", summary="", status="draft")
+
+    for path in ("/prs/entities/nrf/", "/prs/events/", "/prs/search/?q=پنهان", "/prs/entities/nrf/feed/", "/prs/events/feed/"):
+        html = client.get(path).content.decode()
+        assert "متن پنهان" not in html and "رویداد پنهان" not in html and ">پنهان<" not in html, path
+    assert "پنهان" not in str(client.get("/api/sections/?entity=nrf").json())
+    assert client.get("/api/events/hidden/").status_code == 404
