@@ -43,11 +43,14 @@ install: $(DEV_STAMP) ## the same plus the test and lint tools (requirements-dev
 system-packages: ## check for (and install, when root or sudo allows) Chromium, Java, nginx, postgresql-client
 	bash scripts/system-packages.sh
 
-run: install-app ## migrate, load the seed, create a local admin login, serve on $(HOST):$(PORT) (default 127.0.0.1:8000)
+# A background worker (imports and other long jobs) runs beside the site and stops with it.
+WITH_WORKER = sh -c '"$$0" manage.py db_worker --no-startup-delay & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; "$$@"' $(PY)
+
+run: install-app ## migrate, load the seed, create a local admin login, serve on $(HOST):$(PORT) with a background worker
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_seed
 	$(PY) manage.py ensure_local_admin --username $(ADMIN_USER) --password $(ADMIN_PASSWORD)
-	DJANGO_ALLOWED_HOSTS="$(SITE_HOSTS)" $(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_ALLOWED_HOSTS="$(SITE_HOSTS)" $(WITH_WORKER) $(PY) manage.py runserver $(HOST):$(PORT)
 
 SECRET_FILE := .secret_key
 
@@ -63,7 +66,7 @@ serve: install-app $(SECRET_FILE) ## production mode on $(HOST):$(PORT): collect
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(SERVE_ENV) $(PY) manage.py migrate --no-input
 	$(SERVE_ENV) $(PY) manage.py load_seed
-	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py nrfsite.wsgi
+	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(WITH_WORKER) $(VENV)/bin/gunicorn -c gunicorn.conf.py nrfsite.wsgi
 
 # /usr/sbin is on PATH for the nginx fault test: Debian puts nginx there, outside a normal user's PATH.
 test: system-packages install ## run the whole test suite (DATABASE_URL picks the engine; SQLite by default)

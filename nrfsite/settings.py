@@ -54,8 +54,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "nrfsite.site",
     "nrfsite.editorial",
+    "nrfsite.jobs",
     "nrfsite.interchange",
     "nrfsite.ops",
+    "django_tasks",
+    "django_tasks_db",
     "sources",
     "entities",
     "events",
@@ -140,6 +143,30 @@ CACHES = {
         default=env.str("REDIS_URL", default="locmemcache://nrfsite"),
     )
 }
+
+# Background jobs' progress and heartbeats: written by a worker outside its job's transaction, read by the
+# job's page. Shared by every app server and worker: Redis when REDIS_URL is set, else files on this machine.
+CACHES["jobs"] = env.cache("JOBS_CACHE_URL", default=env.str("REDIS_URL", default=f"filecache://{BASE_DIR / 'var' / 'jobs'}"))
+JOBS_CACHE = "jobs"
+# A running job with no heartbeat for this long is reported failed (its worker was killed or its machine went
+# down); workers beat every 2 seconds.
+JOBS_LOST_AFTER_SECONDS = env.int("JOBS_LOST_AFTER_SECONDS", default=30)
+
+# Background jobs (nrfsite.jobs) travel through django-tasks, the API Django 6.0 adopts. The database backend
+# needs nothing more than the database: `manage.py db_worker` runs the jobs, on this machine or any other that
+# reaches the database (workers claim tasks with SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL).
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+# Link checks and web archiving of source URLs (sources/links.py), run as background jobs.
+LINKCHECK_TIMEOUT_SECONDS = env.float("LINKCHECK_TIMEOUT_SECONDS", default=15.0)
+LINKCHECK_CONCURRENCY = env.int("LINKCHECK_CONCURRENCY", default=16)  # requests in flight at once, at most
+LINKCHECK_RETRIES = env.int("LINKCHECK_RETRIES", default=3)  # tries of a URL that times out or answers 5xx/429
+LINKCHECK_BACKOFF_SECONDS = env.float("LINKCHECK_BACKOFF_SECONDS", default=2.0)  # doubled after each try
+LINKCHECK_RECHECK_DAYS = env.int("LINKCHECK_RECHECK_DAYS", default=7)
+# Source URLs are typed by editors: never fetch loopback, private or link-local addresses (SSRF), except in tests.
+LINKCHECK_ALLOW_PRIVATE_ADDRESSES = env.bool("LINKCHECK_ALLOW_PRIVATE_ADDRESSES", default=False)
+WEB_ARCHIVE_SAVE_URL = env.str("WEB_ARCHIVE_SAVE_URL", default="https://web.archive.org/save/")
+WEB_ARCHIVE_CONCURRENCY = env.int("WEB_ARCHIVE_CONCURRENCY", default=2)  # one archive: be gentle with it
 
 # Seconds an anonymous public page stays cached; any content change makes it unreachable at once.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
@@ -284,8 +311,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 
-# Uploads: CSV imports up to 20 MB; request bodies held in memory up to 5 MB.
-IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Uploads: CSV imports up to 64 MiB (a worker imports them: 100,000 events are about 25 MiB); request bodies
+# held in memory up to 5 MB, larger uploads spool to a temporary file.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=64 * 1024 * 1024)
 # The largest file of a bundle import_bundle reads (a million events' events.csv is about 300 MB).
 BUNDLE_FILE_MAX_BYTES = env.int("BUNDLE_FILE_MAX_BYTES", default=1024 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

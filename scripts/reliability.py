@@ -13,6 +13,9 @@ Builds a scratch database (SQLite file or a PostgreSQL database it creates and d
   reload      readers, a gunicorn HUP (graceful reload) and a `kill -9` of one worker
   pgkill      readers while every application connection is killed with pg_terminate_backend (PostgreSQL)
   killimport  a `kill -9` of a 20,000-event import mid-way: the database must be exactly as before
+  adminimport readers while an editor imports --import-events events through the admin, as a background job
+              on a `db_worker`: how long the upload request takes, how the progress moves, the worker's peak
+              memory, and (SQLite) whether the result equals the command line's import of the same file
   timeline    readers of the HTML timeline only (with and without filters), beside
   api         readers of /api/events/ only, with the same filters and following cursors
 
@@ -391,6 +394,111 @@ def scenario_killimport(env, args):
     return None, f"import killed {'mid-way' if alive else 'after it finished (too fast)'}; database {verdict}"
 
 
+def copy_sqlite(env):
+    """A copy of the SQLite scratch database (SQLite's backup API: what a connection sees, WAL included)."""
+    import sqlite3
+
+    source_path = env["DATABASE_URL"].removeprefix("sqlite:///")
+    target_path = source_path.replace(".sqlite3", "-reference.sqlite3")
+    Path(target_path).unlink(missing_ok=True)
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    source.backup(target)
+    source.close()
+    target.close()
+    return {**env, "DATABASE_URL": f"sqlite:///{target_path}"}
+
+
+def peak_memory_mib(pid):
+    """A process's peak resident memory (VmHWM), in MiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def scenario_adminimport(env, args):
+    import requests  # a dependency of frictionless; urllib has no multipart upload
+
+    count = args.import_events
+    bundle = Path(tempfile.mkdtemp()) / "import"
+    run("generate_events", str(count), "--start", "700000", "--bundle-only", str(bundle), env=env)
+    events_csv = bundle / "events.csv"
+    size = events_csv.stat().st_size
+    reference = copy_sqlite(env) if env["DATABASE_URL"].startswith("sqlite") else None
+    worker = subprocess.Popen(  # noqa: S603
+        [PYTHON, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.5"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    session = requests.Session()
+    session.get(f"{BASE}/admin/login/", timeout=30)
+    session.post(
+        f"{BASE}/admin/login/",
+        data={"username": EDITOR, "password": EDITOR_PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        headers={"Referer": BASE},
+        timeout=30,
+    )
+    readers = {}
+    reading = threading.Thread(target=lambda: readers.update(locust(args.users, args.duration, "adminimport")))
+    reading.start()
+    time.sleep(5)
+
+    def post(url, data, files=None):
+        data = {"csrfmiddlewaretoken": session.cookies["csrftoken"], **data}
+        return session.post(url, data=data, files=files, headers={"Referer": url}, allow_redirects=False, timeout=120)
+
+    def follow(job_url):
+        started, values = time.monotonic(), []
+        while True:
+            status = session.get(job_url.replace("/change/", "/status/"), timeout=30).json()
+            if status["state"] == "running" and status["done"] and status["done"] not in values:
+                values.append(status["done"])
+            if status["finished"]:
+                return status, time.monotonic() - started, values
+            time.sleep(0.5)
+
+    started = time.monotonic()
+    with events_csv.open("rb") as file:
+        answer = post(f"{BASE}/admin/events/event/import/", {"resource": "0", "format": "0"}, {"import_file": file})
+    upload_seconds = time.monotonic() - started
+    if answer.status_code != 302:
+        worker.kill()
+        reading.join()
+        return readers, f"upload refused ({answer.status_code}): {answer.text[-300:]}"
+    check_url = BASE + answer.headers["Location"]
+    checked, check_seconds, check_values = follow(check_url)
+    page = session.get(check_url, timeout=60).text
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    started = time.monotonic()
+    answer = post(f"{BASE}/admin/events/event/process_import/", fields)
+    confirm_seconds = time.monotonic() - started
+    import_url = BASE + answer.headers["Location"]
+    imported, import_seconds, import_values = follow(import_url)
+    peak = peak_memory_mib(worker.pid)
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=60)
+    reading.join()
+    note = (
+        f"{count:,} events ({size / 2**20:.1f} MiB): upload request {upload_seconds:.2f} s, confirm request "
+        f"{confirm_seconds:.2f} s; check job {checked['state']} in {check_seconds:.0f} s, progress seen at "
+        f"{len(check_values)} values; import job {imported['state']} in {import_seconds:.0f} s, progress seen at "
+        f"{len(import_values)} values ({', '.join(f'{value:,}' for value in import_values[:6])}); worker peak memory "
+        f"{peak:.0f} MiB"
+    )
+    if reference is not None:
+        only = Path(tempfile.mkdtemp()) / "events-only"
+        only.mkdir()
+        (only / "events.csv").write_bytes(events_csv.read_bytes())
+        run("import_bundle", str(only), "--user", EDITOR, env=reference)
+        mine, theirs = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
+        run("export_bundle", str(mine), env=env)
+        run("export_bundle", str(theirs), env=reference)
+        comparison = filecmp.dircmp(mine, theirs)
+        differ = [name for name in comparison.diff_files if name != "manifest.json" and name != "datapackage.json"]
+        note += "; result " + ("equals the command line's import" if not differ else f"DIFFERS in {differ}")
+    return readers, note
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
@@ -398,6 +506,7 @@ def main():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--scenarios", default="public,editing,reload,pgkill,killimport")
+    parser.add_argument("--import-events", type=int, default=100000, help="Events the adminimport scenario imports.")
     parser.add_argument(
         "--proxy",
         choices=["none", "nginx"],

@@ -6,6 +6,7 @@
 #   nginx                 the worker-kill fault test behind nginx (tests/ops/test_faults.py)
 #   postgresql-client     psql and pg_dump/pg_restore: the PostgreSQL runs (backup/restore test, .ci/run)
 #   gettext               xgettext, msgmerge, msgfmt: `manage.py catalogs` (make messages, and its --check in the tests)
+#   redis-server          the two-app-server deployment test starts its own Redis (tests/jobs/test_workers.py)
 #
 # Installs the missing ones with apt-get when it can (as root, or through sudo without a password;
 # `apt-get update` first), otherwise stops with the exact command to run. The tests fail (never skip)
@@ -31,11 +32,12 @@ missing() {
   have nginx || [ -x /usr/sbin/nginx ] || echo nginx  # not on a normal user's PATH: `make test` adds /usr/sbin
   { have psql && have pg_dump && have pg_restore; } || echo postgresql-client
   { have xgettext && have msgmerge && have msgfmt; } || echo gettext
+  have redis-server || [ -x /usr/bin/redis-server ] || echo redis-server
 }
 
 mapfile -t packages < <(missing)
 if [ "${#packages[@]}" -eq 0 ]; then
-  echo "system packages: chromium, java, nginx, psql/pg_dump, gettext are present"
+  echo "system packages: chromium, java, nginx, psql/pg_dump, gettext, redis-server are present"
   exit 0
 fi
 

@@ -18,13 +18,15 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from nrfsite.core.publishing import Publishable, Reviewable, Status, Versioned
-from nrfsite.editorial import pending
+from nrfsite.editorial import pending, schedule
 from nrfsite.editorial import services as editorial
 from nrfsite.editorial.diff import revision_changes, rows_changes
 from nrfsite.editorial.forms import (
@@ -34,6 +36,7 @@ from nrfsite.editorial.forms import (
     VERSION_FIELD,
     ChangeReasonFormMixin,
     FlagForm,
+    SchedulePublicationForm,
     SetAsideForm,
     VersionedFormMixin,
     VersionedInlineForm,
@@ -312,6 +315,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
                 self.message_user(request, message, messages.ERROR)
             else:
                 self.message_user(request, gettext("“%(item)s” is published.") % {"item": obj}, messages.SUCCESS)
+        elif step == "schedule" and self.publishable:
+            self.schedule_publication(request, obj)
         elif step == "reject" and waiting is not None:
             editorial.reject_change(change=waiting, user=request.user, note=request.POST.get("note", "").strip()[:300])
             message = gettext("The change to “%(item)s” is rejected: readers keep the published version.")
@@ -339,13 +344,30 @@ class EditorialAdmin(SimpleHistoryAdmin):
             self.message_user(request, gettext("Unknown action."), messages.ERROR)
         return HttpResponseRedirect(change_url)
 
+    def schedule_publication(self, request, obj):
+        """The reviewer's "Publish at": a background job publishes what they reviewed at that time."""
+        form = SchedulePublicationForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, " ".join(form.errors["publish_at"]), messages.ERROR)
+            return
+        try:
+            job = schedule.schedule(obj, user=request.user, at=form.cleaned_data["publish_at"])
+        except schedule.ScheduleError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        when = date_format(timezone.localtime(job.run_after), "DATETIME_FORMAT")
+        message = gettext("“%(item)s” will be published at %(when)s, as you reviewed it.") % {"item": obj, "when": when}
+        self.message_user(request, message, messages.SUCCESS)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         waiting = editorial.waiting_change(obj) if self.publishable and obj is not None and obj.pk else None
         context.update(
             can_review=self.has_publish_permission(request, obj),
             publishable=self.publishable,
             reviewable=self.reviewable,
-            workflow_steps=["publish", "unpublish", "review", "flag", "reject", "withdraw"],
+            workflow_steps=["publish", "schedule", "unpublish", "review", "flag", "reject", "withdraw"],
+            scheduled_publication=schedule.scheduled(obj) if self.publishable and obj is not None and obj.pk else None,
+            schedule_form=SchedulePublicationForm(),
             pending_change=waiting,
             pending_changes=rows_changes(editorial.live_rows(obj), waiting.rows) if waiting else [],
             editing_pending=getattr(request, "_editing_pending", None) is not None,

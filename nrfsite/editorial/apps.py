@@ -8,3 +8,6 @@ class EditorialConfig(AppConfig):
     name = "nrfsite.editorial"
     label = "editorial"
     verbose_name = _("Editorial")
+
+    def ready(self):
+        from nrfsite.editorial import schedule  # noqa: F401  (registers the scheduled publication job)

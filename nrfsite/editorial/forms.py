@@ -53,6 +53,20 @@ class SetAsideForm(forms.Form):
         ]
 
 
+class SchedulePublicationForm(forms.Form):
+    """A reviewer's "Publish at": a date and time in the site's time zone (a browser's datetime-local box)."""
+
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": _("Pick a date and time to publish at."),
+            "invalid": _("Write the time as a date and a time, e.g. 2026-12-24 09:00."),
+        },
+    )
+
+
 REASON_FIELD = "change_reason"
 
 

@@ -17,6 +17,13 @@ from import_export.results import Error, Result, RowResult
 from nrfsite.interchange import dialect
 from nrfsite.interchange.report import ImportFailed, ImportReport
 
+ROW_TYPES = {
+    "new": RowResult.IMPORT_TYPE_NEW,
+    "update": RowResult.IMPORT_TYPE_UPDATE,
+    "held": RowResult.IMPORT_TYPE_UPDATE,  # shown as a change, named as one that waits for review
+    "skip": RowResult.IMPORT_TYPE_SKIP,
+}
+
 
 class CSVFormat(base_formats.CSV):
     """CSV for the admin: read as bytes so our decoder reports encoding problems, and keeps line numbers."""
@@ -50,20 +57,37 @@ class AdminImportMixin:
                 list(dataset.headers or []),
                 [(number + 2, ["" if cell is None else str(cell) for cell in row]) for number, row in enumerate(dataset)],
             )
-        file_name = kwargs.get("file_name") or self.file_name
-        user = kwargs.get("user")
-        reason = f"CSV import: {file_name}"
+        return self.as_result(
+            self.import_table(table, dry_run=dry_run, file_name=kwargs.get("file_name"), user=kwargs.get("user"))
+        )
+
+    def import_table(
+        self, table, *, dry_run=False, file_name=None, user=None, keep_rows=True, progress=None, before_commit=None
+    ):
+        """Import one parsed file in one transaction; return its report. What the admin's import runs, in a request
+        or in a background job: nothing is written if a row fails, or with `dry_run`. `before_commit(report)` is
+        called inside the transaction after the last row (a job records its end there)."""
+        file_name = file_name or self.file_name
         problems = self.header_problems(table.header)  # before the transaction: no lock is held for a bad file
         if problems:
-            return self.as_result(ImportReport(file_name, header=list(table.header)[:100]).refuse_header(problems))
+            return ImportReport(file_name, header=list(table.header)[:100]).refuse_header(problems)
         try:
             with transaction.atomic():
-                report = self.run_import(table, file_name=file_name, user=user, reason=reason)
+                report = self.run_import(
+                    table,
+                    file_name=file_name,
+                    user=user,
+                    reason=f"CSV import: {file_name}",
+                    keep_rows=keep_rows,
+                    progress=progress,
+                )
                 if report.errors or dry_run:
                     raise ImportFailed([report])
+                if before_commit is not None:
+                    before_commit(report)
         except ImportFailed as rollback:
             report = rollback.reports[0]
-        return self.as_result(report)
+        return report
 
     def as_result(self, report):
         """Our report as django-import-export's Result, for the admin's preview and confirm pages."""
@@ -84,12 +108,7 @@ class AdminImportMixin:
         if not report.errors:
             for row in report.rows:
                 row_result = RowResult()
-                row_result.import_type = {
-                    "new": RowResult.IMPORT_TYPE_NEW,
-                    "update": RowResult.IMPORT_TYPE_UPDATE,
-                    "held": RowResult.IMPORT_TYPE_UPDATE,  # shown as a change, named as one that waits for review
-                    "skip": RowResult.IMPORT_TYPE_SKIP,
-                }[row.kind]
+                row_result.import_type = ROW_TYPES[row.kind]
                 row_result.object_repr = (
                     gettext("%(key)s (waits for a reviewer)") % {"key": row.key} if row.kind == "held" else row.key
                 )
@@ -98,6 +117,8 @@ class AdminImportMixin:
                 row_result.object_id = getattr(row_result.instance, "pk", None)
                 result.append_row_result(row_result)
                 result.increment_row_result_total(row_result)
+            for kind, count in report.tally.items():  # rows a long file's report counted without keeping them
+                result.totals[ROW_TYPES[kind]] += count
         result.totals[RowResult.IMPORT_TYPE_INVALID] = len(by_line)
         result.held = 0 if report.errors else report.count("held")  # the admin names these rows apart
         return result

@@ -6,20 +6,28 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 from import_export.results import RowResult
 
 from nrfsite.interchange import dialect
+from nrfsite.interchange import jobs as import_jobs
 from nrfsite.interchange.adapter import CSVFormat
 from nrfsite.interchange.columns import KeyWidget
 from nrfsite.interchange.dialect import CSVFileError
+from nrfsite.jobs.models import Job
 
 # The encodings an editor may pick: (codec, the name people know it by, the choice's label). "" is the
 # default every import shares with the command line: UTF-8, with or without a byte-order mark. A label that
@@ -142,7 +150,10 @@ class PreviewRow:
         return {"new": gettext("New"), "update": gettext("Changed"), "delete": gettext("Deleted")}[self.kind]
 
 
-PREVIEW_ROWS = 500  # a page an editor can read; the import itself writes every row
+PREVIEW_ROWS = import_jobs.KEPT_ROWS  # a page an editor can read; the import itself writes every row
+# The confirm form names the check job it confirms by its id, signed: a form cannot name another's upload.
+CONFIRM_SALT = "nrfsite.interchange.confirm"
+CONFIRM_MAX_AGE = 24 * 3600  # a check not confirmed within a day is no longer accepted
 
 
 def import_preview(resource, result):
@@ -177,7 +188,10 @@ def import_preview(resource, result):
         "unchanged": totals[RowResult.IMPORT_TYPE_SKIP],
         "deleted": totals[RowResult.IMPORT_TYPE_DELETE],
     }
-    return {"summary": summary, "rows": rows, "not_listed": len(changing) - len(listed)}
+    changing_in_all = sum(
+        totals[kind] for kind in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_DELETE)
+    )
+    return {"summary": summary, "rows": rows, "not_listed": changing_in_all - len(listed)}
 
 
 EXPORTED_CHUNK = 500  # rows read at a time: one query each (and one per child set), whatever the file's size
@@ -242,18 +256,107 @@ class CSVAdminMixin(ImportExportModelAdmin):
             messages.warning(request, held_message(held))
 
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
-        result = context.get("result")
-        if result is None or result.has_errors():
-            return response
-        if result.has_validation_errors():
-            context["error_rows"], context["error_summary"] = error_rows(result)
+        """The upload form; a valid upload is stored with a background job that checks it (the preview), and the
+        editor is sent to the job's page, which shows its progress, then the preview or every refused row."""
+        if request.method != "POST":
+            return super().import_action(request, **kwargs)
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return super().import_action(request, **kwargs)  # the form again, with its errors and what was picked
+        upload = form.cleaned_data["import_file"]  # UTF-8 text: SizedImportForm decoded it
+        job = import_jobs.start(
+            import_jobs.CHECK,
+            self,
+            request,
+            file_name=upload.name,
+            resource_index=self.get_resource_index(form),
+            text=b"".join(upload.chunks()).decode(),
+        )
+        return HttpResponseRedirect(reverse("admin:jobs_job_change", args=[job.pk]))
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """The editor confirmed a checked file: queue its import (a job of its own) and show that job's page."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        checked = self.checked_job(request, confirm_form) if confirm_form.is_valid() else None
+        if checked is None:
+            if confirm_form.is_valid():
+                confirm_form.add_error(
+                    None, gettext("This upload is not one you checked here, or it has expired: upload the file again.")
+                )
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Import"),
+                "confirm_form": confirm_form,
+                "opts": self.model._meta,
+                "errors": confirm_form.errors,
+            }
+            return TemplateResponse(request, [self.import_template_name], context, status=400)
+        job = import_jobs.start(
+            import_jobs.IMPORT,
+            self,
+            request,
+            file_name=checked.params["file_name"],
+            resource_index=checked.params.get("resource", 0),
+            text=bytes(checked.payload).decode(),
+            checked=checked,
+        )
+        return HttpResponseRedirect(reverse("admin:jobs_job_change", args=[job.pk]))
+
+    def checked_job(self, request, confirm_form):
+        """The check job the confirm form names, if this server signed its id for this user and this model and
+        the check found nothing wrong; else None."""
+        try:
+            job_id = signing.loads(confirm_form.cleaned_data["import_file_name"], salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        job = Job.objects.filter(
+            pk=job_id,
+            kind=import_jobs.CHECK,
+            state=Job.State.DONE,
+            created_by=request.user,
+            params__model=self.model._meta.label,
+        ).first()
+        if job is None or job.payload is None or job.outcome.get("errors"):  # no payload: imported already
+            return None
+        return job
+
+    def import_report_page(self, request, job, result, resource):
+        """A finished check's or import's page: the preview and the confirm button, or every refused row and the
+        upload form again; the same template and context the import page has always had."""
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": gettext("Import"),
+            "opts": self.model._meta,
+            "result": result,
+            "job": job,
+            "import_error_display": self.import_error_display,
+            "fields_list": [(resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])],
+        }
+        form = self.create_import_form(request)
+        if result.has_errors() or result.has_validation_errors():
+            context["form"] = form
+            context["media"] = self.media + form.media
+            if result.has_validation_errors():
+                context["error_rows"], context["error_summary"] = error_rows(result)
         else:
-            form = context["form"]
-            resource = self.choose_import_resource_class(form, request)(**self.get_import_resource_kwargs(request, form=form))
+            context["confirm_form"] = self.get_confirm_form_class(request)(
+                initial={
+                    "import_file_name": signing.dumps(str(job.pk), salt=CONFIRM_SALT),
+                    "original_file_name": job.params["file_name"],
+                    "format": 0,
+                    "resource": job.params.get("resource", 0),
+                }
+            )
+            context["media"] = self.media
             context["preview"] = import_preview(resource, result)
-        return response
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
 
     def add_data_read_fail_error_to_form(self, form, error):
         if isinstance(error, CSVFileError):

@@ -8,3 +8,6 @@ class InterchangeConfig(AppConfig):
     name = "nrfsite.interchange"
     label = "interchange"
     verbose_name = _("CSV interchange")
+
+    def ready(self):
+        from nrfsite.interchange import jobs  # noqa: F401  (registers the import job kinds)

@@ -155,7 +155,7 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
             return None
         return IMPORT_CHUNK
 
-    def run_import(self, table, *, file_name=None, user=None, reason="", keep_rows=True, created_in_import=None):
+    def run_import(self, table, *, file_name=None, user=None, reason="", keep_rows=True, created_in_import=None, progress=None):
         """Import one parsed file; call inside a transaction and roll back if the report has errors.
 
         Rows are checked and written a chunk at a time inside the caller's transaction. After the
@@ -169,6 +169,9 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         file created (a citation written through statements.csv's `sources` cell) counts as new when a
         later file (statement_citations.csv) names it, so an import into an empty database reports
         every row as new.
+
+        `progress(rows_done, rows_in_all)`, when given, is called after each chunk (rows_in_all is None when
+        the table is read as it goes).
         """
         file_name = file_name or self.file_name
         self.created_in_import = created_in_import
@@ -178,6 +181,8 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
         if not self.check_header(table, report):
             return report
         seen = {}  # natural key -> line, across the whole file
+        in_all = len(table.rows) if isinstance(table.rows, list) else None
+        done = 0
         for rows in _chunks(table.rows, self.import_chunk_size()):
             work = self.check_rows(rows, report, seen)
             held = [row for row in work if row.kind == "held"]
@@ -186,6 +191,9 @@ class ImporterMixin(ShapeChecksMixin, WriterMixin):
                 self.hold_rows(held, report, user=user, reason=reason)
             if not report.errors:
                 self.write(work, report, user=user, reason=reason)
+            done += len(rows)
+            if progress is not None:
+                progress(done, in_all)
         if not report.errors:
             self.check_written(report)
         if report.errors:

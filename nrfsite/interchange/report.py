@@ -38,12 +38,13 @@ class ImportReport:
     errors: list = field(default_factory=list)
     header: list = field(default_factory=list)
     # False: keep the rows that failed (line and kind) and only a count of the others, so a file of a
-    # million rows costs its errors' memory, not its rows'.
-    keep_rows: bool = True
+    # million rows costs its errors' memory, not its rows'. A number N: keep the first N rows that change
+    # or fail whole (what a preview lists), then as False.
+    keep_rows: bool | int = True
     tally: Counter = field(default_factory=Counter)  # rows not kept, by kind
 
     def add_row(self, line, kind, key, cells, changes=(), instance=None):
-        if not self.keep_rows:
+        if self.keep_rows is not True and (self.keep_rows is False or kind == "skip" or len(self.rows) >= self.keep_rows):
             if kind != "error":
                 self.tally[kind] += 1
                 return
@@ -70,6 +71,36 @@ class ImportReport:
     def summary(self):
         totals = self.totals
         return f"{self.file}: {describe_totals(totals)}, {len(self.errors)} error{'s' if len(self.errors) != 1 else ''}"
+
+
+def report_data(report):
+    """An ImportReport as JSON (a background import's outcome); `report_from_data` reads it back."""
+    return {
+        "file": report.file,
+        "header": list(report.header),
+        "errors": [[error.line, error.column, error.message] for error in report.errors],
+        "rows": [
+            [row.line, row.kind, row.key, row.values, row.changes, getattr(row.instance, "pk", None)] for row in report.rows
+        ],
+        "tally": dict(report.tally),
+    }
+
+
+@dataclass(frozen=True)
+class KeptInstance:
+    """What a report read back from JSON knows of a row's object: its primary key."""
+
+    pk: object
+
+
+def report_from_data(data):
+    report = ImportReport(data["file"], header=data["header"], keep_rows=False, tally=Counter(data["tally"]))
+    report.errors = [CellError(data["file"], line, column, message) for line, column, message in data["errors"]]
+    report.rows = [
+        RowOutcome(line, kind, key, values, changes, KeptInstance(pk) if pk is not None else None)
+        for line, kind, key, values, changes, pk in data["rows"]
+    ]
+    return report
 
 
 class ImportFailed(Exception):

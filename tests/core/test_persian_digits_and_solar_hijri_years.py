@@ -93,7 +93,7 @@ def test_the_admin_csv_import_reads_persian_digits_and_refuses_a_solar_hijri_yea
 
     def upload(text):
         data = SimpleUploadedFile("entities.csv", text.encode(), content_type="text/csv")
-        return client.post(url, {"resource": 0, "format": 0, "encoding": "", "import_file": data})
+        return client.post(url, {"resource": 0, "format": 0, "encoding": "", "import_file": data}, follow=True)
 
     refused = upload("slug,kind,name,start\r\nnrf,organization,NRF,۱۴۰۰-۰۵-۲۶\r\n")
     assert DAY_HINT in refused.content.decode() and "confirm_form" not in refused.context

@@ -95,7 +95,9 @@ def test_a_revision_an_import_made_names_the_importing_user_or_the_command_line(
     client.force_login(reviewer)
     text = exported(Event).replace("Kabul", "Herat")
     upload = SimpleUploadedFile(resource_for(Event).file_name, text.encode(), content_type="text/csv")
-    preview = client.post(reverse("admin:events_event_import"), {"resource": 0, "format": 0, "import_file": upload})
+    preview = client.post(
+        reverse("admin:events_event_import"), {"resource": 0, "format": 0, "import_file": upload}, follow=True
+    )
     client.post(reverse("admin:events_event_process_import"), preview.context["confirm_form"].initial)
     call_command("export_bundle", str(tmp_path), stdout=io.StringIO())
     path = tmp_path / resource_for(Event).file_name

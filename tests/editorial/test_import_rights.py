@@ -21,7 +21,7 @@ HEADER = "slug,title,date,event_type,status\r\n"
 
 def admin_preview(client, text):
     upload = SimpleUploadedFile("events.csv", text.encode(), content_type="text/csv")
-    return client.post(reverse("admin:events_event_import"), {"resource": 0, "format": 0, "import_file": upload})
+    return client.post(reverse("admin:events_event_import"), {"resource": 0, "format": 0, "import_file": upload}, follow=True)
 
 
 @pytest.fixture

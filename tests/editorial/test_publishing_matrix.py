@@ -258,7 +258,9 @@ def by_admin_import(client, case, user):
     upload = SimpleUploadedFile(resource_for(model).file_name, text.encode(), content_type="text/csv")
     opts = model._meta
     preview = client.post(
-        reverse(f"admin:{opts.app_label}_{opts.model_name}_import"), {"resource": 0, "format": 0, "import_file": upload}
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_import"),
+        {"resource": 0, "format": 0, "import_file": upload},
+        follow=True,
     )
     if preview.context and "confirm_form" in preview.context:
         client.post(

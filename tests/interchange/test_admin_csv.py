@@ -29,7 +29,9 @@ def upload(text, name="entities.csv"):
 
 
 def preview(client, text):
-    return client.post(reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload(text)})
+    return client.post(
+        reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload(text)}, follow=True
+    )
 
 
 def test_import_shows_a_preview_and_writes_only_on_confirm(client):
@@ -41,7 +43,8 @@ def test_import_shows_a_preview_and_writes_only_on_confirm(client):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Preview" in content
-    assert [row.import_type for row in response.context["result"].valid_rows()] == ["new", "skip"]
+    assert [row.import_type for row in response.context["result"].valid_rows()] == ["new"]  # unchanged: counted
+    assert "1 new, 0 changed, 1 unchanged (not shown), 0 deleted." in content
     assert not Entity.objects.filter(slug="nrf").exists()
 
     confirm = response.context["confirm_form"]

@@ -222,7 +222,9 @@ def test_a_row_that_is_its_own_parent_is_reported_in_the_admin_preview(client):
     client.force_login(user)
     upload = SimpleUploadedFile("entities.csv", b"slug,kind,name,parent,status\r\nloop,place,Loop,loop,draft\r\n")
 
-    response = client.post(reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload})
+    response = client.post(
+        reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload}, follow=True
+    )
 
     assert response.status_code == 200
     assert '"loop" would lie inside itself (loop → loop)' in html.unescape(response.content.decode())
@@ -290,7 +292,9 @@ def test_a_wide_header_in_the_admin_is_refused_before_the_import_transaction(cli
     upload = SimpleUploadedFile("sources.csv", f"{header}\r\n".encode() + b"x\r\n")
 
     started = time.monotonic()
-    response = client.post(reverse("admin:sources_source_import"), {"resource": 0, "format": 0, "import_file": upload})
+    response = client.post(
+        reverse("admin:sources_source_import"), {"resource": 0, "format": 0, "import_file": upload}, follow=True
+    )
 
     assert response.status_code == 200
     assert "The header has 40,000 columns" in response.content.decode()

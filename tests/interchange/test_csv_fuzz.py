@@ -119,7 +119,9 @@ def test_admin_import_preview_never_fails_on_random_files(admin_client, referenc
     before = counts()
     upload = SimpleUploadedFile("events.csv", data, content_type="text/csv")
 
-    response = admin_client.post("/admin/events/event/import/", {"resource": 0, "format": 0, "import_file": upload})
+    response = admin_client.post(
+        "/admin/events/event/import/", {"resource": 0, "format": 0, "import_file": upload}, follow=True
+    )
 
     assert response.status_code == 200
     assert b"Traceback" not in response.content

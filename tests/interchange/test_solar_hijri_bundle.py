@@ -92,7 +92,9 @@ def test_the_admin_import_of_one_file_reads_the_written_out_forms(client):
     )
 
     preview = client.post(
-        reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "encoding": "", "import_file": upload}
+        reverse("admin:entities_entity_import"),
+        {"resource": 0, "format": 0, "encoding": "", "import_file": upload},
+        follow=True,
     )
     client.post(reverse("admin:entities_entity_process_import"), preview.context["confirm_form"].initial)
 

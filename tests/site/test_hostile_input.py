@@ -170,7 +170,9 @@ def test_import_preview_renders_hostile_cells_inert(client):
     )
     upload = SimpleUploadedFile("entities.csv", ("slug,kind,name\n" + rows).encode(), content_type="text/csv")
 
-    response = client.post(reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload})
+    response = client.post(
+        reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload}, follow=True
+    )
 
     html = response.content.decode()
     assert "Preview" in html, html[html.find("errorlist") :][:500]

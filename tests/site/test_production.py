@@ -113,7 +113,9 @@ def test_an_oversized_import_is_refused_before_it_is_read(client, settings):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     upload = SimpleUploadedFile("entities.csv", b"slug,kind,name\n" + b"x,person,X\n" * 20, content_type="text/csv")
 
-    response = client.post(reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload})
+    response = client.post(
+        reverse("admin:entities_entity_import"), {"resource": 0, "format": 0, "import_file": upload}, follow=True
+    )
 
     assert "imports take up to 100" in response.content.decode()
 

@@ -1,0 +1,214 @@
+"""The site beyond one machine, as deployed: two app servers (gunicorn) and two workers (`manage.py db_worker`)
+on 127.0.0.1, sharing the database (the suite's engine) and a Redis of their own for the page cache, the jobs'
+progress and heartbeats.
+
+An editor imports through one server and a reader sees the change at once through the other (no stale cached
+page); a reviewer's scheduled publication is made by a worker at its time; a worker killed with SIGKILL in the
+middle of a 12,000-event import writes nothing, its job is reported failed with why, and Retry (asked through
+the other server) has the other worker import the file exactly once.
+"""
+
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from tests.ops.test_faults import (  # noqa: F401  (fixtures)
+    ROOT,
+    children,
+    free_port,
+    manage,
+    scratch_env,
+    scratch_template,
+    start_gunicorn,
+    wait_until_up,
+)
+
+PASSWORD = "a-long-test-password-1"
+
+
+def start_redis(children, tmp_path):  # noqa: F811
+    port = free_port()
+    children(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return f"redis://127.0.0.1:{port}/0"
+
+
+def start_site(children, env, *, workers=1):  # noqa: F811
+    port = free_port()
+    start_gunicorn(children, env, port, workers=workers)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base)
+    return base
+
+
+@pytest.fixture
+def site(scratch_env, tmp_path, children):  # noqa: F811
+    """One app server on the scratch database, with an admin login; jobs' cache in files shared with workers."""
+    env = {**scratch_env, "JOBS_CACHE_URL": f"filecache://{tmp_path / 'jobs-cache'}", "JOBS_LOST_AFTER_SECONDS": "3"}
+    manage({**env, "DJANGO_DEBUG": "true"}, "ensure_local_admin", "--username", "admin", "--password", PASSWORD)
+    return {"env": env, "base": start_site(children, env, workers=2)}
+
+
+def start_worker(children, env, tmp_path, name):  # noqa: F811
+    log = (tmp_path / f"{name}.log").open("w")
+    return children(
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--interval",
+            "0.2",
+            "--no-startup-delay",
+            "--no-reload",
+            "--worker-id",
+            name,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def logged_in(base):
+    session = requests.Session()
+    session.get(f"{base}/admin/login/", timeout=10)
+    answer = session.post(
+        f"{base}/admin/login/",
+        data={
+            "username": "admin",
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            "next": "/admin/",
+        },
+        headers={"Referer": f"{base}/admin/login/"},
+        timeout=10,
+    )
+    assert answer.url.endswith("/admin/"), answer.text[-500:]
+    return session
+
+
+def post(session, url, **kwargs):
+    """A POST with the CSRF token, as the admin's forms send it; redirects are not followed."""
+    data = {"csrfmiddlewaretoken": session.cookies["csrftoken"], **kwargs.pop("data", {})}
+    return session.post(url, data=data, headers={"Referer": url}, allow_redirects=False, timeout=30, **kwargs)
+
+
+def upload(session, base, model, path):
+    url = f"{base}/admin/{model}/import/"
+    started = time.monotonic()
+    with path.open("rb") as file:
+        answer = post(session, url, data={"resource": "0", "format": "0", "encoding": ""}, files={"import_file": file})
+    took = time.monotonic() - started
+    assert answer.status_code == 302, answer.text[-2000:]
+    return base + answer.headers["Location"], took
+
+
+def status_of(session, job_url):
+    return session.get(job_url.replace("/change/", "/status/"), timeout=10).json()
+
+
+def follow(session, job_url, *, until, timeout=300):
+    """Status answers of the job until `until(status)`; every one is kept."""
+    seen, deadline = [], time.monotonic() + timeout
+    while True:
+        status = status_of(session, job_url)
+        seen.append(status)
+        if until(status):
+            return seen
+        assert time.monotonic() < deadline, f"the job did not get there in {timeout} s: {seen[-3:]}"
+        time.sleep(0.1)
+
+
+def confirm(session, base, model, job_url):
+    page = session.get(job_url, timeout=30).text
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    assert "import_file_name" in fields, page[-3000:]
+    answer = post(session, f"{base}/admin/{model}/process_import/", data=fields)
+    assert answer.status_code == 302, answer.text[-2000:]
+    return base + answer.headers["Location"]
+
+
+def shell(env, code):
+    return manage(env, "shell", "-v0", "-c", code).stdout.strip()
+
+
+def event_count(env):
+    return int(shell(env, "from events.models import Event; print(Event.objects.count())"))
+
+
+def test_two_app_servers_and_two_workers_share_one_site(scratch_env, tmp_path, children):  # noqa: F811
+    env = {**scratch_env, "REDIS_URL": start_redis(children, tmp_path), "JOBS_LOST_AFTER_SECONDS": "3"}
+    manage(env, "load_seed")
+    manage({**env, "DJANGO_DEBUG": "true"}, "ensure_local_admin", "--username", "admin", "--password", PASSWORD)
+    manage(env, "generate_events", "12000", "--bundle-only", str(tmp_path / "bundle"))
+    one, other = start_site(children, env), start_site(children, env)
+    workers = {name: start_worker(children, env, tmp_path, name) for name in ("worker-1", "worker-2")}
+    editor = logged_in(one)
+
+    # An edit through one server is read at once through the other, whose page was cached (in Redis) before.
+    assert "National Resistance Front" in requests.get(f"{other}/entities/nrf/", timeout=30).text
+    (tmp_path / "entities.csv").write_text("slug,kind,name\r\nnrf,organization,Front of the Edited Name\r\n")
+    check_url, _took = upload(editor, one, "entities/entity", tmp_path / "entities.csv")
+    follow(editor, check_url, until=lambda status: status["finished"])
+    done = follow(editor, confirm(editor, one, "entities/entity", check_url), until=lambda status: status["finished"])[-1]
+    assert done["state"] == "done", done
+    assert "Front of the Edited Name" in requests.get(f"{other}/entities/nrf/", timeout=30).text
+
+    # A scheduled publication is made by a worker at its time, and the other server shows it.
+    shell(
+        env,
+        "import datetime; from django.contrib.auth.models import User; from django.utils import timezone; "
+        "from entities.models import Entity; from nrfsite.editorial.schedule import schedule; "
+        "e = Entity.objects.create(slug='scheduled-group', kind='organization', name='Scheduled Group', status='draft'); "
+        "schedule(e, user=User.objects.get(username='admin'), at=timezone.now() + datetime.timedelta(seconds=3))",
+    )
+    assert requests.get(f"{other}/entities/scheduled-group/", timeout=30).status_code == 404
+    deadline = time.monotonic() + 60
+    while requests.get(f"{other}/entities/scheduled-group/", timeout=30).status_code != 200:
+        assert time.monotonic() < deadline, "the scheduled publication was not made"
+        time.sleep(0.25)
+
+    # A worker killed mid-import: nothing written, the job reported failed, Retry imports it once elsewhere.
+    before = event_count(env)
+    check_url, took = upload(editor, one, "events/event", tmp_path / "bundle" / "events.csv")
+    assert took < 1, f"the upload of 12,000 events took {took:.2f} s: it should only store the file and queue a job"
+    follow(editor, check_url, until=lambda status: status["finished"])
+    import_url = confirm(editor, one, "events/event", check_url)
+    running = follow(editor, import_url, until=lambda status: status["state"] == "running" and status["done"] >= 5000)[-1]
+    victim = next(process for process in workers.values() if running["worker"].endswith(f":{process.pid}"))
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=10)
+
+    failed = follow(editor, import_url, until=lambda status: status["finished"], timeout=60)[-1]
+    assert failed["state"] == "failed"
+    assert "stopped before it finished" in failed["error"] and "nothing of it was written" in failed["error"]
+    assert event_count(env) == before
+
+    reviewer = logged_in(other)
+    assert post(reviewer, import_url.replace(one, other).replace("/change/", "/retry/")).status_code == 302
+    retried = follow(reviewer, import_url.replace(one, other), until=lambda status: status["finished"])[-1]
+
+    assert retried["state"] == "done" and retried["attempts"] == 2, retried
+    assert retried["worker"] != running["worker"]
+    assert event_count(env) == before + 12000  # once: not twice, not partly
