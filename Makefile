@@ -18,7 +18,7 @@ ADMIN_USER ?= admin
 ADMIN_PASSWORD ?= nrfsite-local-admin
 
 
-.PHONY: install install-app system-packages messages run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages bench-pages-postgres bench-search bench-search-postgres bench-pages-million audit lighthouse
+.PHONY: install install-app system-packages messages run serve test test-postgres lint format migrations-check reset-db superuser clean bench bench-postgres bench-pages bench-pages-postgres bench-search bench-search-postgres bench-links bench-pages-million audit lighthouse
 
 # Two stamps: the application's requirements (enough for run, serve, bench) and the dev/test tools
 # on top (install, test, lint, format). `make run` after `make test` installs nothing; `make test`
@@ -138,6 +138,11 @@ bench-search: ## the site search (Latin, Dari, folded, transliterated words) at 
 
 bench-search-postgres: ## the same on a scratch PostgreSQL database
 	$(MAKE) bench-pages-postgres BENCH_PAGE_COMMAND=benchmark_search BENCH_PAGE_EVENTS="1000 100000"
+
+bench-links: install-app ## the link-check job over 10,000 sources (5% slow, 5% broken) on a local server, scratch SQLite
+	rm -f $(BENCH_SQLITE) $(BENCH_SQLITE)-wal $(BENCH_SQLITE)-shm
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py migrate --no-input -v0
+	DATABASE_URL=sqlite:///$(BENCH_SQLITE) $(PY) manage.py benchmark_links
 
 bench-pages-million: install-app $(SECRET_FILE) ## the page benchmark at 1k and 1M events on PostgreSQL
 	$(MAKE) bench-pages-postgres BENCH_PAGE_EVENTS="1000 1000000"

@@ -129,7 +129,7 @@ class SourceAdmin(ContentAdmin):
     fieldsets = [
         (None, {"fields": ["key", "title", "authors", "publisher", "source_type", "language", "published_on"]}),
         (_("The title translated"), {"fields": ["title_en", "title_prs", "title_ps"], "classes": ["collapse"]}),
-        (_("Where to read it"), {"fields": ["url", "archive_url", "accessed_on", "wikidata_id"]}),
+        (_("Where to read it"), {"fields": ["url", "archive_url", "archived_on", "accessed_on", "wikidata_id"]}),
         (
             _("Known only as a reference of another work"),
             {"fields": ["found_in", "found_as"], "description": _("Until the publication itself is identified.")},

@@ -8,9 +8,10 @@ class SourcesConfig(AppConfig):
 
     def ready(self):
         from nrfsite.interchange import registry
-        from sources import queues
+        from sources import jobs, queues
         from sources.resources import SourceResource, register_pending
 
         registry.register(SourceResource)
         register_pending(SourceResource)
         queues.register_queues()
+        jobs.register_jobs()

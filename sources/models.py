@@ -5,8 +5,9 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -74,6 +75,20 @@ class SourceQuerySet(PublishableQuerySet):
     def without_archive(self):
         return self.filter(archive_url="")
 
+    def to_archive(self):
+        """Sources with a link and no archived copy of it: what the web-archive job asks a copy of."""
+        return self.exclude(url="").filter(archive_url="")
+
+    def due_for_link_check(self, now):
+        """Sources with a link never checked, due to be checked again at `now`, or changed since its check."""
+        return self.exclude(url="").filter(
+            Q(link_check__isnull=True) | Q(link_check__next_check_at__lte=now) | ~Q(link_check__url=F("url"))
+        )
+
+    def with_broken_link(self):
+        """Sources whose link failed its last check (a check of an address the source no longer has is not counted)."""
+        return self.filter(link_check__broken=True, link_check__url=F("url"))
+
 
 class Source(Publishable):
     """A publication a fact is taken from: "Ahmad Massoud, op-ed, The Washington Post, 18 August 2021"."""
@@ -114,6 +129,12 @@ class Source(Publishable):
     )
     archive_url = models.URLField(
         verbose_name=_("archive url"), max_length=1000, blank=True, help_text=_("An archived copy (e.g. the Wayback Machine).")
+    )
+    archived_on = models.DateField(
+        verbose_name=_("archived on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the archived copy was made (the Wayback Machine's capture date)."),
     )
     accessed_on = models.DateField(
         verbose_name=_("accessed on"), null=True, blank=True, help_text=_("When the URL was last read.")
@@ -226,6 +247,43 @@ class Source(Publishable):
                 return gettext("Reference %(number)s of %(work)s") % {"number": self.found_as, "work": self.work.display_title}
             return gettext("A reference of %(work)s") % {"work": self.work.display_title}
         return self.key
+
+
+class LinkCheck(models.Model):
+    """How a source's link answered when last checked: "200, text/html, 7 December 2026", or "404 Not Found".
+
+    Kept apart from the source (the link-check job writes it, sources/links.py): a check changes no content, so it
+    makes no revision of the source and refreshes no cached page.
+    """
+
+    derived = True  # written by the link checker, not by editors: its writes change no content (no cache bump)
+
+    source = models.OneToOneField(Source, verbose_name=_("source"), on_delete=models.CASCADE, related_name="link_check")
+    url = models.CharField(verbose_name=_("url"), max_length=1000, help_text=_("The link as it was checked."))
+    checked_at = models.DateTimeField(verbose_name=_("checked at"), default=timezone.now)
+    status = models.PositiveSmallIntegerField(
+        verbose_name=_("status"), null=True, blank=True, help_text=_("The HTTP status of the last answer; empty: none came.")
+    )
+    final_url = models.CharField(
+        verbose_name=_("final url"), max_length=1000, blank=True, help_text=_("Where the redirects, if any, led.")
+    )
+    content_type = models.CharField(verbose_name=_("content type"), max_length=200, blank=True)
+    error = models.TextField(
+        verbose_name=_("error"), blank=True, help_text=_("Why no answer came (timed out, refused…); empty when one did.")
+    )
+    broken = models.BooleanField(
+        verbose_name=_("broken"), default=False, help_text=_("No answer came, or it was an error (4xx, 5xx).")
+    )
+    tries = models.PositiveSmallIntegerField(verbose_name=_("tries"), default=1)
+    next_check_at = models.DateTimeField(verbose_name=_("next check at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+        default_permissions = ()  # no admin page: editors read it through the needs-attention queue
+
+    def __str__(self):
+        return f"{self.url}: {self.status or self.error}"
 
 
 class CitationQuerySet(VisibleQuerySet):

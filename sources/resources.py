@@ -147,6 +147,7 @@ class SourceResource(ContentResource):
     published_on = partial_date("published_on")
     url = text("url")
     archive_url = text("archive_url")
+    archived_on = date("archived_on")
     accessed_on = date("accessed_on")
     affiliation = text("affiliation")
     found_in = ref("found_in", Source, "key")
@@ -175,6 +176,7 @@ class SourceResource(ContentResource):
             "published_on",
             "url",
             "archive_url",
+            "archived_on",
             "accessed_on",
             "affiliation",
             "found_in",
