@@ -7,7 +7,7 @@ from django.urls import include, path
 
 from nrfsite.site import views
 from nrfsite.site.sitemaps import SITEMAPS
-from nrfsite.site.urls import data_urls, entity_urls, source_urls
+from nrfsite.site.urls import data_urls, entity_urls, event_urls, source_urls
 
 admin.site.site_header = "nrfsite editorial admin"
 admin.site.site_title = "nrfsite admin"
@@ -27,8 +27,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("search/", views.search_view, name="search"),
+    path("changes/", views.RecentChangesView.as_view(), name="changes"),
+    path("changes/feed/", views.ChangesFeed(), name="changes-feed"),
     path("entities/", include(entity_urls)),
-    path("events/", include("events.urls")),
+    path("events/", include(event_urls)),
     path("sources/", include(source_urls)),
     path("data/", include(data_urls)),
     path("admin/", admin.site.urls),

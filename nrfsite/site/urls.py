@@ -1,9 +1,10 @@
-"""The routes of the pages the site assembles from several apps (the `entities` and `sources` namespaces)."""
+"""The routes of the pages the site assembles from several apps (the `entities`, `events` and `sources` namespaces)."""
 
 from django.urls import path, re_path
 from django.views.generic import TemplateView
 
 from entities import views as entity_views
+from events.urls import urlpatterns as event_patterns
 from nrfsite.site import bundles, pages
 from nrfsite.site.feeds import EntityFeed
 from sources.views import SourceListView
@@ -13,10 +14,14 @@ entity_urls = (
         path("", pages.EntityListPage.as_view(), name="list"),
         path("<slug:slug>/", pages.EntityPage.as_view(), name="detail"),
         path("<slug:slug>/feed/", EntityFeed(), name="feed"),
+        path("<slug:slug>/changes/", pages.EntityChangesPage.as_view(), name="changes"),
         path("<slug:slug>/quickstatements.txt", entity_views.quickstatements_text, name="quickstatements"),
     ],
     "entities",
 )
+
+# The events app's own pages, and the one that needs the site's rule of what readers saw change.
+event_urls = ([*event_patterns, path("<slug:slug>/changes/", pages.EventChangesPage.as_view(), name="changes")], "events")
 
 source_urls = (
     [

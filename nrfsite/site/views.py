@@ -1,4 +1,4 @@
-"""Site-wide pages: home, search, robots.txt, error pages."""
+"""Site-wide pages: home, search, recent changes and their feed, robots.txt, error pages."""
 
 import datetime
 from dataclasses import dataclass
@@ -10,7 +10,9 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse, translate_url
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from entities import presenters as entity_pages
@@ -20,10 +22,13 @@ from events import tally
 from events.models import Event
 from events.presenters import event_views
 from events.selectors import public_events
+from nrfsite.core.feeds import BrowsableFeed
 from nrfsite.core.filters import TEXT_LIMIT
 from nrfsite.core.fulltext import Query, matches, search
 from nrfsite.core.markup import to_plain_text
 from nrfsite.core.translations import Shown, shown
+from nrfsite.site.changes import RecentChangesForm, changes_page
+from nrfsite.site.pages import ChangesView
 from sources.models import Source
 from sources.references import References
 
@@ -180,6 +185,68 @@ def search_view(request):
     total = sum(len(group) for group in results.values())
     context = {"search_query": typed, "respelled": query.respelled, "results": results, "total": total}
     return render(request, "search.html", context)
+
+
+class RecentChangesView(ChangesView):
+    """Every change readers saw, newest first, filtered by entity, event type, province and date."""
+
+    def get_context_data(self, **kwargs):
+        self.form = RecentChangesForm(self.request.GET)  # bound even when empty: no filter is a valid one
+        query = self.request.GET.copy()
+        query.pop("before", None)
+        feed_url = reverse("changes-feed") + (f"?{query.urlencode()}" if query else "")
+        return super().get_context_data(section="changes", feed_url=feed_url, **kwargs)
+
+    def page_parts(self):
+        return self.form.filters()
+
+
+class ChangesFeed(BrowsableFeed):
+    """The recent changes as Atom, with the page's filters: `/changes/feed/?province=panjshir`."""
+
+    feed_type = Atom1Feed
+    title = _("NRF knowledge base: recent changes")
+    subtitle = _("What reviewers changed on the public pages, newest first: which fields, and why.")
+    author_name = _("NRF knowledge base editors")
+
+    def get_object(self, request, *args, **kwargs):
+        self.form = RecentChangesForm(request.GET)
+        return None
+
+    def page_context(self, obj):
+        return {"section": "changes"}
+
+    def link(self):
+        query = self.form.data.urlencode()
+        return reverse("changes") + (f"?{query}" if query else "")
+
+    def items(self):
+        # An invalid filter (an unknown entity, a date that is not one) gives an empty feed, never the whole one.
+        if not self.form.is_valid():
+            return []
+        parts, since = self.form.filters()
+        return changes_page(parts, since=since).changes
+
+    def item_title(self, change):
+        if change.first:
+            return gettext("%(item)s: published") % {"item": change.title_text}
+        labels = ", ".join(str(field.label) for field in change.fields)
+        return gettext("%(item)s: %(fields)s changed") % {"item": change.title_text, "fields": labels}
+
+    def item_description(self, change):
+        note = change.note
+        return gettext("Reviewer’s note: %(note)s") % {"note": note} if note else ""
+
+    def item_link(self, change):
+        return f"{change.changes_url}#{change.anchor}"
+
+    def item_guid(self, change):
+        return f"{change.kind.name}-revision-{change.record.history_id}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, change):
+        return change.when
 
 
 @require_safe  # GET and HEAD: monitors ask with HEAD

@@ -66,9 +66,15 @@ PUBLIC_PAGES = {
     "wikidata": "/data/wikidata/",
     "feed-events": "/events/feed/?place=panjshir",
     "feed-entity": "/entities/nrf/feed/",
+    "changes": "/changes/",
+    "changes-filtered": "/changes/?entity=nrf&since=2021",
+    "changes-dari": "/prs/changes/",
+    "entity-changes": "/entities/nrf/changes/",
+    "event-changes": "/events/taliban-claim-panjshir/changes/",
 }
 EDITOR_PAGES = {"preview-draft-entity": "/entities/ahmad-massoud/", "preview-draft-event": "/events/nrf-formed/"}
 NOT_FOUND_PAGES = {"404": "/no-such-page/", "404-entity": "/entities/no-such-entity/"}
+BAD_REQUEST_PAGES = {"changes-bad-filter": "/changes/?since=not-a-date&entity=%3Cscript%3E"}
 
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))"
 
@@ -234,6 +240,7 @@ def test_every_page_type_is_valid_html(client, tmp_path):
     rich_dataset()
     pages = {name: fetch(client, url, 200) for name, url in PUBLIC_PAGES.items()}
     pages |= {name: fetch(client, url, 404) for name, url in NOT_FOUND_PAGES.items()}
+    pages |= {name: fetch(client, url, 400) for name, url in BAD_REQUEST_PAGES.items()}
     pages["500"] = render_to_string("500.html")
     editor = client.__class__()
     editor.force_login(UserFactory(is_staff=True, is_superuser=True))
