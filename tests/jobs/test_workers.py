@@ -3,16 +3,19 @@ on 127.0.0.1, sharing the database (the suite's engine) and a Redis of their own
 progress and heartbeats.
 
 An editor imports through one server and a reader sees the change at once through the other (no stale cached
-page); a reviewer's scheduled publication is made by a worker at its time; a worker killed with SIGKILL in the
-middle of a 12,000-event import writes nothing, its job is reported failed with why, and Retry (asked through
-the other server) has the other worker import the file exactly once.
+page); a reviewer's scheduled publication is made by a worker at its time; a link check and a web archive
+request run on the workers against a local server; a worker killed with SIGKILL in the middle of a
+12,000-event import writes nothing, its job is reported failed with why, and Retry (asked through the other
+server) has the other worker import the file exactly once.
 """
 
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -51,6 +54,32 @@ def start_redis(children, tmp_path):  # noqa: F811
         stderr=subprocess.DEVNULL,
     )
     return f"redis://127.0.0.1:{port}/0"
+
+
+def start_web():
+    """A stand-in for the web and for the web archive on 127.0.0.1: /gone is 404, /save/<url> answers with the
+    copy's address as the Wayback Machine does (an absolute one here, so it reads as archived elsewhere)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def answer(self):
+            if self.path.startswith("/save/"):
+                self.send_response(200)
+                copy = "https://web.archive.example/web/20261207031500/" + self.path.removeprefix("/save/")
+                self.send_header("Content-Location", copy)
+            else:
+                self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_HEAD = answer
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def start_site(children, env, *, workers=1):  # noqa: F811
@@ -158,8 +187,21 @@ def event_count(env):
 
 
 def test_two_app_servers_and_two_workers_share_one_site(scratch_env, tmp_path, children):  # noqa: F811
-    env = {**scratch_env, "REDIS_URL": start_redis(children, tmp_path), "JOBS_LOST_AFTER_SECONDS": "3"}
+    web = start_web()
+    env = {
+        **scratch_env,
+        "REDIS_URL": start_redis(children, tmp_path),
+        "JOBS_LOST_AFTER_SECONDS": "3",
+        "LINKCHECK_ALLOW_PRIVATE_ADDRESSES": "true",  # the test's own web server is on 127.0.0.1
+        "LINKCHECK_TIMEOUT_SECONDS": "2",
+        "WEB_ARCHIVE_SAVE_URL": f"{web}/save/",
+    }
     manage(env, "load_seed")
+    shell(
+        env,
+        "from sources.models import Source; Source.objects.filter(url__startswith='http').update(url=''); "
+        f"Source.objects.create(key='dead-link', title='Gone', url='{web}/gone', status='published')",
+    )
     manage({**env, "DJANGO_DEBUG": "true"}, "ensure_local_admin", "--username", "admin", "--password", PASSWORD)
     manage(env, "generate_events", "12000", "--bundle-only", str(tmp_path / "bundle"))
     one, other = start_site(children, env), start_site(children, env)
@@ -188,6 +230,20 @@ def test_two_app_servers_and_two_workers_share_one_site(scratch_env, tmp_path, c
     while requests.get(f"{other}/entities/scheduled-group/", timeout=30).status_code != 200:
         assert time.monotonic() < deadline, "the scheduled publication was not made"
         time.sleep(0.25)
+
+    # Link checks and web archiving run on the workers too (a local server stands for the web and the archive).
+    manage(env, "check_links")
+    manage(env, "archive_sources")
+    deadline = time.monotonic() + 60
+    checked = ""
+    while checked != "True https://web.archive.example/web/20261207031500/":
+        assert time.monotonic() < deadline, f"the link check and archive jobs did not run: {checked!r}"
+        time.sleep(0.5)
+        checked = shell(
+            env,
+            "from sources.models import Source; s = Source.objects.get(key='dead-link'); "
+            "c = getattr(s, 'link_check', None); print(c is not None and c.broken, s.archive_url.split('http://')[0])",
+        )
 
     # A worker killed mid-import: nothing written, the job reported failed, Retry imports it once elsewhere.
     before = event_count(env)

@@ -38,14 +38,15 @@ class Server:
                 try:
                     if self.path.startswith("/slow/"):
                         time.sleep(slow)
-                    code = 404 if self.path.startswith("/broken/") else 200
-                    self.send_response(code)
-                    self.send_header("Content-Type", "text/html; charset=utf-8")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
                 finally:
+                    # Out of flight before the answer is written: the checker may send its next request the
+                    # moment it reads this one, and counted after, the two would overlap here but not there.
                     with server.lock:
                         server.in_flight -= 1
+                self.send_response(404 if self.path.startswith("/broken/") else 200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             do_HEAD = do_GET = answer
 
