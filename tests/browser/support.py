@@ -18,7 +18,11 @@ from tests.factories import UserFactory, restore_vocabulary
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-TIMEOUT_MS = 10_000
+TIMEOUT_MS = 30_000
+# Actions and assertions wait up to 30 s: on CI's loaded machine (two suites side by side, each starting servers,
+# workers and browsers) a debounced preview's answer took more than expect()'s default 5 s, and a page load
+# more than 10 s. A passing step waits no longer for it.
+expect.set_options(timeout=TIMEOUT_MS)
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 HOSTILE_LINK = "[x](javascript:alert(1))"

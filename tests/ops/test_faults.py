@@ -12,6 +12,7 @@ import filecmp
 import itertools
 import os
 import queue
+import re
 import secrets
 import signal
 import socket
@@ -391,7 +392,7 @@ def test_a_save_succeeds_while_a_hostile_wide_csv_is_refused(scratch_env, tmp_pa
 
     assert writer.returncode == 0, writer.output.text(timeout=10)[-2000:]
     assert hostile.returncode != 0
-    assert "The header has 60,000 columns; sources.csv has 19" in refused_output, refused_output[-2000:]
+    assert re.search(r"The header has 60,000 columns; sources\.csv has \d+:", refused_output), refused_output[-2000:]
     assert saved_after < 3, f"the save waited {saved_after:.1f} s for the hostile import's lock"
     assert refused_after < 10, f"the refusal took {refused_after:.1f} s"
 
