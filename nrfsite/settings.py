@@ -218,8 +218,6 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # Uploads wait for the confirm step under names this server signed, in a folder only the app uses.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "nrfsite.interchange.uploads.PrivateUploadStorage"
-IMPORT_UPLOAD_DIR = env.str("IMPORT_UPLOAD_DIR", default="")  # default: <system temp>/nrfsite-imports
 
 # django-simple-history: the reason a revision gives ("CSV import: events.csv", a reviewer's note) is free text,
 # so it is a TextField rather than the default 100-character CharField.

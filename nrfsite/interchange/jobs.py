@@ -49,16 +49,22 @@ def model_admin_of(job):
     return admin.site._registry[apps.get_model(job.params["model"])]
 
 
+def resource_of(model_admin, job):
+    """The resource the editor picked on the upload form (by its index among the admin's import resources)."""
+    return model_admin.get_import_resource_classes(None)[int(job.params.get("resource") or 0)]()
+
+
 def run(job, context):
     model_admin = model_admin_of(job)
-    resource = model_admin.get_import_resource_classes(None)[int(job.params.get("resource") or 0)]()
+    resource = resource_of(model_admin, job)
     context.progress(0, None, gettext("reading the file"))
     table = dialect.parse(bytes(job.payload).decode())
     rows = len(table.rows)
-    context.progress(0, rows, gettext("checking and writing rows") if job.kind == IMPORT else gettext("checking rows"))
+    stage = gettext("checking and writing rows") if job.kind == IMPORT else gettext("checking rows")
+    context.progress(0, rows, stage)
 
     def progress(done, _in_all):
-        context.progress(done, rows, gettext("checking and writing rows") if job.kind == IMPORT else gettext("checking rows"))
+        context.progress(done, rows, stage)
 
     def before_commit(report):
         log_rows(model_admin, job, report)
@@ -95,7 +101,7 @@ def present(request, job):
         return None  # failed: the generic job page, with the reason and Retry
     model_admin = model_admin_of(job)
     report = report_from_data(job.outcome)
-    resource = model_admin.get_import_resource_classes(request)[int(job.params.get("resource") or 0)]()
+    resource = resource_of(model_admin, job)
     result = resource.as_result(report)
     if job.kind == IMPORT and not (result.has_errors() or result.has_validation_errors()):
         model_admin.add_success_message(result, request)

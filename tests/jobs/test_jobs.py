@@ -189,6 +189,8 @@ def test_an_editor_sees_only_their_own_jobs(client, reviewer, queued_only):
     assert page.status_code == 302 and page["Location"] == reverse("admin:index")  # as for any object not there
     assert client.get(reverse("admin:jobs_job_status", args=[job.pk])).status_code == 404
     assert client.post(reverse("admin:jobs_job_retry", args=[job.pk])).status_code == 404
+    assert client.post(reverse("admin:jobs_job_cancel", args=[job.pk])).status_code == 404
+    assert Job.objects.get(pk=job.pk).state == "queued"
     assert job.title not in client.get(reverse("admin:jobs_job_changelist")).content.decode()
 
 
