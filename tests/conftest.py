@@ -2,6 +2,9 @@
 
 import pytest
 
+# The scratch site (a migrated database, once per session) and the child processes of the deployment tests.
+from tests.processes import children, scratch_env, scratch_template  # noqa: F401  (fixtures)
+
 
 @pytest.fixture(autouse=True)
 def _empty_caches(_fast_test_settings):

@@ -7,17 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.support import SCREENSHOTS, new_page
-from tests.jobs.test_workers import (  # noqa: F401  (fixtures)
-    PASSWORD,
-    children,
-    manage,
-    scratch_env,
-    scratch_template,
-    site,
-    start_worker,
-)
+from tests.jobs.test_workers import PASSWORD, site, start_worker  # noqa: F401  (site: a fixture)
+from tests.processes import manage
 
 pytestmark = [pytest.mark.browser]
+
+ROWS = 8000  # events in the import: seconds of work, so the page (asking every second) sees the bar at several values
 
 
 def progress_values(page, seconds, screenshot):
@@ -40,7 +35,7 @@ def progress_values(page, seconds, screenshot):
 
 def test_an_editor_watches_the_progress_bar_of_an_admin_import_to_its_report(browser, watch, site, tmp_path, children):  # noqa: F811
     env, base = site["env"], site["base"]
-    manage(env, "generate_events", "12000", "--bundle-only", str(tmp_path / "bundle"))
+    manage(env, "generate_events", str(ROWS), "--bundle-only", str(tmp_path / "bundle"))
     start_worker(children, env, tmp_path, "worker-1")
     context, page = new_page(browser, watch, viewport={"width": 1280, "height": 900}, base_url=base)
     page.goto("/admin/login/")
@@ -55,7 +50,7 @@ def test_an_editor_watches_the_progress_bar_of_an_admin_import_to_its_report(bro
     page.wait_for_url("**/admin/jobs/job/**")
     checking = progress_values(page, 60, "admin-import-check-progress.png")
     expect(page.locator("#import-summary")).to_have_text(
-        "12000 new, 0 changed, 0 unchanged (not shown), 0 deleted.", timeout=120_000
+        f"{ROWS} new, 0 changed, 0 unchanged (not shown), 0 deleted.", timeout=120_000
     )
     page.screenshot(path=str(SCREENSHOTS / "admin-import-preview-after-job.png"), full_page=False)
 
@@ -64,9 +59,9 @@ def test_an_editor_watches_the_progress_bar_of_an_admin_import_to_its_report(bro
     importing = progress_values(page, 120, "admin-import-progress.png")
     page.wait_for_url("**/admin/events/event/", timeout=180_000)
 
-    expect(page.locator(".messagelist")).to_contain_text("12000 new")
+    expect(page.locator(".messagelist")).to_contain_text(f"{ROWS} new")
     moved = [value for value, _max in checking + importing if value > 0]
     assert len(set(moved)) >= 2, f"the bar did not move: {checking} {importing}"
-    assert all(maximum == 12000 for value, maximum in checking + importing if value), (checking, importing)
+    assert all(maximum == ROWS for value, maximum in checking + importing if value), (checking, importing)
     assert not watch.errors and not watch.dialogs
     context.close()

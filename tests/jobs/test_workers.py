@@ -5,7 +5,7 @@ progress and heartbeats.
 An editor imports through one server and a reader sees the change at once through the other (no stale cached
 page); a reviewer's scheduled publication is made by a worker at its time; a link check and a web archive
 request run on the workers against a local server; a worker killed with SIGKILL in the middle of a
-12,000-event import writes nothing, its job is reported failed with why, and Retry (asked through the other
+6,000-event import writes nothing, its job is reported failed with why, and Retry (asked through the other
 server) has the other worker import the file exactly once.
 """
 
@@ -20,21 +20,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from tests.ops.test_faults import (  # noqa: F401  (fixtures)
-    ROOT,
-    children,
-    free_port,
-    manage,
-    scratch_env,
-    scratch_template,
-    start_gunicorn,
-    wait_until_up,
-)
+from tests.processes import ROOT, free_port, manage, start_gunicorn, wait_until_up
 
 PASSWORD = "a-long-test-password-1"
+ROWS = 6000  # events in the import a worker is killed in: seconds of work, long enough to be killed mid-way
 
 
-def start_redis(children, tmp_path):  # noqa: F811
+def start_redis(children, tmp_path):
     port = free_port()
     children(
         [
@@ -82,7 +74,7 @@ def start_web():
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def start_site(children, env, *, workers=1):  # noqa: F811
+def start_site(children, env, *, workers=1):
     port = free_port()
     start_gunicorn(children, env, port, workers=workers)
     base = f"http://127.0.0.1:{port}"
@@ -91,14 +83,14 @@ def start_site(children, env, *, workers=1):  # noqa: F811
 
 
 @pytest.fixture
-def site(scratch_env, tmp_path, children):  # noqa: F811
+def site(scratch_env, tmp_path, children):
     """One app server on the scratch database, with an admin login; jobs' cache in files shared with workers."""
     env = {**scratch_env, "JOBS_CACHE_URL": f"filecache://{tmp_path / 'jobs-cache'}", "JOBS_LOST_AFTER_SECONDS": "3"}
     manage({**env, "DJANGO_DEBUG": "true"}, "ensure_local_admin", "--username", "admin", "--password", PASSWORD)
     return {"env": env, "base": start_site(children, env, workers=2)}
 
 
-def start_worker(children, env, tmp_path, name):  # noqa: F811
+def start_worker(children, env, tmp_path, name):
     log = (tmp_path / f"{name}.log").open("w")
     return children(
         [
@@ -186,7 +178,7 @@ def event_count(env):
     return int(shell(env, "from events.models import Event; print(Event.objects.count())"))
 
 
-def test_two_app_servers_and_two_workers_share_one_site(scratch_env, tmp_path, children):  # noqa: F811
+def test_two_app_servers_and_two_workers_share_one_site(scratch_env, tmp_path, children):
     web = start_web()
     env = {
         **scratch_env,
@@ -203,7 +195,7 @@ def test_two_app_servers_and_two_workers_share_one_site(scratch_env, tmp_path, c
         f"Source.objects.create(key='dead-link', title='Gone', url='{web}/gone', status='published')",
     )
     manage({**env, "DJANGO_DEBUG": "true"}, "ensure_local_admin", "--username", "admin", "--password", PASSWORD)
-    manage(env, "generate_events", "12000", "--bundle-only", str(tmp_path / "bundle"))
+    manage(env, "generate_events", str(ROWS), "--bundle-only", str(tmp_path / "bundle"))
     one, other = start_site(children, env), start_site(children, env)
     workers = {name: start_worker(children, env, tmp_path, name) for name in ("worker-1", "worker-2")}
     editor = logged_in(one)
@@ -248,10 +240,10 @@ def test_two_app_servers_and_two_workers_share_one_site(scratch_env, tmp_path, c
     # A worker killed mid-import: nothing written, the job reported failed, Retry imports it once elsewhere.
     before = event_count(env)
     check_url, took = upload(editor, one, "events/event", tmp_path / "bundle" / "events.csv")
-    assert took < 1, f"the upload of 12,000 events took {took:.2f} s: it should only store the file and queue a job"
+    assert took < 1, f"the upload of {ROWS:,} events took {took:.2f} s: it should only store the file and queue a job"
     follow(editor, check_url, until=lambda status: status["finished"])
     import_url = confirm(editor, one, "events/event", check_url)
-    running = follow(editor, import_url, until=lambda status: status["state"] == "running" and status["done"] >= 5000)[-1]
+    running = follow(editor, import_url, until=lambda status: status["state"] == "running" and status["done"] >= ROWS // 3)[-1]
     victim = next(process for process in workers.values() if running["worker"].endswith(f":{process.pid}"))
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=10)
@@ -267,4 +259,4 @@ def test_two_app_servers_and_two_workers_share_one_site(scratch_env, tmp_path, c
 
     assert retried["state"] == "done" and retried["attempts"] == 2, retried
     assert retried["worker"] != running["worker"]
-    assert event_count(env) == before + 12000  # once: not twice, not partly
+    assert event_count(env) == before + ROWS  # once: not twice, not partly
