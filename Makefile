@@ -44,7 +44,7 @@ system-packages: ## check for (and install, when root or sudo allows) Chromium, 
 	bash scripts/system-packages.sh
 
 # A background worker (imports and other long jobs) runs beside the site and stops with it.
-WITH_WORKER = sh -c '"$$0" manage.py db_worker --no-startup-delay & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; "$$@"' $(PY)
+WITH_WORKER = sh -c '"$$0" manage.py jobs_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; "$$@"' $(PY)
 
 run: install-app ## migrate, load the seed, create a local admin login, serve on $(HOST):$(PORT) with a background worker
 	$(PY) manage.py migrate --no-input

@@ -144,18 +144,43 @@ CACHES = {
     )
 }
 
+# Background jobs (nrfsite.jobs) travel through django-tasks, the API Django 6.0 adopts, and `manage.py
+# jobs_worker` runs them whichever backend carries them. TASKS_BACKEND picks it:
+# - "database" (the default): django-tasks-db needs nothing more than the database; workers on this machine or
+#   any other that reaches it claim tasks (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL).
+# - "rq": RQ on Redis (django-tasks-rq): workers wait on Redis instead of polling the database, for several
+#   machines of workers. The queue is JOBS_QUEUE_URL, else REDIS_URL; with neither, start-up is refused.
+# - or a backend's dotted path.
+tasks_backends = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+tasks_backend = env.str("TASKS_BACKEND", default="database")
+if tasks_backend not in tasks_backends and "." not in tasks_backend:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={tasks_backend!r} names no backend: set it to {' or '.join(tasks_backends)}, or a dotted path."
+    )
+TASKS = {"default": {"BACKEND": tasks_backends.get(tasks_backend, tasks_backend)}}
+JOBS_QUEUE_URL = None
+if TASKS["default"]["BACKEND"] in ("django_tasks_rq.RQBackend", "django_tasks_rq.backend.RQBackend"):
+    JOBS_QUEUE_URL = env.str("JOBS_QUEUE_URL", default=env.str("REDIS_URL", default="")) or None
+    if JOBS_QUEUE_URL is None:
+        raise ImproperlyConfigured(
+            "TASKS_BACKEND=rq queues background jobs in Redis: set JOBS_QUEUE_URL (or REDIS_URL) to its address, "
+            "e.g. redis://127.0.0.1:6379/2, or leave TASKS_BACKEND unset for the database backend."
+        )
+    INSTALLED_APPS += ["django_rq"]  # only this backend needs it (and its admin page reads RQ_QUEUES)
+    # No time limit, as on the database backend: RQ's default (180 s) would kill a long import. A worker that
+    # dies is noticed by its job's heartbeat (JOBS_LOST_AFTER_SECONDS), whatever the backend.
+    RQ_QUEUES = {"default": {"URL": JOBS_QUEUE_URL, "DEFAULT_TIMEOUT": -1}}
+
 # Background jobs' progress and heartbeats: written by a worker outside its job's transaction, read by the
-# job's page. Shared by every app server and worker: Redis when REDIS_URL is set, else files on this machine.
-CACHES["jobs"] = env.cache("JOBS_CACHE_URL", default=env.str("REDIS_URL", default=f"filecache://{BASE_DIR / 'var' / 'jobs'}"))
+# job's page. Shared by every app server and worker: Redis when REDIS_URL (or RQ's JOBS_QUEUE_URL) is set, else
+# files on this machine.
+CACHES["jobs"] = env.cache(
+    "JOBS_CACHE_URL", default=env.str("REDIS_URL", default=JOBS_QUEUE_URL or f"filecache://{BASE_DIR / 'var' / 'jobs'}")
+)
 JOBS_CACHE = "jobs"
 # A running job with no heartbeat for this long is reported failed (its worker was killed or its machine went
 # down); workers beat every 2 seconds.
 JOBS_LOST_AFTER_SECONDS = env.int("JOBS_LOST_AFTER_SECONDS", default=30)
-
-# Background jobs (nrfsite.jobs) travel through django-tasks, the API Django 6.0 adopts. The database backend
-# needs nothing more than the database: `manage.py db_worker` runs the jobs, on this machine or any other that
-# reaches the database (workers claim tasks with SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL).
-TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 # Link checks and web archiving of source URLs (sources/links.py), run as background jobs.
 LINKCHECK_TIMEOUT_SECONDS = env.float("LINKCHECK_TIMEOUT_SECONDS", default=15.0)

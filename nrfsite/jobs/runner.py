@@ -1,7 +1,8 @@
 """Start a job, run it on a worker, follow it: the one way every long piece of work goes.
 
-- `start()` records the job and hands its id to the task backend (django-tasks: the database backend and
-  `manage.py db_worker` by default; settings.TASKS names another).
+- `start()` records the job and hands its id to the task backend (django-tasks: the database backend by
+  default, RQ on Redis with TASKS_BACKEND=rq; `manage.py jobs_worker` runs either's worker). The task goes
+  with the job's transaction: in it on the database backend, once it commits on a queue outside the database.
 - `execute()` is what a worker runs: it claims the job with one conditional UPDATE, so a job delivered twice
   runs once, beats a heartbeat while it works, and records the outcome or the failure.
 - `status()` is what a page shows. A running job whose heartbeat has stopped (its worker was killed, or its
@@ -20,11 +21,15 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django_tasks import task
+from django_tasks.backends.dummy import DummyBackend
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks_db import DatabaseBackend
 
 from nrfsite.jobs import registry
 from nrfsite.jobs.models import Job
@@ -33,6 +38,13 @@ logger = logging.getLogger(__name__)
 
 BEAT_SECONDS = 2  # how often a working job says it is alive
 PROGRESS_SECONDS = 0.25  # progress is written at most this often
+
+# Backends whose tasks go with the job's transaction: the database backend writes its task row in it, the
+# immediate one runs the job inside it, the dummy one only keeps it in memory. Any other (RQ on Redis) queues
+# outside the database, where a worker could take the task before the job's row commits, find no queued job
+# and drop it, the job then waiting for ever: there the task is sent once the row has committed, and not at
+# all if it rolls back.
+IN_TRANSACTION_BACKENDS = (DatabaseBackend, ImmediateBackend, DummyBackend)
 
 
 def lost_after():
@@ -72,16 +84,40 @@ def start(kind, *, title, user=None, params=None, payload=None, run_after=None):
 
 
 def _enqueue(job):
-    # Queued at once, not on commit: the database backend's task row shares this transaction, so a worker
-    # sees the task only with its job. (A queue outside the database would want transaction.on_commit.)
+    """Send `job`'s task to the backend: at once when the task goes with the job's transaction, else on commit
+    (IN_TRANSACTION_BACKENDS). start(), retry() and a scheduled job's run_after all come through here."""
     task = run_job.using(run_after=job.run_after) if job.run_after else run_job
-    task.enqueue(str(job.pk))
+    if isinstance(task.get_backend(), IN_TRANSACTION_BACKENDS):
+        task.enqueue(str(job.pk))
+    else:
+        transaction.on_commit(lambda: _send(task, job))
+
+
+def _send(task, job):
+    """After the commit: a queue that refuses the task (Redis unreachable) fails the job, saying why, where its
+    page offers Retry, instead of leaving it waiting for a task that never comes."""
+    try:
+        task.enqueue(str(job.pk))
+    except Exception as error:
+        logger.exception("job %s could not be queued", job.pk)
+        Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
+            state=Job.State.FAILED,
+            finished_at=timezone.now(),
+            error=gettext("The job stopped with an error: %(error)s") % {"error": f"{type(error).__name__}: {error}"},
+        )
 
 
 @task()
 def run_job(job_id):
     """The task every job travels as: its id, nothing else (the job's input is in its row)."""
-    execute(job_id)
+    if execute(job_id):
+        return
+    # A scheduled job still queued now was not due when its task came: it is sent again for its time rather
+    # than dropped. RQ's scheduler counts in whole seconds (a job due at 12:00:03.7 is let out at 12:00:03), and
+    # its clock may be another machine's.
+    early = Job.objects.filter(pk=job_id, state=Job.State.QUEUED, run_after__isnull=False).first()
+    if early is not None:
+        _enqueue(early)
 
 
 class Context:
@@ -142,7 +178,7 @@ class Context:
 
 def execute(job_id):
     """Run job `job_id` if it is still queued and due (not when another worker has it, or had it, or it was
-    cancelled, or its time has not come)."""
+    cancelled, or its time has not come); return whether this call ran it."""
     due = Q(run_after__isnull=True) | Q(run_after__lte=timezone.now())  # a scheduled job never runs early
     claimed = Job.objects.filter(due, pk=job_id, state=Job.State.QUEUED).update(
         state=Job.State.RUNNING,
@@ -154,7 +190,7 @@ def execute(job_id):
         outcome=None,
     )
     if not claimed:
-        return
+        return False
     job = Job.objects.get(pk=job_id)
     context = Context(job)
     jobs_cache().delete(_key(job.pk, "progress"))
@@ -168,6 +204,7 @@ def execute(job_id):
         except Exception as error:
             logger.exception("job %s (%s) failed", job.pk, job.kind)
             context.fail(gettext("The job stopped with an error: %(error)s") % {"error": f"{type(error).__name__}: {error}"})
+    return True
 
 
 def notice_lost(job):
