@@ -181,6 +181,9 @@ JOBS_CACHE = "jobs"
 # A running job with no heartbeat for this long is reported failed (its worker was killed or its machine went
 # down); workers beat every 2 seconds.
 JOBS_LOST_AFTER_SECONDS = env.int("JOBS_LOST_AFTER_SECONDS", default=30)
+# The largest file a job keeps for download (the admin's bundle export zip), in the database so any app server
+# serves what any worker made; a larger one fails its job and says so. `manage.py prune_jobs` deletes old ones.
+JOBS_FILE_MAX_BYTES = env.int("JOBS_FILE_MAX_BYTES", default=512 * 1024 * 1024)
 
 # Link checks and web archiving of source URLs (sources/links.py), run as background jobs.
 LINKCHECK_TIMEOUT_SECONDS = env.float("LINKCHECK_TIMEOUT_SECONDS", default=15.0)

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -22,11 +22,12 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 from import_export.results import RowResult
 
-from nrfsite.interchange import dialect
+from nrfsite.interchange import dialect, export_jobs
 from nrfsite.interchange import jobs as import_jobs
 from nrfsite.interchange.adapter import CSVFormat
 from nrfsite.interchange.columns import KeyWidget
 from nrfsite.interchange.dialect import CSVFileError
+from nrfsite.interchange.registry import resource_classes
 from nrfsite.jobs.models import Job
 
 # The encodings an editor may pick: (codec, the name people know it by, the choice's label). "" is the
@@ -248,6 +249,38 @@ class CSVAdminMixin(ImportExportModelAdmin):
     export_formats = [base_formats.CSV]
     import_error_display = ("message",)
     skip_admin_log = False
+    # Import and Export, and "Export the whole bundle (zip)" beside them: where editors already move CSV.
+    import_export_change_list_template = "admin/interchange/change_list.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        bundle = path(
+            "export-bundle/",
+            self.admin_site.admin_view(self.export_bundle_view),
+            name=f"{opts.app_label}_{opts.model_name}_export_bundle",
+        )
+        return [bundle, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        may = export_jobs.may_export(request, self.admin_site)
+        return super().changelist_view(request, {**(extra_context or {}), "may_export_bundle": may})
+
+    def export_bundle_view(self, request):
+        """The whole bundle as a zip, built by a background job: a GET shows what it holds and the button, the
+        POST queues the job and sends the editor to its page (its progress, then the download)."""
+        if not export_jobs.may_export(request, self.admin_site):
+            raise PermissionDenied
+        if request.method == "POST":
+            job = export_jobs.start(request)
+            return HttpResponseRedirect(reverse("admin:jobs_job_change", args=[job.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Export the whole bundle (zip)"),
+            "opts": self.model._meta,
+            "files": [resource_class.file_name for resource_class in resource_classes()],
+            "jobs_url": reverse("admin:jobs_job_changelist") + f"?kind__exact={export_jobs.KIND}",
+        }
+        return TemplateResponse(request, "admin/interchange/export_bundle.html", context)
 
     def add_success_message(self, result, request):
         super().add_success_message(result, request)

@@ -10,4 +10,4 @@ class InterchangeConfig(AppConfig):
     verbose_name = _("CSV interchange")
 
     def ready(self):
-        from nrfsite.interchange import jobs  # noqa: F401  (registers the import job kinds)
+        from nrfsite.interchange import export_jobs, jobs  # noqa: F401  (register the import and export job kinds)

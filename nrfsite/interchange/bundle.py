@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext
 from tqdm import tqdm
 
 from nrfsite.interchange import dialect, tableschema
@@ -31,23 +32,37 @@ def _progress(iterable, *, total, desc, enabled):
     return tqdm(iterable, total=total, desc=desc, unit=" rows", leave=False, file=sys.stderr)
 
 
-def export_bundle(directory, *, progress=False, public=False, homepage=""):
+def _silent(done, total, stage):
+    pass
+
+
+def export_bundle(directory, *, progress=False, public=False, homepage="", on_progress=None):
     """Write every model's CSV file, the manifest and the Data Package descriptor into `directory`;
     return {file name: row count}.
 
     With `public`, the bundle readers may take: each model's public rows only, without the editors' notes
-    and publishing state (the files of a public download).
+    and publishing state (the files of a public download). `on_progress(done, total, stage)` hears of each
+    file as it is begun, and of the end (done == total): a background job's progress bar.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    on_progress = on_progress or _silent
+    total = len(resource_classes()) + 2  # every model's file, the manifest and the Data Package
+
+    def begun(done, name):
+        on_progress(done, total, gettext("writing %(file)s") % {"file": name})
+
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if outermost:
             _one_snapshot()
-        counts, files = _export_files(directory, progress=progress, public=public)
+        counts, files = _export_files(directory, progress=progress, public=public, begun=begun)
     manifest = {"format": "nrfsite-bundle", "format_version": FORMAT_VERSION, "files": counts}
+    begun(total - 2, MANIFEST)
     _write_json(directory / MANIFEST, manifest)
+    begun(total - 1, tableschema.PACKAGE)
     _write_package(directory, files, public=public, homepage=homepage)
+    on_progress(total, total, gettext("every file written"))
     return counts
 
 
@@ -82,10 +97,11 @@ def _one_snapshot():
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
 
-def _export_files(directory, *, progress, public):
+def _export_files(directory, *, progress, public, begun):
     counts, files = {}, []
-    for resource_class in resource_classes():
+    for number, resource_class in enumerate(resource_classes()):
         resource = resource_class()
+        begun(number, resource.file_name)
         resource.for_public = public
         queryset = resource.public_queryset() if public else resource.get_queryset()
         rows = resource.export_rows(queryset)
@@ -107,18 +123,27 @@ def _write_json(path, data):
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def export_zip(path, *, public=True, homepage=""):
-    """The bundle as one zip file at `path` (written beside it, then moved: a reader never sees half a file)."""
+def export_zip(path, *, public=True, homepage="", on_progress=None):
+    """The bundle as one zip file at `path` (written beside it, then moved: a reader never sees half a file).
+
+    `on_progress(done, total, stage)` counts each file twice, as it is written and as it is compressed.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    on_progress = on_progress or _silent
     with tempfile.TemporaryDirectory(dir=path.parent) as work:
         folder = Path(work) / "bundle"
-        export_bundle(folder, public=public, homepage=homepage)
+        export_bundle(
+            folder, public=public, homepage=homepage, on_progress=lambda done, total, stage: on_progress(done, 2 * total, stage)
+        )
         partial = Path(work) / path.name
+        members = sorted(folder.iterdir())
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for member in sorted(folder.iterdir()):
+            for number, member in enumerate(members, start=len(members)):
+                on_progress(number, 2 * len(members), gettext("compressing %(file)s") % {"file": member.name})
                 archive.write(member, member.name)
         os.replace(partial, path)
+    on_progress(2 * len(members), 2 * len(members), gettext("every file compressed"))
     return path
 
 

@@ -2,19 +2,23 @@
 
 A job's page shows its progress bar while it waits or runs (static/js/job-progress.js asks the status URL
 every second and shows the finished job's page when it ends; without script, the page says to reload), then
-the finished job's own page: its kind's (an import's report) or the outcome and error, with Retry when it failed.
+the finished job's own page: its kind's (an import's report) or the outcome and error, with Retry when it failed,
+and the files it made to download (a bundle export's zip), each only to the one who may see the job.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from nrfsite.jobs import registry, runner
 from nrfsite.jobs.models import Job
@@ -22,6 +26,14 @@ from nrfsite.jobs.models import Job
 
 def page_url(job):
     return reverse("admin:jobs_job_change", args=[job.pk])
+
+
+def attachment_name(name):
+    """A file name a browser saves as it is: its last part only, in letters, digits, "-", "_" and "."."""
+    try:
+        return get_valid_filename(name.replace("\\", "/").rsplit("/", 1)[-1])
+    except SuspiciousFileOperation:  # nothing left of it ("..")
+        return "download"
 
 
 @admin.register(Job)
@@ -64,6 +76,7 @@ class JobAdmin(admin.ModelAdmin):
             path("<uuid:job_id>/status/", wrap(self.status_view), name="jobs_job_status"),
             path("<uuid:job_id>/retry/", wrap(require_POST(self.retry_view)), name="jobs_job_retry"),
             path("<uuid:job_id>/cancel/", wrap(require_POST(self.cancel_view)), name="jobs_job_cancel"),
+            path("<uuid:job_id>/files/<int:file_id>/", wrap(require_safe(self.file_view)), name="jobs_job_file"),
             *super().get_urls(),
         ]
 
@@ -72,7 +85,21 @@ class JobAdmin(admin.ModelAdmin):
         return job.created_by_id == request.user.pk or request.user.is_superuser
 
     def visible_job(self, request, job_id):
-        return get_object_or_404(self.get_queryset(request), pk=job_id)
+        """The job, if `request.user` may see it (their own; any, for a superuser); else 404. The one rule for a
+        job's page, its status, its buttons and its files."""
+        return get_object_or_404(self.get_queryset(request).select_related("created_by"), pk=job_id)
+
+    def file_view(self, request, job_id, file_id):
+        """A done job's file, streamed a part at a time as an attachment no cache keeps."""
+        job = self.visible_job(request, job_id)
+        if job.state != Job.State.DONE:  # a file is the job's only once the job is done (it commits with "done")
+            raise Http404
+        stored = get_object_or_404(job.files, pk=file_id)
+        response = StreamingHttpResponse(stored.read(), content_type=stored.content_type)
+        response["Content-Length"] = str(stored.size)
+        response["Content-Disposition"] = content_disposition_header(True, attachment_name(stored.name))
+        add_never_cache_headers(response)  # private, no-store: the editors' data, drafts included
+        return response
 
     def status_view(self, request, job_id):
         job = self.visible_job(request, job_id)
@@ -119,5 +146,6 @@ class JobAdmin(admin.ModelAdmin):
             "cancel_url": reverse("admin:jobs_job_cancel", args=[job.pk]),
             "may_retry": job.state == Job.State.FAILED and self.is_owner(request, job),
             "may_cancel": job.state == Job.State.QUEUED and self.is_owner(request, job),
+            "files": list(job.files.all()) if job.state == Job.State.DONE else [],
         }
         return TemplateResponse(request, "admin/jobs/job.html", context)
