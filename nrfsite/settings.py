@@ -346,6 +346,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# Email: the watchlists' digests (nrfsite/site/digests.py, `manage.py send_digests`). EMAIL_URL is
+# smtp+tls://user:password@host:587 in production; locally the console (the default) or files
+# (filemail:////var/tmp/nrfsite-mail). Tests get Django's locmem backend. SITE_URL is the public address the
+# digests' absolute links (and their unsubscribe link) start with.
+vars().update({name: value for name, value in env.email_url("EMAIL_URL", default="consolemail://").items() if value})
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="NRF knowledge base <noreply@localhost>")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,7 +7,7 @@ from django.urls import include, path
 
 from nrfsite.site import views
 from nrfsite.site.sitemaps import SITEMAPS
-from nrfsite.site.urls import data_urls, entity_urls, event_urls, source_urls
+from nrfsite.site.urls import data_urls, digest_urls, entity_urls, event_urls, source_urls
 
 admin.site.site_header = "nrfsite editorial admin"
 admin.site.site_title = "nrfsite admin"
@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("events/", include(event_urls)),
     path("sources/", include(source_urls)),
     path("data/", include(data_urls)),
+    path("digests/", include(digest_urls)),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 
 from entities import views as entity_views
 from events.urls import urlpatterns as event_patterns
-from nrfsite.site import bundles, pages
+from nrfsite.site import bundles, pages, watchlists
 from nrfsite.site.feeds import EntityFeed
 from sources.views import SourceListView
 
@@ -30,6 +30,10 @@ source_urls = (
     ],
     "sources",
 )
+
+# The digest emails' unsubscribe link, at /digests/: public (a mail provider posts the one-click unsubscribe from
+# its servers, so not under /admin/).
+digest_urls = [path("unsubscribe/<str:token>/", watchlists.unsubscribe, name="digest-unsubscribe")]
 
 # Not namespaced: "public-bundle" is older than the others.
 data_urls = [

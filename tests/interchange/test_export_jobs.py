@@ -202,8 +202,9 @@ def test_a_file_of_several_parts_downloads_whole(client, editor, queued_only, tm
 def test_the_finished_export_page_takes_a_fixed_number_of_queries(client, editor, django_assert_num_queries):
     url = client.post(START)["Location"]
 
-    # The session, the user, the job with who asked for it, its files; the user's permissions (2).
-    with django_assert_num_queries(6):
+    # The session, the user, the job with who asked for it, its files; the user's permissions (2), and whether
+    # they may keep a watchlist (the admin's menu).
+    with django_assert_num_queries(7):
         response = client.get(url)
 
     assert "Files to download" in response.content.decode()
