@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from nrfsite.jobs import registry, runner
-from nrfsite.jobs.models import Job
 from sources import links
 from sources.models import LinkCheck, Source
 
@@ -37,11 +36,8 @@ def start(kind, *, keys=None, user=None):
 
 
 def run_here(kind, *, keys=None):
-    """Record the job and run it in this process, as a worker would (for cron on a machine with no worker)."""
-    job = Job.objects.create(kind=kind, title=titles()[kind], params={"keys": list(keys)} if keys else {})
-    runner.execute(job.pk)
-    job.refresh_from_db()
-    return job
+    """Run a link check or an archive run in this process, as a worker would; return the finished Job."""
+    return runner.run_here(kind, title=titles()[kind], params={"keys": list(keys)} if keys else {})
 
 
 def sources_to_check(keys=None, *, now=None):

@@ -83,6 +83,16 @@ def start(kind, *, title, user=None, params=None, payload=None, run_after=None):
     return job
 
 
+def run_here(kind, *, title, params=None):
+    """Record a job of `kind` and run it in this process, as a worker would (cron on a machine with no worker);
+    return the Job, finished."""
+    registry.kind(kind)
+    job = Job.objects.create(kind=kind, title=title[:300], params=params or {})
+    execute(job.pk)
+    job.refresh_from_db()
+    return job
+
+
 def _enqueue(job):
     """Send `job`'s task to the backend: at once when the task goes with the job's transaction, else on commit
     (IN_TRANSACTION_BACKENDS). start(), retry() and a scheduled job's run_after all come through here."""

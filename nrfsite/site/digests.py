@@ -32,7 +32,6 @@ from events.presenters import event_type_text
 from nrfsite.core.translations import shown
 from nrfsite.editorial import queues
 from nrfsite.jobs import registry, runner
-from nrfsite.jobs.models import Job
 from nrfsite.site.changes import changes_page, scope
 from nrfsite.site.filters import provinces
 from nrfsite.site.models import PERIODS, Watchlist
@@ -349,11 +348,8 @@ def start(*, frequency=None, user=None):
 
 
 def run_here(*, frequency=None):
-    """Record the job and run it in this process, as a worker would (for cron on a machine with no worker)."""
-    job = Job.objects.create(kind=JOB, title=title(frequency), params={"frequency": frequency} if frequency else {})
-    runner.execute(job.pk)
-    job.refresh_from_db()
-    return job
+    """Run a digest run in this process, as a worker would; return the finished Job."""
+    return runner.run_here(JOB, title=title(frequency), params={"frequency": frequency} if frequency else {})
 
 
 def run_digest_job(job, context):

@@ -1,8 +1,8 @@
 from sources import jobs
-from sources.management import JobCommand
+from sources.management import SourcesJobCommand
 
 
-class Command(JobCommand):
+class Command(SourcesJobCommand):
     help = (
         "Ask the web archive (WEB_ARCHIVE_SAVE_URL, the Wayback Machine by default) for a copy of every source "
         "link that has no archived copy, as a background job, and write the copy's address and day on the "

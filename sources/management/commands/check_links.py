@@ -1,8 +1,8 @@
 from sources import jobs
-from sources.management import JobCommand
+from sources.management import SourcesJobCommand
 
 
-class Command(JobCommand):
+class Command(SourcesJobCommand):
     help = (
         "Check the links of sources (status, redirects, content type) as a background job: every link never "
         "checked, checked more than LINKCHECK_RECHECK_DAYS ago or changed since. Broken ones are listed in the "
