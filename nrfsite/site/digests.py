@@ -32,9 +32,10 @@ from events.presenters import event_type_text
 from nrfsite.core.translations import shown
 from nrfsite.editorial import queues
 from nrfsite.jobs import registry, runner
-from nrfsite.site.changes import changes_page, scope
+from nrfsite.site.changes import changes_page
 from nrfsite.site.filters import provinces
 from nrfsite.site.models import PERIODS, Watchlist
+from nrfsite.site.revisions import scope
 from nrfsite.site.watchlists import absolute, unsubscribe_url
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,9 @@ from entities.views import EntityDetailView, EntityListView
 from events.models import Event
 from events.presenters import event_views
 from events.selectors import events_citing, latest_events_of
-from nrfsite.site.changes import changes_page, parse_cursor, scope
+from nrfsite.site.changes import changes_page, parse_cursor
 from nrfsite.site.filters import EntityListFilterSet
+from nrfsite.site.revisions import scope
 from sources.citations import citing
 from sources.views import SourceDetailView
 
