@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from nrfsite.editorial import services
 from nrfsite.jobs import registry, runner
 from sources import links
 from sources.models import LinkCheck, Source
@@ -104,13 +105,16 @@ def run_link_check(job, context):
 def source_archive_record(*, source, copy, user=None):
     """Write the archived copy's address and day on `source`: a content change, with its revision and reason.
 
-    Only those two fields are written, so an editor's save of the other fields meanwhile is kept."""
+    Only those two fields are written, so an editor's save of the other fields meanwhile is kept, and a change
+    waiting for review on the source takes them too (publishing it later must not take the copy away)."""
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source.pk)
+        before = services.live_rows(source)
         source.archive_url, source.archived_on = copy.url, copy.day
         source._history_user = user
         source._change_reason = ARCHIVED_REASON
         source.save(update_fields=["archive_url", "archived_on", "updated_at"])
+        services.carry_into_waiting_change(source, before=before)
     return source
 
 

@@ -109,6 +109,23 @@ def submit_change(*, item, rows, user, reason="", replace=None):
     return change
 
 
+def carry_into_waiting_change(item, *, before):
+    """After a write that is not an editor's (a job's: the web archive's copy of a source) on `item`, whose rows
+    were `before` it: the cells of the item's own row that the change waiting on it left as they were now read
+    as the write made them, so publishing that change does not undo the write. A cell the change itself
+    changed is the editor's and stays. Call it in the write's transaction."""
+    change = waiting_change(item, lock=True)
+    if change is None:
+        return
+    own = next(iter(before))
+    old, new, proposed = before[own][0], live_rows(item)[own][0], change.rows[own][0]
+    written = {column: cell for column, cell in new.items() if cell != old.get(column)}
+    carried = {column: cell for column, cell in written.items() if proposed.get(column) == old.get(column)}
+    if carried:
+        proposed.update(carried)
+        change.save(update_fields=["rows"])  # not updated_at: the change is still the editor's of that time
+
+
 def _decide(change, user, state, note=""):
     change.state, change.decided_by, change.decided_at, change.decision_note = state, user, timezone.now(), note[:300]
     change.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "updated_at"])

@@ -17,11 +17,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from nrfsite.editorial.models import PendingChange
 from nrfsite.editorial.queues import bucket
 from nrfsite.jobs import runner
 from nrfsite.jobs.models import Job
 from sources import jobs, links
 from sources.models import LinkCheck, Source
+from tests.editorial.test_inline_rights import change_form_data
 from tests.factories import SourceFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -471,3 +473,27 @@ def test_the_command_refuses_an_unknown_key():
 
     with pytest.raises(CommandError, match="No source has the key"):
         call_command("check_links", "--now", "--key", "nowhere")
+
+
+def test_a_change_waiting_on_a_source_keeps_the_archived_copy_when_it_is_published(site, client):
+    """The archive job writes on a published source an editor has a change waiting on: publishing that change
+    later keeps the copy (the change did not touch it) and the editor's own edit."""
+    source = SourceFactory(key="wapo", url="https://example.org/a", title="Old title", status="published")
+    url = reverse("admin:sources_source_change", args=[source.pk])
+    client.force_login(member("Editor", username="ed"))
+    data = change_form_data(client.get(url))
+    data.update(title="The editor's title", change_reason="the paper's own headline")
+    client.post(url, data)
+    assert PendingChange.objects.waiting().count() == 1
+
+    archive_links()
+
+    client.force_login(member("Reviewer", username="rev"))
+    answer = client.post(
+        reverse("admin:sources_source_changelist"), {"action": "publish_selected", "_selected_action": [source.pk]}
+    )
+    assert answer.status_code == 302
+    source.refresh_from_db()
+    assert source.title == "The editor's title"
+    assert source.archive_url == f"{site.base}/web/{WAYBACK_TIME}/https://example.org/a"
+    assert source.archived_on == datetime.date(2026, 12, 7)
