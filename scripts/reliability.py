@@ -14,8 +14,8 @@ Builds a scratch database (SQLite file or a PostgreSQL database it creates and d
   pgkill      readers while every application connection is killed with pg_terminate_backend (PostgreSQL)
   killimport  a `kill -9` of a 20,000-event import mid-way: the database must be exactly as before
   adminimport readers while an editor imports --import-events events through the admin, as a background job
-              on a `db_worker`: how long the upload request takes, how the progress moves, the worker's peak
-              memory, and (SQLite) whether the result equals the command line's import of the same file
+              on a `jobs_worker`: how long the upload request takes, how the progress moves, the worker's peak
+              memory, and whether the result equals the command line's import of the same file
   timeline    readers of the HTML timeline only (with and without filters), beside
   api         readers of /api/events/ only, with the same filters and following cursors
 
@@ -408,6 +408,29 @@ def copy_sqlite(env):
     return {**env, "DATABASE_URL": f"sqlite:///{target_path}"}
 
 
+def copy_postgres(env):
+    """A copy of the PostgreSQL scratch database (pg_dump into a new database: the app server stays connected
+    to the original, which CREATE DATABASE … TEMPLATE would refuse)."""
+    psql("DROP DATABASE IF EXISTS nrfsite_reliability_reference WITH (FORCE)")
+    psql("CREATE DATABASE nrfsite_reliability_reference")
+    target = "postgres://postgres@127.0.0.1:5432/nrfsite_reliability_reference"
+    dump = subprocess.Popen(["pg_dump", "--no-owner", env["DATABASE_URL"]], stdout=subprocess.PIPE)  # noqa: S603, S607
+    subprocess.run(  # noqa: S603
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", target],  # noqa: S607
+        stdin=dump.stdout,
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+    dump.stdout.close()
+    if dump.wait() != 0:
+        raise SystemExit("pg_dump of the scratch database failed")
+    return {**env, "DATABASE_URL": target}
+
+
+def copy_database(env):
+    return copy_sqlite(env) if env["DATABASE_URL"].startswith("sqlite") else copy_postgres(env)
+
+
 def peak_memory_mib(pid):
     """A process's peak resident memory (VmHWM), in MiB."""
     status = Path(f"/proc/{pid}/status").read_text()
@@ -422,9 +445,9 @@ def scenario_adminimport(env, args):
     run("generate_events", str(count), "--start", "700000", "--bundle-only", str(bundle), env=env)
     events_csv = bundle / "events.csv"
     size = events_csv.stat().st_size
-    reference = copy_sqlite(env) if env["DATABASE_URL"].startswith("sqlite") else None
+    reference = copy_database(env)
     worker = subprocess.Popen(  # noqa: S603
-        [PYTHON, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.5"],
+        [PYTHON, "manage.py", "jobs_worker", "--no-reload", "--interval", "0.5"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -485,17 +508,19 @@ def scenario_adminimport(env, args):
         f"{len(import_values)} values ({', '.join(f'{value:,}' for value in import_values[:6])}); worker peak memory "
         f"{peak:.0f} MiB"
     )
-    if reference is not None:
-        only = Path(tempfile.mkdtemp()) / "events-only"
-        only.mkdir()
-        (only / "events.csv").write_bytes(events_csv.read_bytes())
-        run("import_bundle", str(only), "--user", EDITOR, env=reference)
-        mine, theirs = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
-        run("export_bundle", str(mine), env=env)
-        run("export_bundle", str(theirs), env=reference)
-        comparison = filecmp.dircmp(mine, theirs)
-        differ = [name for name in comparison.diff_files if name != "manifest.json" and name != "datapackage.json"]
-        note += "; result " + ("equals the command line's import" if not differ else f"DIFFERS in {differ}")
+    # The same file through the command line, into the copy taken before the upload: the two must be equal.
+    only = Path(tempfile.mkdtemp()) / "events-only"
+    only.mkdir()
+    (only / "events.csv").write_bytes(events_csv.read_bytes())
+    run("import_bundle", str(only), "--user", EDITOR, env=reference)
+    mine, theirs = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
+    run("export_bundle", str(mine), env=env)
+    run("export_bundle", str(theirs), env=reference)
+    comparison = filecmp.dircmp(mine, theirs)
+    differ = [name for name in comparison.diff_files if name != "manifest.json" and name != "datapackage.json"]
+    note += "; result " + ("equals the command line's import" if not differ else f"DIFFERS in {differ}")
+    if reference["DATABASE_URL"].startswith("postgres"):
+        psql("DROP DATABASE IF EXISTS nrfsite_reliability_reference WITH (FORCE)")
     return readers, note
 
 

@@ -12,7 +12,7 @@ from tests.processes import manage
 
 pytestmark = [pytest.mark.browser]
 
-ROWS = 8000  # events in the import: seconds of work, so the page (asking every second) sees the bar at several values
+ROWS = 12000  # events: three chunks of the import (IMPORT_CHUNK, 5,000), so the bar shows 5,000 and 10,000 on the way
 
 
 def progress_values(page, seconds, screenshot):

@@ -1,14 +1,17 @@
-"""The site beyond one machine, as deployed: two app servers (gunicorn) and two workers (`manage.py db_worker`)
+"""The site beyond one machine, as deployed: two app servers (gunicorn) and two workers (`manage.py jobs_worker`)
 on 127.0.0.1, sharing the database (the suite's engine) and a Redis of their own for the page cache, the jobs'
-progress and heartbeats.
+progress and heartbeats. On PostgreSQL, as in production, Redis is the job queue too (TASKS_BACKEND=rq, RQ
+workers); on SQLite, a newcomer's single machine, the database is (django-tasks' database backend).
 
 An editor imports through one server and a reader sees the change at once through the other (no stale cached
 page); a reviewer's scheduled publication is made by a worker at its time; a link check and a web archive
 request run on the workers against a local server; a worker killed with SIGKILL in the middle of a
-6,000-event import writes nothing, its job is reported failed with why, and Retry (asked through the other
+10,000-event import writes nothing, its job is reported failed with why, and Retry (asked through the other
 server) has the other worker import the file exactly once.
 """
 
+import contextlib
+import os
 import re
 import signal
 import subprocess
@@ -19,11 +22,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
+from django.db import connection
 
+from nrfsite.interchange.importer import IMPORT_CHUNK
 from tests.processes import ROOT, free_port, manage, start_gunicorn, wait_until_up
 
 PASSWORD = "a-long-test-password-1"
-ROWS = 6000  # events in the import a worker is killed in: seconds of work, long enough to be killed mid-way
+ROWS = 10000  # events in the import a worker is killed in: two chunks (IMPORT_CHUNK), killed after the first
 
 
 def start_redis(children, tmp_path):
@@ -93,17 +98,7 @@ def site(scratch_env, tmp_path, children):
 def start_worker(children, env, tmp_path, name):
     log = (tmp_path / f"{name}.log").open("w")
     return children(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--interval",
-            "0.2",
-            "--no-startup-delay",
-            "--no-reload",
-            "--worker-id",
-            name,
-        ],
+        [sys.executable, "manage.py", "jobs_worker", "--interval", "0.2", "--no-reload", "--name", name],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -178,11 +173,35 @@ def event_count(env):
     return int(shell(env, "from events.models import Event; print(Event.objects.count())"))
 
 
+def on_postgresql():
+    return connection.vendor == "postgresql"
+
+
+def parent_of(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
+
+
+def kill_worker_of(status, workers):
+    """SIGKILL the worker running the job `status` tells of: a database worker runs it in its own process; an RQ
+    worker forks a work horse for it, in a process group of its own, which is killed with its worker."""
+    pid = int(status["worker"].rsplit(":", 1)[1])
+    victim = next(process for process in workers if process.pid in (pid, parent_of(pid)))
+    os.killpg(victim.pid, signal.SIGKILL)
+    if pid != victim.pid:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    victim.wait(timeout=10)
+
+
 def test_two_app_servers_and_two_workers_share_one_site(scratch_env, tmp_path, children):
     web = start_web()
+    redis_url = start_redis(children, tmp_path)
+    queue = {"TASKS_BACKEND": "rq", "JOBS_QUEUE_URL": redis_url.removesuffix("/0") + "/1"} if on_postgresql() else {}
     env = {
         **scratch_env,
-        "REDIS_URL": start_redis(children, tmp_path),
+        **queue,
+        "REDIS_URL": redis_url,
         "JOBS_LOST_AFTER_SECONDS": "3",
         "LINKCHECK_ALLOW_PRIVATE_ADDRESSES": "true",  # the test's own web server is on 127.0.0.1
         "LINKCHECK_TIMEOUT_SECONDS": "2",
@@ -243,10 +262,9 @@ def test_two_app_servers_and_two_workers_share_one_site(scratch_env, tmp_path, c
     assert took < 1, f"the upload of {ROWS:,} events took {took:.2f} s: it should only store the file and queue a job"
     follow(editor, check_url, until=lambda status: status["finished"])
     import_url = confirm(editor, one, "events/event", check_url)
-    running = follow(editor, import_url, until=lambda status: status["state"] == "running" and status["done"] >= ROWS // 3)[-1]
-    victim = next(process for process in workers.values() if running["worker"].endswith(f":{process.pid}"))
-    victim.send_signal(signal.SIGKILL)
-    victim.wait(timeout=10)
+    mid_way = lambda status: status["state"] == "running" and status["done"] >= IMPORT_CHUNK  # noqa: E731
+    running = follow(editor, import_url, until=mid_way)[-1]
+    kill_worker_of(running, workers.values())
 
     failed = follow(editor, import_url, until=lambda status: status["finished"], timeout=60)[-1]
     assert failed["state"] == "failed"
