@@ -335,7 +335,7 @@ class CSVAdminMixin(ImportExportModelAdmin):
             request,
             file_name=checked.params["file_name"],
             resource_index=checked.params.get("resource", 0),
-            text=bytes(checked.payload).decode(),
+            text=checked.input.decode(),
             checked=checked,
         )
         return HttpResponseRedirect(reverse("admin:jobs_job_change", args=[job.pk]))

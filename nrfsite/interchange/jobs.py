@@ -58,7 +58,7 @@ def run(job, context):
     model_admin = model_admin_of(job)
     resource = resource_of(model_admin, job)
     context.progress(0, None, gettext("reading the file"))
-    table = dialect.parse(bytes(job.payload).decode())
+    table = dialect.parse(job.input.decode())
     rows = len(table.rows)
     stage = gettext("checking and writing rows") if job.kind == IMPORT else gettext("checking rows")
     context.progress(0, rows, stage)

@@ -75,7 +75,7 @@ def start(kind, *, title, user=None, params=None, payload=None, run_after=None):
         kind=kind,
         title=title[:300],
         params=params or {},
-        payload=payload,
+        payload=None if payload is None else Job.pack(payload),
         created_by=user if user is not None and user.is_authenticated else None,
         run_after=run_after,
     )

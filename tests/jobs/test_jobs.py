@@ -55,7 +55,8 @@ def test_an_upload_only_stores_the_file_and_queues_its_check(client, reviewer, q
 
     assert response.status_code == 302
     job = job_of(response)
-    assert (job.kind, job.state, job.created_by, bytes(job.payload).decode()) == ("import-check", "queued", reviewer, ENTITIES)
+    assert (job.kind, job.state, job.created_by, job.input.decode()) == ("import-check", "queued", reviewer, ENTITIES)
+    assert bytes(job.payload)[:2] == b"\x1f\x8b"  # kept compressed: a 24 MiB upload is 3.6 MiB in the database
     page = client.get(response["Location"]).content.decode()
     assert '<progress id="job-progress"' in page and "Waiting for a worker…" in page
     assert "js/job-progress.js" in page
