@@ -13,6 +13,7 @@ the "digest" job from cron.
 """
 
 import datetime
+import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -90,8 +91,16 @@ class Digest:
         return sum(len(queue.items) for queue in self.attention)
 
     @property
+    def attention_key(self):
+        """What the digest lists as needing attention, as one short key (its queues and items' addresses)."""
+        listed = sorted(f"{queue.title}\n{url}" for queue in self.attention for _label, _why, url in queue.items)
+        return hashlib.sha256("\n".join(listed).encode()).hexdigest() if listed else ""
+
+    @property
     def empty(self):
-        return not self.changes and not self.items
+        """Nothing to say: no change, and no item needing attention that the last digest did not list already
+        (an item that stays on its queue is not mailed every day)."""
+        return not self.changes and (not self.items or self.attention_key == self.watchlist.last_attention)
 
 
 @dataclass
@@ -299,6 +308,7 @@ def _send_one(watchlist, *, now, buckets, connection):
         sent = connection.send_messages([digest_message(digest)])
         if sent != 1:
             raise RuntimeError(f"the email backend sent {sent} messages, not 1")
+        Watchlist.objects.filter(pk=watchlist.pk).update(last_attention=digest.attention_key)
     except Exception:  # one digest's failure (an SMTP error) must not stop the others: this one goes next run
         logger.exception("digest of watchlist %s not sent; it goes at the next run", watchlist.pk)
         release(watchlist, now)

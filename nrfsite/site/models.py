@@ -140,6 +140,9 @@ class Watchlist(models.Model):
         blank=True,
         help_text=_("The next digest lists what changed since then."),
     )
+    # What the last digest listed as needing attention (a digest of its items' addresses): a digest with no
+    # change and the same items is not sent again. Bookkeeping, not shown.
+    last_attention = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(verbose_name=_("created"), default=timezone.now)
 
     objects = WatchlistQuerySet.as_manager()

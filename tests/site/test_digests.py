@@ -219,6 +219,23 @@ def test_queue_items_about_what_is_watched_are_listed_with_why_and_an_admin_link
     assert "Someone else" not in text and "A far event" not in text and "Elsewhere" not in html
 
 
+def test_items_that_stay_on_their_queue_are_not_mailed_again_until_something_new_comes(reviewer):
+    nrf = EntityFactory(slug="nrf", name="National Resistance Front")
+    status = SectionFactory(entity=nrf, title="Status", body="Cited [@bbc].")
+    start = timezone.now() + datetime.timedelta(minutes=1)  # after the entity's and section's own publication
+    watching(reviewer, nrf, last_sent_at=start)
+    services.reviewable_flag(obj=status, user=reviewer, reason="Overtaken by the 2024 talks")  # no change to list
+
+    first = digests.send_digests(now=start + datetime.timedelta(days=1))
+    again = digests.send_digests(now=start + datetime.timedelta(days=2))  # the same item, still flagged
+    history = SectionFactory(entity=nrf, title="History", body="Cited [@bbc].")
+    services.reviewable_flag(obj=history, user=reviewer, reason="A new worry")
+    new_item = digests.send_digests(now=start + datetime.timedelta(days=3))
+
+    assert (first["sent"], again["sent"], again["quiet"], new_item["sent"]) == (1, 0, 1, 1)
+    assert "Overtaken" in mail.outbox[0].body and "A new worry" in mail.outbox[1].body
+
+
 def test_nothing_new_or_nothing_watched_sends_no_email_and_keeps_the_last_sent_time(reviewer):
     nrf = EntityFactory(slug="nrf")  # published now: the change is before the last digest
     start = timezone.now()
