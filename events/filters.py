@@ -3,7 +3,6 @@ text."""
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from entities.models import Entity
@@ -76,8 +75,7 @@ class EventFilterSet(OrderedBounds, django_filters.FilterSet):
     def of_type(self, queryset, name, event_type):
         """A top-level type includes its sub-types: an IN subquery of the types, so the (event_type, date) index
         serves it (an OR across the types' join read every event)."""
-        types = EventType.objects.filter(Q(pk=event_type.pk) | Q(parent=event_type.pk)).values("pk")
-        return queryset.filter(event_type__in=types)
+        return queryset.filter(event_type__in=event_type.with_subtypes().values("pk"))
 
     def at_place(self, queryset, name, value: Entity):
         """The place itself or a place within it (a district of the province). (The parameter is named and

@@ -64,6 +64,10 @@ class EventType(Versioned):
     def __str__(self):
         return f"{self.parent.label} › {self.label}" if self.parent_id else self.label
 
+    def with_subtypes(self):
+        """This type and its sub-types: what "of type Battles" takes in (a sub-type has none of its own)."""
+        return EventType.objects.filter(Q(pk=self.pk) | Q(parent=self.pk))
+
     def clean(self):
         if self.parent_id and self.parent.parent_id:
             raise ValidationError({"parent": gettext("Event types have two levels: a sub-type's parent must be top-level.")})

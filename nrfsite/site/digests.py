@@ -170,14 +170,16 @@ def _label(obj):
 def _watched_items(watched):
     """{model: Q} of the queue items about what is watched, as `scope` takes them in."""
     entities = [entity.pk for entity in watched.entities]
-    province_ids = [place.pk for place in watched.places]
-    places = Entity.objects.filter(Q(pk__in=province_ids) | Q(parent__in=province_ids)).values("pk")  # `Entity.at`
-    types = EventType.objects.filter(Q(pk__in=[t.pk for t in watched.types]) | Q(parent__in=[t.pk for t in watched.types]))
-    events = Event.objects.none()
+    places, types, events = Entity.objects.none(), EventType.objects.none(), Event.objects.none()
+    for place in watched.places:
+        places |= Entity.objects.at(place)
+    for event_type in watched.types:
+        types |= event_type.with_subtypes()
     for entity in watched.entities:
         events |= Event.objects.involving(entity)
+    places = places.values("pk")
     conditions = {Event: Q(pk__in=events.values("pk")) | Q(location__in=places) | Q(event_type__in=types.values("pk"))}
-    if entities or province_ids:
+    if entities or watched.places:
         conditions[Entity] = Q(pk__in=entities) | Q(pk__in=places)
         conditions[Section] = Q(entity__in=entities) | Q(entity__in=places)
         conditions[Statement] = Q(subject__in=entities) | Q(subject__in=places)

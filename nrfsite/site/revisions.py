@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from entities.models import Entity, Section, Statement
-from events.models import Event, EventType
+from events.models import Event
 from nrfsite.core.publishing import Status
 
 
@@ -100,8 +100,7 @@ def scope(*, entity=None, event=None, event_type=None, province=None):
     if event is not None:
         narrow({"event": Part(items=Q(id=event.pk))})
     if event_type is not None:
-        types = EventType.objects.filter(Q(pk=event_type.pk) | Q(parent=event_type.pk)).values("pk")
-        narrow({"event": Part(where=Q(event_type__in=types))})
+        narrow({"event": Part(where=Q(event_type__in=event_type.with_subtypes().values("pk")))})
     if province is not None:
         places = Entity.objects.at(province).values("pk")
         narrow(
