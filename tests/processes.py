@@ -116,8 +116,10 @@ def scratch_env(scratch_template, tmp_path):
 
 
 def stop(process, timeout=15):
-    """Ask a child started by `children` to stop, wait, then kill what is left of its process group."""
+    """Ask a child started by `children` to stop, wait, then kill what is left of its process group, and its own
+    children that left the group (an RQ worker's work horse has a group of its own)."""
     if process.returncode is None:  # not reaped: its pid, the group's id, is still ours
+        found = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
         with contextlib.suppress(ProcessLookupError):
             os.kill(process.pid, process.stop_signal)  # not send_signal(), which would reap an exited leader
         deadline = time.monotonic() + timeout
@@ -128,15 +130,19 @@ def stop(process, timeout=15):
             time.sleep(0.05)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)  # gunicorn's workers, or anything else the leader left behind
+        for child in found:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(child), signal.SIGKILL)
         process.wait(timeout=timeout)  # reaps it: after SIGKILL, at once
     if process.stdin:
         with contextlib.suppress(OSError):
             process.stdin.close()
 
 
-@pytest.fixture
-def children():
-    """Start child processes, each in its own process group; all are stopped when the test ends, however it ends."""
+@contextlib.contextmanager
+def process_starter():
+    """`start(args, **popen_options)`: start child processes, each in its own process group; all are stopped when
+    the block ends, however it ends."""
     started = []
 
     def start(args, *, stop_signal=signal.SIGTERM, **options):
@@ -145,15 +151,24 @@ def children():
         started.append(process)
         return process
 
-    yield start
-    failures = []
-    for process in reversed(started):  # each one, even if stopping another went wrong
-        try:
-            stop(process)
-        except Exception as error:  # reported below, after the others are stopped
-            failures.append(error)
-    if failures:
-        raise failures[0]
+    try:
+        yield start
+    finally:
+        failures = []
+        for process in reversed(started):  # each one, even if stopping another went wrong
+            try:
+                stop(process)
+            except Exception as error:  # reported below, after the others are stopped
+                failures.append(error)
+        if failures:
+            raise failures[0]
+
+
+@pytest.fixture
+def children():
+    """Child processes stopped when the test ends (`process_starter`)."""
+    with process_starter() as start:
+        yield start
 
 
 def free_port():

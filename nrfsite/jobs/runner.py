@@ -103,6 +103,11 @@ def _enqueue(job):
         transaction.on_commit(lambda: _send(task, job))
 
 
+def stopped_by(error):
+    """What a failed job's page says of the exception that stopped it."""
+    return gettext("The job stopped with an error: %(error)s") % {"error": f"{type(error).__name__}: {error}"}
+
+
 def _send(task, job):
     """After the commit: a queue that refuses the task (Redis unreachable) fails the job, saying why, where its
     page offers Retry, instead of leaving it waiting for a task that never comes."""
@@ -113,7 +118,7 @@ def _send(task, job):
         Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
             state=Job.State.FAILED,
             finished_at=timezone.now(),
-            error=gettext("The job stopped with an error: %(error)s") % {"error": f"{type(error).__name__}: {error}"},
+            error=stopped_by(error),
         )
 
 
@@ -213,7 +218,7 @@ def execute(job_id):
             logger.warning("job %s was reported lost while it ran; its transaction was rolled back", job.pk)
         except Exception as error:
             logger.exception("job %s (%s) failed", job.pk, job.kind)
-            context.fail(gettext("The job stopped with an error: %(error)s") % {"error": f"{type(error).__name__}: {error}"})
+            context.fail(stopped_by(error))
     return True
 
 

@@ -8,7 +8,6 @@ made at its time, not before; a worker killed mid-import writes nothing, its job
 and Retry imports the file once on the fresh worker. With no Redis address, RQ is refused at start-up.
 """
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -21,7 +20,7 @@ import redis
 import requests
 
 from tests.jobs.test_workers import PASSWORD, confirm, follow, logged_in, post, shell, start_redis, upload
-from tests.processes import ROOT, copy_scratch, free_port, manage, start_gunicorn, stop, wait_until_up
+from tests.processes import ROOT, copy_scratch, free_port, manage, process_starter, start_gunicorn, wait_until_up
 
 SLOW_ROWS = 10000  # events in the import the worker is killed in, after its first chunk (IMPORT_CHUNK is 5000)
 
@@ -37,22 +36,9 @@ def start(title, model, text):
 
 @pytest.fixture(scope="module")
 def processes():
-    """Start child processes for the whole module, each in its own process group; all stopped at its end."""
-    started = []
-
-    def start(args, **options):
-        process = subprocess.Popen(args, start_new_session=True, **options)
-        process.stop_signal = signal.SIGTERM
-        started.append(process)
-        return process
-
-    yield start
-    for process in reversed(started):
-        # An RQ worker's work horse has a process group of its own, which stopping the worker's would miss.
-        for child in subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(child), signal.SIGKILL)
-        stop(process)
+    """Child processes for the whole module (`process_starter`), stopped at its end."""
+    with process_starter() as start:
+        yield start
 
 
 # What the module's processes are given, whatever the suite's own environment says.
