@@ -31,11 +31,6 @@ def titles():
     return {LINK_CHECK: gettext("Check the links of sources"), WEB_ARCHIVE: gettext("Archive the links of sources")}
 
 
-def start(kind, *, keys=None, user=None):
-    """Queue a link check or an archive run (of the sources `keys`, or of all those due); return the Job."""
-    return runner.start(kind, title=titles()[kind], user=user, params={"keys": list(keys)} if keys else {})
-
-
 def run_here(kind, *, keys=None):
     """Run a link check or an archive run in this process, as a worker would; return the finished Job."""
     return runner.run_here(kind, title=titles()[kind], params={"keys": list(keys)} if keys else {})

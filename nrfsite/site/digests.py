@@ -360,11 +360,6 @@ def start(*, frequency=None, user=None):
     return runner.start(JOB, title=title(frequency), user=user, params={"frequency": frequency} if frequency else {})
 
 
-def run_here(*, frequency=None):
-    """Run a digest run in this process, as a worker would; return the finished Job."""
-    return runner.run_here(JOB, title=title(frequency), params={"frequency": frequency} if frequency else {})
-
-
 def run_digest_job(job, context):
     return send_digests(frequency=job.params.get("frequency"), progress=context.progress)
 
